@@ -1,0 +1,69 @@
+import type {
+	IAuthenticateGeneric,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class OzonSellerApi implements ICredentialType {
+	name = 'ozonSellerApi';
+
+	displayName = 'Ozon Seller API';
+
+	icon: Icon = { light: 'file:../icons/ozon.svg', dark: 'file:../icons/ozon.dark.svg' };
+
+	documentationUrl = 'https://docs.ozon.ru/api/seller/en/#section/Authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Client ID',
+			name: 'clientId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '123456',
+			description:
+				'Your seller Client-Id, a number shown next to the key in Ozon Seller: Settings → Seller API',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'A Seller API key with the Product role (or Admin), created in Ozon Seller: Settings → Seller API',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api-seller.ozon.ru',
+			description:
+				'Leave as is for Ozon. Change it only to go through a proxy or to use a local Ozon sandbox.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'Client-Id': '={{String($credentials.clientId).trim()}}',
+				'Api-Key': '={{String($credentials.apiKey).trim()}}',
+			},
+		},
+	};
+
+	// /v1/roles is read-only and cheap; Ozon answers 401/403 for missing or wrong keys.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{String($credentials.baseUrl || "https://api-seller.ozon.ru").replace(/\\/+$/, "")}}',
+			url: '/v1/roles',
+			method: 'POST',
+			body: {},
+			json: true,
+		},
+	};
+}

@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test'],
+	testMatch: ['**/*.test.ts'],
+	// Type errors are caught by `npm run typecheck`; skipping them here keeps test runs fast.
+	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+	testTimeout: 30000,
+};

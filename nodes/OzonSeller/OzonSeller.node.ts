@@ -1,0 +1,42 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import * as productImage from './actions/productImage';
+import { router } from './actions/router';
+
+export class OzonSeller implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Ozon Seller',
+		name: 'ozonSeller',
+		icon: { light: 'file:../../icons/ozon.svg', dark: 'file:../../icons/ozon.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{ { push: "Push Images", get: "Get Images" }[$parameter["operation"]] }}',
+		description: 'Push product photos to Ozon and read them back (Ozon Seller API)',
+		defaults: { name: 'Ozon Seller' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'ozonSellerApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [{ name: 'Product Image', value: 'productImage' }],
+				default: 'productImage',
+			},
+			...productImage.description,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,16 @@
+/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
+export async function mapConcurrent<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+	const results = new Array<R>(items.length);
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length) {
+			const index = next++;
+			results[index] = await work(items[index], index);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	return results;
+}
+
+/** Requests in flight at once; the per-account rate limiter decides how fast they start. */
+export const REQUEST_CONCURRENCY = 8;

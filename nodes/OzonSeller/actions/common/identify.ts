@@ -1,0 +1,145 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
+import { chunk, groupBy } from '../../domain/collections';
+import type { IdentifyBy, ProductInfo } from '../../domain/types';
+import { ID_FIELD, validateIdentifier } from '../../domain/validate';
+import type { OzonTransport } from '../../transport';
+import { listProducts } from '../../transport/ozonApi';
+import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
+import type { RunState } from './run';
+
+/** "How is the product named" plus the matching identifier field, for any operation. */
+export function identifyFields(operation: string[]): INodeProperties[] {
+	const show = { resource: ['productImage'], operation };
+	return [
+		{
+			displayName: 'Identify Product By',
+			name: 'identifyBy',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show },
+			options: [
+				{ name: 'Offer ID (Article)', value: 'offerId', description: "The seller's own article code, offer_id" },
+				{ name: 'Product ID', value: 'productId', description: "Ozon's numeric product_id" },
+				{ name: 'SKU', value: 'sku', description: "Ozon's SKU shown on the product page" },
+			],
+			default: 'offerId',
+		},
+		{
+			displayName: 'Offer ID',
+			name: 'offerId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'SKU-001',
+			description: "The product's article (offer_id) in your Ozon catalogue",
+			displayOptions: { show: { ...show, identifyBy: ['offerId'] } },
+		},
+		{
+			displayName: 'Product ID',
+			name: 'productId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '137285792',
+			description: "Ozon's numeric product_id",
+			displayOptions: { show: { ...show, identifyBy: ['productId'] } },
+		},
+		{
+			displayName: 'SKU',
+			name: 'sku',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: '1826453232',
+			description: "Ozon's SKU of the product",
+			displayOptions: { show: { ...show, identifyBy: ['sku'] } },
+		},
+	];
+}
+
+export interface Identified {
+	index: number;
+	identifyBy: IdentifyBy;
+	identifier: string;
+}
+
+/** Reads and validates the identifier of item `index`; a bad one settles the item as invalid. */
+export function readIdentifier(ctx: IExecuteFunctions, run: RunState, index: number): Identified | undefined {
+	let identifyBy: IdentifyBy = 'offerId';
+	try {
+		identifyBy = ctx.getNodeParameter('identifyBy', index) as IdentifyBy;
+		const raw = ctx.getNodeParameter(identifyBy, index, undefined);
+		const { value, error } = validateIdentifier(identifyBy, raw);
+		if (error) {
+			run.fail(index, 'invalid', [error]);
+			return undefined;
+		}
+		run.setData(index, { [ID_FIELD[identifyBy]]: identifyBy === 'offerId' ? value : asJsonId(value as string) });
+		return { index, identifyBy, identifier: value as string };
+	} catch (error) {
+		run.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
+		return undefined;
+	}
+}
+
+/** Ozon's ids as JSON numbers where that is exact, else as text. */
+export function asJsonId(digits: string): number | string {
+	const number = Number(digits);
+	return Number.isSafeInteger(number) ? number : digits;
+}
+
+function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {
+	if (by === 'offerId') return product.offerId;
+	if (by === 'productId') return String(product.productId);
+	return product.sku === undefined ? undefined : String(product.sku);
+}
+
+/**
+ * Looks up every identified product with as few `/v3/product/info/list` calls as possible
+ * (one per 1000 identifiers of a kind). Unknown products settle their items; the rest are returned.
+ */
+export async function resolveProducts<T extends Identified>(
+	run: RunState,
+	transport: OzonTransport,
+	entries: T[],
+): Promise<Array<T & { product: ProductInfo }>> {
+	const found = new Map<string, ProductInfo>();
+	const byKind = groupBy(entries, (entry) => entry.identifyBy);
+
+	const lookups = [...byKind].flatMap(([by, group]) =>
+		chunk([...new Set(group.map((entry) => entry.identifier))], MAX_INFO_LIST_BATCH).map((ids) => ({ by, ids, group })),
+	);
+	await mapConcurrent(lookups, REQUEST_CONCURRENCY, async ({ by, ids, group }) => {
+		if (run.stopped) return;
+		try {
+			for (const product of await listProducts(transport, by, ids)) {
+				const key = keyOf(product, by);
+				if (key !== undefined) found.set(`${by}:${key}`, product);
+			}
+		} catch (error) {
+			const wanted = new Set(ids);
+			run.requestFailed(
+				error,
+				group.filter((entry) => wanted.has(entry.identifier)).map((entry) => entry.index),
+			);
+		}
+	});
+
+	const resolved: Array<T & { product: ProductInfo }> = [];
+	for (const entry of entries) {
+		if (run.outcomes[entry.index].final) continue;
+		const product = found.get(`${entry.identifyBy}:${entry.identifier}`);
+		if (!product) {
+			const field = ID_FIELD[entry.identifyBy];
+			run.fail(entry.index, 'invalid', [
+				{ field, reason: `No product with ${field} "${entry.identifier}" in this Ozon account` },
+			]);
+			continue;
+		}
+		run.setData(entry.index, { offer_id: product.offerId, product_id: product.productId });
+		resolved.push({ ...entry, product });
+	}
+	return resolved;
+}

@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../transport';
+
+/** Request options every operation offers, inside its Options collection. */
+export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 600 },
+		default: DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000,
+		description: 'How long to wait for each answer from Ozon before retrying',
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 10 },
+		default: DEFAULT_TRANSPORT_OPTIONS.maxRetries,
+		description:
+			'How many times to repeat a request after a timeout, dropped connection, Ozon server error or rate-limit answer. Other rejections are never repeated.',
+	},
+];
+
+function clampNumber(value: unknown, fallback: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number)) return fallback;
+	return Math.min(max, Math.max(min, number));
+}
+
+/**
+ * Transport settings for the whole execution. Requests are shared by many items (batches), so
+ * they are read once, from the first item.
+ */
+export function readTransportOptions(ctx: IExecuteFunctions): TransportOptions {
+	const options = ctx.getNodeParameter('options', 0, {}) as Record<string, unknown>;
+	return {
+		...DEFAULT_TRANSPORT_OPTIONS,
+		timeoutMs: clampNumber(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000, 1, 600) * 1000,
+		maxRetries: Math.round(clampNumber(options.maxRetries, DEFAULT_TRANSPORT_OPTIONS.maxRetries, 0, 10)),
+	};
+}

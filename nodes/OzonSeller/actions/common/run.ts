@@ -1,0 +1,105 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { ItemError, ItemWarning } from '../../domain/types';
+import { OzonRequestError, toNodeApiError } from '../../transport/errors';
+
+// The contract's order, so outputs read the same whichever stage set a field first.
+const DATA_KEY_ORDER = ['offer_id', 'product_id', 'sku', 'task_id', 'status', 'updated', 'previous_images', 'current_images'];
+
+function ordered(data: IDataObject): IDataObject {
+	const result: IDataObject = {};
+	for (const key of DATA_KEY_ORDER) if (key in data) result[key] = data[key];
+	for (const key of Object.keys(data)) if (!(key in result)) result[key] = data[key];
+	return result;
+}
+
+/** What the node will output for one input item. */
+export interface ItemOutcome {
+	success: boolean;
+	data: IDataObject;
+	errors: ItemError[];
+	warnings: ItemWarning[];
+	/** Settled: no later stage touches it. */
+	final: boolean;
+}
+
+/**
+ * The per-item ledger of one execution: every input item has exactly one outcome, and a failed
+ * request settles exactly the items it concerned.
+ */
+export class RunState {
+	readonly outcomes: ItemOutcome[];
+
+	/** Set when the credential was rejected under continue-on-fail: no further request is made. */
+	stopped = false;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		itemCount: number,
+	) {
+		this.outcomes = Array.from({ length: itemCount }, () => ({
+			success: false,
+			data: {},
+			errors: [],
+			warnings: [],
+			final: false,
+		}));
+	}
+
+	/** Indexes still in play (not settled), optionally filtered. */
+	open(indexes: number[]): number[] {
+		return indexes.filter((index) => !this.outcomes[index].final);
+	}
+
+	setData(index: number, data: IDataObject): void {
+		Object.assign(this.outcomes[index].data, data);
+	}
+
+	warn(index: number, ...warnings: ItemWarning[]): void {
+		this.outcomes[index].warnings.push(...warnings);
+	}
+
+	fail(index: number, status: string, errors: ItemError[]): void {
+		const outcome = this.outcomes[index];
+		outcome.success = false;
+		outcome.final = true;
+		outcome.data.status = status;
+		outcome.errors.push(...errors);
+	}
+
+	succeed(index: number, status: string): void {
+		const outcome = this.outcomes[index];
+		outcome.success = true;
+		outcome.final = true;
+		outcome.data.status = status;
+	}
+
+	/**
+	 * Settles the items a failed request concerned. A rejected credential or an unreachable Ozon
+	 * stops the node (as n8n users expect) unless it is set to continue on fail; anything else
+	 * fails just those items.
+	 */
+	requestFailed(error: unknown, indexes: number[], status = 'failed'): void {
+		if (!(error instanceof OzonRequestError)) throw error;
+		const affected = this.open(indexes);
+		if (error.stopsRun && !this.ctx.continueOnFail()) {
+			throw toNodeApiError(this.ctx.getNode(), error, affected[0]);
+		}
+		const reason = `${error.message}. ${error.hint}`;
+		const settle = error.kind === 'auth' ? this.open(this.outcomes.map((_, index) => index)) : affected;
+		if (error.kind === 'auth') this.stopped = true;
+		for (const index of settle) {
+			this.fail(index, status, [{ field: 'request', reason }]);
+			if (error.details.retryAfterSeconds !== undefined) {
+				this.setData(index, { retry_after_seconds: Math.ceil(error.details.retryAfterSeconds) });
+			}
+		}
+	}
+
+	toExecutionData(): INodeExecutionData[] {
+		return this.outcomes.map(({ success, data, errors, warnings }, index) => ({
+			json: { success, data: ordered(data), errors, warnings } as unknown as IDataObject,
+			pairedItem: { item: index },
+		}));
+	}
+}

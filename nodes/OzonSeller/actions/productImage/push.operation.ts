@@ -1,0 +1,451 @@
+import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+
+import { MAX_IMPORT_BATCH, MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
+import { chunk, groupBy } from '../../domain/collections';
+import {
+	photosOf,
+	planImageSet,
+	planWaves,
+	productAfter,
+	toV1Request,
+	toV2Item,
+	type PlannedImages,
+	type V1ImportRequest,
+	type V2ImportItem,
+} from '../../domain/plan';
+import type { ItemError, ProductInfo } from '../../domain/types';
+import { ID_FIELD, validatePushInput, type PushRequest } from '../../domain/validate';
+import { OzonTransport } from '../../transport';
+import {
+	getImportInfo,
+	getPicturesInfo,
+	importPicturesV1,
+	importPicturesV2,
+	issueText,
+	type OzonIssue,
+	type TaskItemStatus,
+} from '../../transport/ozonApi';
+import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
+import { asJsonId, identifyFields, resolveProducts } from '../common/identify';
+import { readTransportOptions, requestOptionFields } from '../common/options';
+import { RunState } from '../common/run';
+
+const show = { resource: ['productImage'], operation: ['push'] };
+
+const URL_LIST_HINT =
+	'An array from an expression, or one text of URLs separated by commas, semicolons, spaces or new lines (e.g. a spreadsheet cell)';
+
+export const description: INodeProperties[] = [
+	...identifyFields(['push']),
+	{
+		displayName: 'Image URLs',
+		name: 'images',
+		type: 'string',
+		default: '',
+		placeholder: 'https://cdn.example.com/sku-001/1.jpg, https://cdn.example.com/sku-001/2.jpg',
+		description: `Public JPEG or PNG URLs in the order they should appear on the product card. ${URL_LIST_HINT}.`,
+		hint: 'With Mode "Replace", any photo of the product not listed here is removed from Ozon',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Primary Image URL',
+		name: 'primaryImage',
+		type: 'string',
+		default: '',
+		description: 'Optional main photo. If empty, the first image URL becomes the main photo.',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Color Image URL',
+		name: 'colorImage',
+		type: 'string',
+		default: '',
+		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
+		displayOptions: { show },
+	},
+	{
+		displayName: '360° Image URLs',
+		name: 'images360',
+		type: 'string',
+		default: '',
+		description: `Optional 360° frames. ${URL_LIST_HINT}. Only the deprecated v1 method (Options → API Version) can send them; with v2 they are left out with a warning.`,
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Mode',
+		name: 'mode',
+		type: 'options',
+		default: 'replace',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Replace',
+				value: 'replace',
+				description: 'The product gets exactly these images; every photo not sent is removed',
+			},
+			{
+				name: 'Append',
+				value: 'append',
+				description: "Keep the product's current photos and add these after them",
+			},
+			{
+				name: 'Prepend',
+				value: 'prepend',
+				description: "Keep the product's current photos and put these before them",
+			},
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'API Version',
+				name: 'apiVersion',
+				type: 'options',
+				default: 'v2',
+				options: [
+					{ name: 'V2 (Current)', value: 'v2', description: 'Batched import by offer_id: /v2/product/pictures/import' },
+					{
+						name: 'V1 (Deprecated)',
+						value: 'v1',
+						description:
+							'Single-product /v1/product/pictures/import, the only method that took 360° images; Ozon announced it would be switched off on 2026-10-01',
+					},
+				],
+			},
+			{
+				displayName: 'Dry Run',
+				name: 'dryRun',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to validate, look the product up and show the exact request without changing anything on Ozon',
+			},
+			{
+				displayName: 'Result Timeout (Seconds)',
+				name: 'resultTimeout',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 3600 },
+				default: 60,
+				description: 'How long to wait for Ozon to process the images before reporting status "pending"',
+			},
+			...requestOptionFields,
+			{
+				displayName: 'Too Many Images',
+				name: 'tooManyImages',
+				type: 'options',
+				default: 'truncate',
+				options: [
+					{ name: 'Truncate', value: 'truncate', description: 'Keep the first ones Ozon allows and warn about the rest' },
+					{ name: 'Error', value: 'error', description: 'Fail the item and send nothing' },
+				],
+				description: 'What to do when a product would get more photos than Ozon allows (30)',
+			},
+			{
+				displayName: 'Wait for Result',
+				name: 'waitForResult',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to wait for Ozon to process the images and confirm them. Off: report status \"pending\" with Ozon's task_id as soon as Ozon accepts the request.",
+			},
+		],
+	},
+];
+
+/** Polling schedule for import tasks. Mutable so tests can run it quickly. */
+export const polling = { firstDelayMs: 2000, factor: 1.5, maxIntervalMs: 10_000 };
+
+interface PushEntry {
+	index: number;
+	request: PushRequest;
+	dryRun: boolean;
+	product: ProductInfo;
+	planned: PlannedImages;
+	/** Ozon's status for this write, once known. */
+	status?: TaskItemStatus;
+	taskId?: number;
+	v2Item?: V2ImportItem;
+	v1Request?: V1ImportRequest;
+}
+
+interface ImportTask {
+	taskId: number;
+	entries: PushEntry[];
+	deadline: number;
+	nextPollAt: number;
+	polls: number;
+}
+
+function readEntry(ctx: IExecuteFunctions, run: RunState, index: number) {
+	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
+	const identifyBy = ctx.getNodeParameter('identifyBy', index) as PushRequest['identifyBy'];
+	const validated = validatePushInput({
+		identifyBy,
+		identifier: ctx.getNodeParameter(identifyBy, index, undefined),
+		images: ctx.getNodeParameter('images', index, ''),
+		primaryImage: ctx.getNodeParameter('primaryImage', index, ''),
+		colorImage: ctx.getNodeParameter('colorImage', index, ''),
+		images360: ctx.getNodeParameter('images360', index, ''),
+		mode: ctx.getNodeParameter('mode', index, 'replace') as PushRequest['mode'],
+		tooManyImages: options.tooManyImages === 'error' ? 'error' : 'truncate',
+		apiVersion: options.apiVersion === 'v1' ? 'v1' : 'v2',
+	});
+	run.warn(index, ...validated.warnings);
+	if (!validated.ok) {
+		run.fail(index, 'invalid', validated.errors);
+		return undefined;
+	}
+	const { request } = { request: validated.value };
+	const idValue = identifyBy === 'offerId' ? request.identifier : asJsonId(request.identifier);
+	run.setData(index, { [ID_FIELD[identifyBy]]: idValue });
+	return { index, identifyBy, identifier: request.identifier, request, dryRun: options.dryRun === true };
+}
+
+function updatedCounts(entry: PushEntry): IDataObject {
+	const { set } = entry.planned;
+	return {
+		images: set.images.length,
+		images360: set.images360.length,
+		color_image: set.colorImage !== undefined,
+		primary_image: set.primaryImage !== undefined,
+	};
+}
+
+/** Maps Ozon's issues about this product to the user's fields and positions where a URL says which. */
+function mapIssues(entry: PushEntry, issues: OzonIssue[], onlyOwnUrls: boolean): ItemError[] {
+	const errors: ItemError[] = [];
+	for (const issue of issues) {
+		const origin = issue.url ? entry.planned.origins.get(issue.url) : undefined;
+		if (onlyOwnUrls && !origin) continue;
+		errors.push({
+			field: origin?.field ?? issue.field ?? 'images',
+			...(origin?.index !== undefined ? { index: origin.index } : {}),
+			...(issue.url ? { url: issue.url } : {}),
+			reason: issueText({ ...issue, field: undefined }),
+		});
+	}
+	return errors;
+}
+
+async function submitWave(run: RunState, transport: OzonTransport, wave: PushEntry[][]): Promise<ImportTask[]> {
+	const tasks: ImportTask[] = [];
+	await mapConcurrent(wave, REQUEST_CONCURRENCY, async (batch) => {
+		const open = batch.filter((entry) => !run.outcomes[entry.index].final);
+		if (open.length === 0 || run.stopped) return;
+		try {
+			const taskId = await importPicturesV2(transport, open.map((entry) => entry.v2Item as V2ImportItem));
+			const now = Date.now();
+			for (const entry of open) {
+				entry.taskId = taskId;
+				entry.status = 'pending';
+				run.setData(entry.index, { task_id: taskId });
+			}
+			tasks.push({ taskId, entries: open, deadline: 0, nextPollAt: now + polling.firstDelayMs, polls: 0 });
+		} catch (error) {
+			run.requestFailed(error, open.map((entry) => entry.index));
+		}
+	});
+	return tasks;
+}
+
+/** Polls every task until each of its products is imported, skipped or failed, or its deadline passes. */
+async function waitForTasks(run: RunState, transport: OzonTransport, tasks: ImportTask[], resultTimeoutMs: number): Promise<void> {
+	for (const task of tasks) task.deadline = task.nextPollAt - polling.firstDelayMs + resultTimeoutMs;
+	let active = tasks;
+	while (active.length > 0 && !run.stopped) {
+		const now = Date.now();
+		const due = active.filter((task) => task.nextPollAt <= now);
+		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
+			const waiting = task.entries.filter((entry) => entry.status === 'pending' && !run.outcomes[entry.index].final);
+			try {
+				const results = await getImportInfo(transport, task.taskId);
+				const byOffer = new Map(results.map((result) => [result.offerId, result]));
+				for (const entry of waiting) {
+					const result = byOffer.get(entry.v2Item?.offer_id as string);
+					if (!result || result.status === 'pending') continue;
+					entry.status = result.status;
+					if (result.status === 'failed') {
+						const errors = mapIssues(entry, result.errors, false);
+						run.fail(entry.index, 'failed', errors.length > 0 ? errors : [{ field: 'images', reason: `Ozon reported status "${result.rawStatus}" without details` }]);
+					}
+				}
+			} catch (error) {
+				// The write stands; only its result is unknown. It is never re-sent.
+				run.requestFailed(error, waiting.map((entry) => entry.index), 'pending');
+			}
+			task.polls += 1;
+			const interval = Math.min(polling.maxIntervalMs, polling.firstDelayMs * polling.factor ** task.polls);
+			task.nextPollAt = Math.min(Date.now() + interval, task.deadline);
+		});
+		active = active.filter((task) => {
+			const stillPending = task.entries.filter((entry) => entry.status === 'pending' && !run.outcomes[entry.index].final);
+			if (stillPending.length === 0) return false;
+			// The last poll happens at the deadline; whatever is still pending after it has timed out.
+			if (due.includes(task) && Date.now() >= task.deadline) {
+				for (const entry of stillPending) {
+					run.fail(entry.index, 'pending', [
+						{
+							field: 'task',
+							reason: `Ozon had not finished processing within ${Math.round(resultTimeoutMs / 1000)} s (task_id ${task.taskId}). The images may still appear; check later with Get Images, or raise Result Timeout`,
+						},
+					]);
+				}
+				return false;
+			}
+			return true;
+		});
+		if (active.length > 0) {
+			const wake = Math.min(...active.map((task) => task.nextPollAt));
+			await sleep(Math.max(0, wake - Date.now()));
+		}
+	}
+}
+
+/** Reads the images back and settles every written item on Ozon's status and per-URL errors. */
+async function confirm(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+	const toRead = entries.filter((entry) => !run.outcomes[entry.index].final && (entry.status === 'imported' || entry.status === 'skipped'));
+	const byProduct = groupBy(toRead, (entry) => entry.product.productId);
+
+	await mapConcurrent(chunk([...byProduct.keys()], MAX_PICTURES_INFO_BATCH), REQUEST_CONCURRENCY, async (ids) => {
+		if (run.stopped) return;
+		try {
+			for (const pictures of await getPicturesInfo(transport, ids)) {
+				for (const entry of byProduct.get(pictures.productId) ?? []) {
+					run.setData(entry.index, { current_images: photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo }) });
+					const errors = mapIssues(entry, pictures.errors, true);
+					if (errors.length > 0) run.fail(entry.index, entry.status as string, errors);
+				}
+			}
+		} catch (error) {
+			// The task status already confirmed the write; only the read-back is missing.
+			const message = error instanceof Error ? error.message : String(error);
+			for (const id of ids) {
+				for (const entry of byProduct.get(id) ?? []) {
+					run.warn(entry.index, { field: 'current_images', message: `Could not read the images back: ${message}` });
+				}
+			}
+		}
+	});
+
+	for (const entry of toRead) {
+		if (run.outcomes[entry.index].final) continue;
+		if (entry.status === 'skipped') {
+			run.warn(entry.index, {
+				field: 'images',
+				message:
+					'Ozon skipped this product: the URLs are the same as it already has, so nothing was fetched again. To make Ozon fetch a changed file, give it a new URL (for example add ?v=2)',
+			});
+		}
+		run.succeed(entry.index, entry.status as string);
+	}
+}
+
+async function writeV1(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
+		if (run.stopped || run.outcomes[entry.index].final) return;
+		try {
+			await importPicturesV1(transport, entry.v1Request as V1ImportRequest);
+			entry.status = 'imported';
+			run.warn(entry.index, {
+				field: 'apiVersion',
+				message:
+					"Sent with Ozon's deprecated v1 method, which answers before processing the images: current_images may still show the previous photos for a while",
+			});
+		} catch (error) {
+			run.requestFailed(error, [entry.index]);
+		}
+	});
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const run = new RunState(this, items.length);
+	const firstOptions = this.getNodeParameter('options', 0, {}) as IDataObject;
+	const waitForResult = firstOptions.waitForResult !== false;
+	const resultTimeoutMs = Math.max(1, Number(firstOptions.resultTimeout ?? 60) || 60) * 1000;
+
+	const valid = [];
+	for (let index = 0; index < items.length; index++) {
+		try {
+			const entry = readEntry(this, run, index);
+			if (entry) valid.push(entry);
+		} catch (error) {
+			run.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
+		}
+	}
+
+	const transport = valid.length > 0 ? await OzonTransport.create(this, readTransportOptions(this)) : undefined;
+	if (!transport) return run.toExecutionData();
+
+	const resolved = await resolveProducts(run, transport, valid);
+
+	// Plan in input order; a product pushed twice builds on the set its earlier push leaves.
+	const after = new Map<number, ProductInfo>();
+	const planned: PushEntry[] = [];
+	for (const { index, request, dryRun, product } of resolved) {
+		const base = after.get(product.productId) ?? product;
+		const plan = planImageSet(request, base);
+		run.warn(index, ...plan.warnings);
+		run.setData(index, { previous_images: photosOf(base) });
+		if (plan.errors.length > 0) {
+			run.fail(index, 'invalid', plan.errors);
+			continue;
+		}
+		after.set(product.productId, productAfter(base, plan.set));
+		const entry: PushEntry = { index, request, dryRun, product, planned: plan };
+		if (request.apiVersion === 'v1') entry.v1Request = toV1Request(product.productId, plan.set);
+		else entry.v2Item = toV2Item(product.offerId, plan.set);
+		run.setData(index, { updated: updatedCounts(entry) });
+		planned.push(entry);
+	}
+
+	for (const entry of planned.filter((candidate) => candidate.dryRun)) {
+		const request = entry.v2Item
+			? { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [entry.v2Item] } }
+			: { method: 'POST', endpoint: '/v1/product/pictures/import', body: entry.v1Request };
+		run.setData(entry.index, { request } as IDataObject);
+		run.succeed(entry.index, 'dry_run');
+	}
+	const toSend = planned.filter((entry) => !entry.dryRun);
+
+	await writeV1(run, transport, toSend.filter((entry) => entry.v1Request));
+
+	const waves = planWaves(toSend.filter((entry) => entry.v2Item), (entry) => entry.product.offerId, MAX_IMPORT_BATCH);
+	const lastWrite = new Map<string, PushEntry>();
+	for (const [waveIndex, wave] of waves.entries()) {
+		// A product's n-th push is sent only once its previous one has finished, to keep input order.
+		for (const batch of wave) {
+			for (const entry of batch) {
+				const previous = lastWrite.get(entry.product.offerId);
+				if (previous && previous.status === 'pending') {
+					run.fail(entry.index, 'invalid', [
+						{ field: ID_FIELD[entry.request.identifyBy], reason: 'Not sent: an earlier push of this product in this run had not finished processing' },
+					]);
+				}
+				lastWrite.set(entry.product.offerId, entry);
+			}
+		}
+		const tasks = await submitWave(run, transport, wave);
+		const isLast = waveIndex === waves.length - 1;
+		if (waitForResult || !isLast) await waitForTasks(run, transport, tasks, resultTimeoutMs);
+	}
+
+	if (!waitForResult) {
+		for (const entry of toSend) {
+			if (run.outcomes[entry.index].final || entry.status !== 'pending') continue;
+			run.warn(entry.index, {
+				field: 'waitForResult',
+				message: `Not waited for Ozon's processing result (Wait for Result is off); task_id ${entry.taskId} shows it`,
+			});
+			run.succeed(entry.index, 'pending');
+		}
+	}
+
+	await confirm(run, transport, toSend);
+	return run.toExecutionData();
+}

@@ -1,0 +1,43 @@
+/**
+ * Ozon's limits as named constants. Where Ozon's own documents disagree (see the README's
+ * "Ozon's limits"), the stricter value is used so a request is never rejected for size.
+ */
+
+/** Photos per product. The Sept 2026 schema says 30 (the Oct 2026 one 50); a card holds 30. */
+export const MAX_IMAGES = 30;
+
+/** 360° frames per product on the legacy v1 method (the only one that ever took them). */
+export const MAX_IMAGES_360 = 70;
+
+/** Products per `/v2/product/pictures/import` request. */
+export const MAX_IMPORT_BATCH = 100;
+
+/** Identifiers per `/v3/product/info/list` request. */
+export const MAX_INFO_LIST_BATCH = 1000;
+
+/** Products per `/v2/product/pictures/info` request. */
+export const MAX_PICTURES_INFO_BATCH = 1000;
+
+/** Longest image URL accepted. Browsers and CDNs commonly cap URLs near 2 KB. */
+export const MAX_URL_LENGTH = 2048;
+
+/** Ozon documents the seller's article (offer_id) as at most 50 characters. */
+export const MAX_OFFER_ID_LENGTH = 50;
+
+/** Ozon's ids are int64; 19 digits covers every positive int64. */
+export const MAX_NUMERIC_ID_DIGITS = 19;
+
+/**
+ * More entries than this in one field is not a product's photo list but a mistake (a whole column
+ * pasted into one cell): the item is refused rather than truncated.
+ */
+export const MAX_URL_ENTRIES = 1000;
+
+/** Longest text accepted in one URL field, checked before it is split. */
+export const MAX_FIELD_LENGTH = MAX_URL_ENTRIES * (MAX_URL_LENGTH + 2);
+
+/** URLs listed by name in one warning; the rest are counted. */
+export const MAX_URLS_IN_WARNING = 50;
+
+/** File endings Ozon accepts for photos; other endings only draw a warning (signed URLs have none). */
+export const ACCEPTED_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png'];

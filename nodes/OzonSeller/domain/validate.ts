@@ -1,0 +1,150 @@
+import { z } from 'zod';
+
+import { MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
+import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
+import type {
+	ApiVersion,
+	IdentifyBy,
+	IndexedUrl,
+	ItemError,
+	ItemWarning,
+	PushMode,
+	TooManyImages,
+} from './types';
+
+const INT64_MAX = BigInt('9223372036854775807');
+
+export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
+
+const offerIdSchema = z
+	.union([z.string(), z.number().finite()], {
+		errorMap: () => ({ message: 'Expected text or a number' }),
+	})
+	.transform((value) => String(value).trim())
+	.refine((value) => value.length > 0, 'Offer ID is empty')
+	.refine((value) => value.length <= MAX_OFFER_ID_LENGTH, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`)
+	.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Offer ID contains control characters');
+
+const numericIdSchema = (label: string) =>
+	z
+		.union([z.string(), z.number()], { errorMap: () => ({ message: 'Expected a whole number' }) })
+		.transform((value, ctx) => {
+			const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
+			if (text === '') {
+				const message = typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`;
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+				return z.NEVER;
+			}
+			if (!/^\d+$/.test(text)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} must be a positive whole number, got "${text.slice(0, 40)}"` });
+				return z.NEVER;
+			}
+			const digits = text.replace(/^0+(?=\d)/, '');
+			if (digits.length > MAX_NUMERIC_ID_DIGITS || BigInt(digits) > INT64_MAX || BigInt(digits) === BigInt(0)) {
+				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} is out of range` });
+				return z.NEVER;
+			}
+			return digits;
+		});
+
+const identifierSchemas: Record<IdentifyBy, z.ZodType<string, z.ZodTypeDef, unknown>> = {
+	offerId: offerIdSchema,
+	productId: numericIdSchema('Product ID'),
+	sku: numericIdSchema('SKU'),
+};
+
+/** Validates one identifier; returns the canonical string form Ozon's JSON takes. */
+export function validateIdentifier(identifyBy: IdentifyBy, raw: unknown): { value?: string; error?: ItemError } {
+	const field = ID_FIELD[identifyBy];
+	if (raw === undefined || raw === null) {
+		return { error: { field, reason: `No ${field} given: set the identifier, or check the expression that fills it` } };
+	}
+	const parsed = identifierSchemas[identifyBy].safeParse(raw);
+	return parsed.success ? { value: parsed.data } : { error: { field, reason: parsed.error.issues[0].message } };
+}
+
+/** What the user asked for one item, straight from the node's parameters. */
+export interface RawPushInput {
+	identifyBy: IdentifyBy;
+	identifier: unknown;
+	images: unknown;
+	primaryImage: unknown;
+	colorImage: unknown;
+	images360: unknown;
+	mode: PushMode;
+	tooManyImages: TooManyImages;
+	apiVersion: ApiVersion;
+}
+
+/** A validated push: identifiers and URLs are well formed; limits are applied later, after merging. */
+export interface PushRequest {
+	identifyBy: IdentifyBy;
+	identifier: string;
+	images: IndexedUrl[];
+	primaryImage?: string;
+	colorImage?: string;
+	images360: IndexedUrl[];
+	mode: PushMode;
+	tooManyImages: TooManyImages;
+	apiVersion: ApiVersion;
+}
+
+export type Validated<T> =
+	| { ok: true; value: T; warnings: ItemWarning[] }
+	| { ok: false; errors: ItemError[]; warnings: ItemWarning[] };
+
+export function validatePushInput(raw: RawPushInput): Validated<PushRequest> {
+	const errors: ItemError[] = [];
+	const warnings: ItemWarning[] = [];
+
+	const id = validateIdentifier(raw.identifyBy, raw.identifier);
+	if (id.error) errors.push(id.error);
+
+	const images = parseUrlList('images', raw.images);
+	const images360 = parseUrlList('images360', raw.images360);
+	const primary = parseSingleUrl('primary_image', raw.primaryImage);
+	const color = parseSingleUrl('color_image', raw.colorImage);
+	for (const part of [images, primary, color, images360]) {
+		errors.push(...part.errors);
+		warnings.push(...part.warnings);
+	}
+
+	let galleryUrls = images.urls;
+	if (primary.url && galleryUrls.some(({ url }) => url === primary.url)) {
+		galleryUrls = galleryUrls.filter(({ url }) => url !== primary.url);
+		warnings.push({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: [primary.url] });
+	}
+	warnings.push(...formatWarnings('images', galleryUrls.map(({ url }) => url)));
+	if (primary.url) warnings.push(...formatWarnings('primary_image', [primary.url]));
+	if (color.url) warnings.push(...formatWarnings('color_image', [color.url], ['jpg', 'jpeg']));
+
+	const hasNewPhotos = galleryUrls.length > 0 || primary.url !== undefined;
+	if (errors.length === 0 && !hasNewPhotos) {
+		if (raw.mode === 'replace') {
+			errors.push({
+				field: 'images',
+				reason:
+					'No image URLs to send. Ozon replaces all photos of a product with the ones sent, so an empty set would delete them; give at least one image URL (or use append/prepend to change only the colour image)',
+			});
+		} else if (!color.url && images360.urls.length === 0) {
+			errors.push({ field: 'images', reason: `No image URLs given: nothing to ${raw.mode}` });
+		}
+	}
+
+	if (errors.length > 0) return { ok: false, errors, warnings };
+	return {
+		ok: true,
+		warnings,
+		value: {
+			identifyBy: raw.identifyBy,
+			identifier: id.value as string,
+			images: galleryUrls,
+			primaryImage: primary.url,
+			colorImage: color.url,
+			images360: images360.urls,
+			mode: raw.mode,
+			tooManyImages: raw.tooManyImages,
+			apiVersion: raw.apiVersion,
+		},
+	};
+}

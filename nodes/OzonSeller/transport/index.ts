@@ -1,0 +1,287 @@
+import { sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import type { z } from 'zod';
+
+import { OzonRequestError, describeStatus, type OzonFailureKind } from './errors';
+import { limiterFor, type RateLimiter } from './rateLimiter';
+
+export const CREDENTIAL_NAME = 'ozonSellerApi';
+export const DEFAULT_BASE_URL = 'https://api-seller.ozon.ru';
+
+export interface TransportOptions {
+	/** Per request, in milliseconds. */
+	timeoutMs: number;
+	/** Further attempts after the first, for timeouts, resets, 5xx, broken bodies and 429. */
+	maxRetries: number;
+	/** Longest wait a 429 may ask for before the request is given up as rate limited. */
+	maxRateLimitWaitMs: number;
+	/** Request starts per second for this Client-Id, across the n8n process. */
+	requestsPerSecond: number;
+}
+
+export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
+	timeoutMs: 30_000,
+	maxRetries: 2,
+	maxRateLimitWaitMs: 120_000,
+	requestsPerSecond: 40,
+};
+
+/** Backoff for retries: exponential with full jitter. Mutable so tests can shorten it. */
+export const backoff = { baseMs: 500, maxMs: 10_000 };
+
+function backoffDelay(attempt: number): number {
+	const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+const NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ECONNREFUSED',
+	'ECONNABORTED',
+	'ETIMEDOUT',
+	'ESOCKETTIMEDOUT',
+	'EPIPE',
+	'EAI_AGAIN',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_BAD_RESPONSE',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+interface ThrownInfo {
+	codes: string[];
+	messages: string[];
+}
+
+/** Collects codes and messages along an error's cause chain (n8n wraps the HTTP library's error). */
+function inspectThrown(error: unknown): ThrownInfo {
+	const info: ThrownInfo = { codes: [], messages: [] };
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const record = current as Record<string, unknown>;
+		if (typeof record.code === 'string') info.codes.push(record.code);
+		if (typeof record.message === 'string') info.messages.push(record.message);
+		current = record.cause ?? record.error ?? record.reason;
+	}
+	return info;
+}
+
+function isCancellation(info: ThrownInfo): boolean {
+	return info.codes.includes('ERR_CANCELED');
+}
+
+function isTimeout(info: ThrownInfo): boolean {
+	return (
+		info.codes.some((code) => code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ECONNABORTED') ||
+		info.messages.some((m) => /timeout/i.test(m))
+	);
+}
+
+function isNetworkFailure(info: ThrownInfo): boolean {
+	return (
+		info.codes.some((code) => NETWORK_CODES.has(code)) ||
+		info.messages.some((m) => /socket hang up|network|connect|reset/i.test(m))
+	);
+}
+
+function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
+	const value = key ? headers[key] : undefined;
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+/** Seconds Ozon asks us to wait: Retry-After, Item-Retry-After, or "Retry after N seconds" in the message. */
+export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined): number | undefined {
+	const candidates: number[] = [];
+	for (const name of ['retry-after', 'item-retry-after']) {
+		const value = headerValue(headers, name);
+		if (value === undefined) continue;
+		const seconds = Number(value);
+		if (Number.isFinite(seconds) && seconds >= 0) candidates.push(seconds);
+		else {
+			const date = Date.parse(value);
+			if (!Number.isNaN(date)) candidates.push(Math.max(0, (date - Date.now()) / 1000));
+		}
+	}
+	const fromMessage = message ? /retry after (\d+(?:\.\d+)?)\s*s/i.exec(message) : null;
+	if (fromMessage) candidates.push(Number(fromMessage[1]));
+	return candidates.length > 0 ? Math.max(...candidates) : undefined;
+}
+
+interface FullResponse {
+	body: unknown;
+	headers: Record<string, unknown>;
+	statusCode: number;
+}
+
+function kindForStatus(status: number, endpoint: string): OzonFailureKind {
+	if (status === 401 || status === 403) return 'auth';
+	if (status === 404) return endpoint.startsWith('/v1/product/pictures/import') ? 'switchedOff' : 'notFound';
+	if (status === 409) return 'conflict';
+	if (status === 429) return 'rateLimited';
+	if (status >= 500) return 'unavailable';
+	return 'invalid';
+}
+
+const STATUS_MESSAGES: Record<OzonFailureKind, string> = {
+	auth: 'Ozon rejected the Client ID / API Key',
+	invalid: 'Ozon rejected the request',
+	notFound: 'Ozon could not find what was asked for',
+	conflict: 'Ozon reported a conflict with an update still in progress',
+	rateLimited: 'Rate limited by Ozon',
+	unavailable: 'Ozon had a server error',
+	switchedOff: 'Ozon no longer offers the v1 picture method',
+};
+
+/**
+ * The one place that talks HTTP to Ozon: base URL, authentication (through n8n's credential),
+ * timeouts, retries with backoff, the rate limit and the mapping of failures to OzonRequestError.
+ */
+export class OzonTransport {
+	private constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly baseUrl: string,
+		private readonly limiter: RateLimiter,
+		private readonly secrets: string[],
+		readonly options: TransportOptions,
+	) {}
+
+	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<OzonTransport> {
+		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+		const clientId = String(credentials.clientId ?? '').trim();
+		const secrets = [String(credentials.apiKey ?? '').trim()].filter((secret) => secret.length >= 4);
+		return new OzonTransport(ctx, baseUrl, limiterFor(clientId, options.requestsPerSecond), secrets, options);
+	}
+
+	/** Removes the Api-Key from any text that may reach the user (should Ozon ever echo it). */
+	redact(text: string): string {
+		return this.secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+	}
+
+	/** POSTs `body` to `endpoint` and returns the response parsed by `schema`. */
+	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T> {
+		const maxAttempts = this.options.maxRetries + 1;
+		let lastFailure: { message: string; kind: OzonFailureKind; httpCode?: number; ozonMessage?: string } | undefined;
+
+		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+			let waitMs = backoffDelay(attempt - 1);
+			await this.limiter.acquire();
+			let response: FullResponse | undefined;
+			try {
+				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, {
+					method: 'POST',
+					baseURL: this.baseUrl,
+					url: endpoint,
+					headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+					body: JSON.stringify(body),
+					// Read the body as text so a truncated JSON body is noticed here, not silently passed on.
+					encoding: 'text',
+					json: false,
+					returnFullResponse: true,
+					ignoreHttpStatusErrors: true,
+					timeout: this.options.timeoutMs,
+				} as IHttpRequestOptions)) as FullResponse;
+			} catch (error) {
+				const info = inspectThrown(error);
+				if (isCancellation(info) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
+					throw new Error('The execution was cancelled');
+				}
+				const timedOut = isTimeout(info);
+				if (!timedOut && !isNetworkFailure(info)) {
+					// Not a transport fault we understand: report it without the library's request details.
+					lastFailure = { kind: 'unavailable', message: `Request to Ozon failed: ${this.redact(info.messages[0] ?? 'unknown error')}` };
+				} else {
+					lastFailure = {
+						kind: 'unavailable',
+						message: timedOut
+							? `Ozon did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`
+							: `Could not reach Ozon at ${this.baseUrl} (${info.codes.find((code) => NETWORK_CODES.has(code)) ?? 'connection error'})`,
+					};
+				}
+				this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);
+				if (attempt < maxAttempts) await sleep(waitMs);
+				continue;
+			}
+
+			const { statusCode, headers } = response;
+			const parsedBody = this.parseBody(response.body);
+			if (statusCode >= 200 && statusCode < 300) {
+				if (parsedBody.ok) {
+					const result = schema.safeParse(parsedBody.value);
+					if (result.success) return result.data;
+					lastFailure = {
+						kind: 'unavailable',
+						httpCode: statusCode,
+						message: `Ozon's answer from ${endpoint} had an unexpected shape (${result.error.issues[0]?.path.join('.') || 'body'}: ${result.error.issues[0]?.message})`,
+					};
+				} else {
+					lastFailure = { kind: 'unavailable', httpCode: statusCode, message: `Ozon's answer from ${endpoint} was cut off or not JSON` };
+				}
+			} else {
+				const ozonMessage = this.ozonMessage(parsedBody);
+				const kind = kindForStatus(statusCode, endpoint);
+				lastFailure = {
+					kind,
+					httpCode: statusCode,
+					ozonMessage,
+					message: `${STATUS_MESSAGES[kind]}${describeStatus(statusCode)}${ozonMessage ? `: ${ozonMessage}` : ''}`,
+				};
+				if (kind === 'rateLimited') {
+					const asked = retryAfterSeconds(headers, ozonMessage);
+					if (asked !== undefined && asked * 1000 > this.options.maxRateLimitWaitMs) {
+						throw this.failure(lastFailure, endpoint, attempt, asked, `Rate limited by Ozon, retry after ${Math.ceil(asked)} s`);
+					}
+					waitMs = asked !== undefined ? Math.ceil(asked * 1000) : waitMs;
+				} else if (kind !== 'unavailable') {
+					// Other 4xx answers are final: repeating them would only count against the account.
+					throw this.failure(lastFailure, endpoint, attempt);
+				}
+			}
+			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);
+			if (attempt < maxAttempts) await sleep(waitMs);
+		}
+		throw this.failure(lastFailure!, endpoint, maxAttempts);
+	}
+
+	private failure(
+		failure: { message: string; kind: OzonFailureKind; httpCode?: number; ozonMessage?: string },
+		endpoint: string,
+		attempts: number,
+		retryAfter?: number,
+		message?: string,
+	): OzonRequestError {
+		const suffix = failure.kind === 'unavailable' && attempts > 1 ? ` (after ${attempts} attempts)` : '';
+		return new OzonRequestError(this.redact(message ?? failure.message) + suffix, {
+			kind: failure.kind,
+			endpoint,
+			httpCode: failure.httpCode,
+			ozonMessage: failure.ozonMessage ? this.redact(failure.ozonMessage) : undefined,
+			attempts,
+			retryAfterSeconds: retryAfter,
+		});
+	}
+
+	private parseBody(body: unknown): { ok: true; value: unknown } | { ok: false; text: string } {
+		if (typeof body !== 'string') {
+			if (Buffer.isBuffer(body)) return this.parseBody(body.toString('utf8'));
+			return body === undefined ? { ok: false, text: '' } : { ok: true, value: body };
+		}
+		try {
+			return { ok: true, value: JSON.parse(body) };
+		} catch {
+			return { ok: false, text: body };
+		}
+	}
+
+	/** Ozon's error text: `message` of its rpcStatus body, or a short piece of a non-JSON body. */
+	private ozonMessage(body: { ok: true; value: unknown } | { ok: false; text: string }): string | undefined {
+		if (!body.ok) return body.text.trim() ? this.redact(body.text.trim().slice(0, 300)) : undefined;
+		const value = body.value as { message?: unknown; details?: unknown } | null;
+		if (value && typeof value === 'object' && typeof value.message === 'string' && value.message) {
+			return this.redact(value.message.slice(0, 500));
+		}
+		return undefined;
+	}
+}

@@ -1,0 +1,104 @@
+/**
+ * nock helpers that answer like Ozon (shapes from shared/ozon-api.md), and record what the node sent.
+ */
+import nock from 'nock';
+
+export const BASE_URL = 'http://ozon.test';
+export const CLIENT_ID = '123456';
+/** Recognisable, so a leak into any output or error is easy to find. */
+export const API_KEY = 'SECRET-KEY-5f3e2a1b-LEAKCHECK';
+export const credentials = { clientId: CLIENT_ID, apiKey: API_KEY, baseUrl: BASE_URL };
+
+export interface MockProduct {
+	id: number;
+	offer_id: string;
+	sku?: number;
+	images?: string[];
+	primary_image?: string[];
+	color_image?: string[];
+}
+
+export function product(n: number, extra: Partial<MockProduct> = {}): MockProduct {
+	return {
+		id: 1000 + n,
+		offer_id: `SKU-${String(n).padStart(3, '0')}`,
+		sku: 500000 + n,
+		images: [],
+		primary_image: [],
+		color_image: [],
+		...extra,
+	};
+}
+
+export function ozon(): nock.Scope {
+	return nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': API_KEY } });
+}
+
+type Body = Record<string, unknown>;
+
+/** Answers /v3/product/info/list from a catalogue, for any number of calls. */
+export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[] {
+	ozon()
+		.post('/v3/product/info/list')
+		.times(1000)
+		.reply(200, (_uri, body) => {
+			const request = body as Record<string, string[]>;
+			calls.push(request);
+			const [field, ids] = Object.entries(request)[0];
+			const key = (p: MockProduct) => (field === 'offer_id' ? p.offer_id : field === 'product_id' ? String(p.id) : String(p.sku));
+			return { items: products.filter((p) => ids.includes(key(p))) };
+		});
+	return calls;
+}
+
+/** Answers v2 imports with increasing task ids; records the items of each call. */
+export function mockImportV2(calls: Body[] = [], firstTaskId = 9000): Body[] {
+	let next = firstTaskId;
+	ozon()
+		.post('/v2/product/pictures/import')
+		.times(1000)
+		.reply(200, (_uri, body) => {
+			calls.push(body as Body);
+			return { task_id: next++ };
+		});
+	return calls;
+}
+
+/** Answers /v1/product/import/info: every offer of a task gets `status(offerId, pollNumber)`. */
+export function mockImportInfo(
+	imports: Body[],
+	status: (offerId: string, poll: number) => { status: string; errors?: unknown[] } = () => ({ status: 'imported' }),
+	calls: Body[] = [],
+	firstTaskId = 9000,
+): Body[] {
+	const polls = new Map<number, number>();
+	ozon()
+		.post('/v1/product/import/info')
+		.times(1000)
+		.reply(200, (_uri, body) => {
+			const taskId = Number((body as Body).task_id);
+			calls.push(body as Body);
+			const poll = (polls.get(taskId) ?? 0) + 1;
+			polls.set(taskId, poll);
+			const request = imports[taskId - firstTaskId] as { items: Array<{ offer_id: string }> } | undefined;
+			const items = (request?.items ?? []).map((item) => ({ offer_id: item.offer_id, product_id: 0, errors: [], ...status(item.offer_id, poll) }));
+			return { result: { items, total: items.length } };
+		});
+	return calls;
+}
+
+/** Answers /v2/product/pictures/info with what `picturesOf(productId)` says. */
+export function mockPicturesInfo(
+	picturesOf: (productId: number) => Record<string, unknown>,
+	calls: Body[] = [],
+): Body[] {
+	ozon()
+		.post('/v2/product/pictures/info')
+		.times(1000)
+		.reply(200, (_uri, body) => {
+			calls.push(body as Body);
+			const ids = ((body as Body).product_id as string[]).map(Number);
+			return { items: ids.map((id) => ({ product_id: id, primary_photo: [], photo: [], color_photo: [], errors: [], ...picturesOf(id) })) };
+		});
+	return calls;
+}
