@@ -35,7 +35,8 @@ export const imageUrlSchema = z
 				code: z.ZodIssueCode.custom,
 				message: `URL must start with http:// or https:// (got ${parsed.protocol.replace(/:$/, '')})`,
 			});
-		} else if (!parsed.hostname) {
+		} else if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) {
+			// WHATWG parsing would read "https:///a.jpg" as host "a.jpg": insist on a host in the text itself.
 			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL has no host' });
 		} else if (parsed.username || parsed.password) {
 			ctx.addIssue({

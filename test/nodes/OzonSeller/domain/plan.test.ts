@@ -1,0 +1,144 @@
+import { MAX_IMAGES } from '../../../../nodes/OzonSeller/domain/constants';
+import { planImageSet, planWaves, productAfter, toV1Request, toV2Item, V2_IMAGES_360_WARNING } from '../../../../nodes/OzonSeller/domain/plan';
+import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
+import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
+
+const urls = (...names: string[]) => names.map((name, index) => ({ url: `https://a.io/${name}.jpg`, index }));
+const u = (name: string) => `https://a.io/${name}.jpg`;
+
+const request = (overrides: Partial<PushRequest> = {}): PushRequest => ({
+	identifyBy: 'offerId',
+	identifier: 'SKU-1',
+	images: urls('n1', 'n2'),
+	images360: [],
+	mode: 'replace',
+	tooManyImages: 'truncate',
+	apiVersion: 'v2',
+	...overrides,
+});
+
+const current: ProductInfo = {
+	productId: 7,
+	offerId: 'SKU-1',
+	primaryImage: [u('old-main')],
+	images: [u('old1'), u('old2')],
+	colorImage: [u('old-color')],
+};
+
+describe('planImageSet', () => {
+	it('replace: sends exactly the new images, whatever the product has', () => {
+		expect(planImageSet(request(), current).set).toEqual({ images: [u('n1'), u('n2')], images360: [], primaryImage: undefined, colorImage: undefined });
+	});
+
+	it('append: keeps the current main, gallery and colour, new images after', () => {
+		expect(planImageSet(request({ mode: 'append' }), current).set).toEqual({
+			primaryImage: u('old-main'),
+			images: [u('old1'), u('old2'), u('n1'), u('n2')],
+			colorImage: u('old-color'),
+			images360: [],
+		});
+	});
+
+	it('prepend: new images before the current gallery', () => {
+		expect(planImageSet(request({ mode: 'prepend' }), current).set.images).toEqual([u('n1'), u('n2'), u('old1'), u('old2')]);
+	});
+
+	it('append with a new main photo keeps the old main in the gallery', () => {
+		const plan = planImageSet(request({ mode: 'append', primaryImage: u('new-main') }), current);
+		expect(plan.set.primaryImage).toBe(u('new-main'));
+		expect(plan.set.images).toEqual([u('old-main'), u('old1'), u('old2'), u('n1'), u('n2')]);
+	});
+
+	it('append deduplicates images the product already has', () => {
+		const plan = planImageSet(request({ mode: 'append', images: urls('old1', 'n1') }), current);
+		expect(plan.set.images).toEqual([u('old1'), u('old2'), u('n1')]);
+	});
+
+	it('truncates to the limit, counting the main photo, and names what was dropped', () => {
+		const many = Array.from({ length: 35 }, (_, i) => `p${i}`);
+		const plan = planImageSet(request({ images: urls(...many), primaryImage: u('main') }), undefined);
+		expect(plan.set.images).toHaveLength(MAX_IMAGES - 1);
+		expect(plan.warnings).toEqual([
+			{ field: 'images', message: 'Kept the first 30 of 36 images (Ozon allows at most 30); dropped the rest', urls: many.slice(29).map(u) },
+		]);
+		expect(plan.errors).toEqual([]);
+	});
+
+	it('with tooManyImages=error, refuses instead of truncating', () => {
+		const many = Array.from({ length: 31 }, (_, i) => `p${i}`);
+		const plan = planImageSet(request({ images: urls(...many), tooManyImages: 'error' }), undefined);
+		expect(plan.errors).toEqual([{ field: 'images', reason: "31 images in the final set; Ozon allows at most 30. Remove some, or set 'Too Many Images' to truncate" }]);
+	});
+
+	it('applies the limit after an append merge, dropping the new images that do not fit', () => {
+		const full: ProductInfo = { ...current, primaryImage: [], images: Array.from({ length: 29 }, (_, i) => u(`c${i}`)) };
+		const plan = planImageSet(request({ mode: 'append' }), full);
+		expect(plan.set.images).toHaveLength(30);
+		expect(plan.warnings[0].urls).toEqual([u('n2')]);
+	});
+
+	it('v2: leaves 360° images out with a warning saying why', () => {
+		const plan = planImageSet(request({ images360: urls('r1', 'r2') }), undefined);
+		expect(plan.set.images360).toEqual([]);
+		expect(plan.warnings).toEqual([{ field: 'images360', message: V2_IMAGES_360_WARNING, urls: [u('r1'), u('r2')] }]);
+	});
+
+	it('v1: keeps 360° images, limited to 70', () => {
+		const frames = Array.from({ length: 72 }, (_, i) => `r${i}`);
+		const plan = planImageSet(request({ apiVersion: 'v1', images360: urls(...frames) }), undefined);
+		expect(plan.set.images360).toHaveLength(70);
+		expect(plan.warnings[0].field).toBe('images360');
+	});
+
+	it('refuses a set that would leave the product without photos', () => {
+		const bare: ProductInfo = { ...current, primaryImage: [], images: [] };
+		const plan = planImageSet(request({ mode: 'append', images: [], colorImage: u('c') }), bare);
+		expect(plan.errors[0].reason).toMatch(/^The product would be left without photos/);
+	});
+
+	it('remembers where each URL came from, to map Ozon errors back', () => {
+		const plan = planImageSet(request({ primaryImage: u('m'), images360: urls('r') , apiVersion: 'v1' }), undefined);
+		expect(plan.origins.get(u('n2'))).toEqual({ field: 'images', index: 1 });
+		expect(plan.origins.get(u('m'))).toEqual({ field: 'primary_image' });
+		expect(plan.origins.get(u('r'))).toEqual({ field: 'images360', index: 0 });
+	});
+});
+
+describe('request bodies', () => {
+	it('v2 item carries offer_id and only the fields that are set', () => {
+		expect(toV2Item('SKU-1', { images: [u('a')], images360: [], primaryImage: u('m') })).toEqual({ offer_id: 'SKU-1', primary_image: u('m'), images: [u('a')] });
+	});
+
+	it('v1 request puts the main photo first and sends 360° images', () => {
+		expect(toV1Request(7, { images: [u('a')], images360: [u('r')], primaryImage: u('m'), colorImage: u('c') })).toEqual({
+			product_id: 7,
+			images: [u('m'), u('a')],
+			images360: [u('r')],
+			color_image: u('c'),
+		});
+	});
+
+	it('productAfter describes the product once the set is applied', () => {
+		expect(productAfter(current, { images: [u('x')], images360: [] })).toEqual({ ...current, primaryImage: [], images: [u('x')], colorImage: [] });
+	});
+});
+
+describe('planWaves', () => {
+	it('250 distinct products: one wave of 3 requests of at most 100', () => {
+		const writes = Array.from({ length: 250 }, (_, i) => `P${i}`);
+		const waves = planWaves(writes, (w) => w, 100);
+		expect(waves).toHaveLength(1);
+		expect(waves[0].map((batch) => batch.length)).toEqual([100, 100, 50]);
+	});
+
+	it('never puts one product twice in a request; repeats go to later waves in input order', () => {
+		const writes = [
+			{ key: 'A', n: 1 },
+			{ key: 'B', n: 2 },
+			{ key: 'A', n: 3 },
+			{ key: 'A', n: 4 },
+		];
+		const waves = planWaves(writes, (w) => w.key, 100);
+		expect(waves.map((wave) => wave.map((batch) => batch.map((w) => w.n)))).toEqual([[[1, 2]], [[3]], [[4]]]);
+	});
+});

@@ -1,0 +1,111 @@
+import { MAX_URL_ENTRIES, MAX_URL_LENGTH } from '../../../../nodes/OzonSeller/domain/constants';
+import { formatWarnings, parseSingleUrl, parseUrlList, splitUrlText } from '../../../../nodes/OzonSeller/domain/urls';
+
+describe('splitUrlText', () => {
+	it.each([
+		['commas', 'https://a.io/1.jpg,https://a.io/2.jpg', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['comma and space', 'https://a.io/1.jpg, https://a.io/2.jpg', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['semicolons', 'https://a.io/1.jpg;https://a.io/2.jpg', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['new lines', 'https://a.io/1.jpg\r\nhttps://a.io/2.jpg\n', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['tabs and spaces', ' https://a.io/1.jpg \t https://a.io/2.jpg ', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['a comma inside a URL is kept', 'https://cdn.io/w_100,h_100/1.jpg, https://a.io/2.jpg', ['https://cdn.io/w_100,h_100/1.jpg', 'https://a.io/2.jpg']],
+		['trailing separators', 'https://a.io/1.jpg,;,', ['https://a.io/1.jpg']],
+		['empty text', '', []],
+	])('%s', (_name, text, expected) => {
+		expect(splitUrlText(text)).toEqual(expected);
+	});
+});
+
+describe('parseUrlList: every rule with its error', () => {
+	it.each([
+		['not http(s)', 'ftp://a.io/1.jpg', 'URL must start with http:// or https:// (got ftp)'],
+		['javascript scheme', 'javascript:alert(1)', 'URL must start with http:// or https:// (got javascript)'],
+		['no scheme', 'a.io/1.jpg', 'Invalid URL format'],
+		['no host', 'https:///1.jpg', 'URL has no host'],
+		['embedded login', 'https://user:pw@a.io/1.jpg', 'URL must not contain a user name or password; use a public or signed URL'],
+		['control character', 'https://a.io/1\u0007.jpg', 'URL contains whitespace or control characters'],
+		['too long', `https://a.io/${'x'.repeat(MAX_URL_LENGTH)}.jpg`, `URL is longer than ${MAX_URL_LENGTH} characters`],
+	])('%s is refused on its index', (_name, bad, reason) => {
+		const result = parseUrlList('images', ['https://a.io/ok.jpg', bad]);
+		expect(result.errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason })]);
+		expect(result.urls.map((u) => u.url)).toEqual(['https://a.io/ok.jpg']);
+	});
+
+	it('refuses a URL with a space inside an array entry', () => {
+		const result = parseUrlList('images', ['https://a.io/my photo.jpg']);
+		expect(result.errors[0]).toMatchObject({ index: 0, reason: 'URL contains whitespace or control characters' });
+	});
+
+	it('drops null and empty entries with a warning naming their positions', () => {
+		const result = parseUrlList('images', [null, 'https://a.io/1.jpg', '', '  ', undefined]);
+		expect(result.urls).toEqual([{ url: 'https://a.io/1.jpg', index: 1 }]);
+		expect(result.errors).toEqual([]);
+		expect(result.warnings).toEqual([{ field: 'images', message: 'Dropped 4 empty entries (positions 0, 2, 3, 4)' }]);
+	});
+
+	it('drops duplicates with a warning naming them, keeping the first position', () => {
+		const result = parseUrlList('images', 'https://a.io/1.jpg https://a.io/2.jpg https://a.io/1.jpg');
+		expect(result.urls).toEqual([
+			{ url: 'https://a.io/1.jpg', index: 0 },
+			{ url: 'https://a.io/2.jpg', index: 1 },
+		]);
+		expect(result.warnings).toEqual([{ field: 'images', message: 'Dropped 1 duplicate URL(s)', urls: ['https://a.io/1.jpg'] }]);
+	});
+
+	it('treats URLs that differ only in encoding as duplicates and sends the canonical form', () => {
+		const result = parseUrlList('images', ['https://ПРИМЕР.рф/фото 1.jpg'.replace(' ', '%20'), 'https://xn--e1afmkfd.xn--p1ai/%D1%84%D0%BE%D1%82%D0%BE%201.jpg']);
+		expect(result.urls).toHaveLength(1);
+		expect(result.urls[0].url).toBe('https://xn--e1afmkfd.xn--p1ai/%D1%84%D0%BE%D1%82%D0%BE%201.jpg');
+	});
+
+	it.each([
+		['a number', 42, 'Expected a list of URLs or text with URLs, got a number'],
+		['an object', { url: 'https://a.io/1.jpg' }, 'Expected a list of URLs or text with URLs, got an object'],
+		['a boolean', true, 'Expected a list of URLs or text with URLs, got a boolean'],
+	])('refuses %s as the whole field', (_name, raw, reason) => {
+		expect(parseUrlList('images', raw).errors).toEqual([{ field: 'images', reason }]);
+	});
+
+	it.each([
+		['a nested list', [['https://a.io/1.jpg']], 'Expected a URL string, got a list'],
+		['an object', [{ url: 'https://a.io/1.jpg' }], 'Expected a URL string, got an object'],
+		['a number', [7], 'Expected a URL string, got a number'],
+	])('refuses %s as an entry, on its index', (_name, raw, reason) => {
+		expect(parseUrlList('images', raw).errors).toEqual([{ field: 'images', index: 0, reason }]);
+	});
+
+	it('refuses more entries than one product can have instead of truncating them', () => {
+		const cell = Array.from({ length: MAX_URL_ENTRIES + 1 }, (_, i) => `https://a.io/${i}.jpg`).join(',');
+		const result = parseUrlList('images', cell);
+		expect(result.urls).toEqual([]);
+		expect(result.errors[0].reason).toMatch(/^1001 entries given; more than 1000 cannot be one product's photos/);
+	});
+
+	it('returns nothing for an empty field', () => {
+		expect(parseUrlList('images', undefined)).toEqual({ urls: [], errors: [], warnings: [] });
+		expect(parseUrlList('images', '')).toEqual({ urls: [], errors: [], warnings: [] });
+	});
+});
+
+describe('parseSingleUrl', () => {
+	it('takes one URL, or nothing for an empty field', () => {
+		expect(parseSingleUrl('primary_image', 'https://a.io/m.jpg').url).toBe('https://a.io/m.jpg');
+		expect(parseSingleUrl('primary_image', '')).toEqual({ errors: [], warnings: [] });
+		expect(parseSingleUrl('primary_image', ['https://a.io/m.jpg']).url).toBe('https://a.io/m.jpg');
+	});
+
+	it('refuses several URLs and bad ones without an index', () => {
+		expect(parseSingleUrl('primary_image', 'https://a.io/1.jpg https://a.io/2.jpg').errors).toEqual([
+			{ field: 'primary_image', reason: 'Expected one URL, got several' },
+		]);
+		expect(parseSingleUrl('color_image', 'not a url').errors).toEqual([{ field: 'color_image', reason: 'Expected one URL, got several' }]);
+		expect(parseSingleUrl('color_image', 'nota-url').errors).toEqual([{ field: 'color_image', url: 'nota-url', reason: 'Invalid URL format' }]);
+	});
+});
+
+describe('formatWarnings', () => {
+	it('warns about endings Ozon does not accept, but not about URLs without an ending', () => {
+		const warnings = formatWarnings('images', ['https://a.io/1.webp', 'https://a.io/2.JPG', 'https://a.io/signed?x=1', 'https://a.io/3.png']);
+		expect(warnings).toEqual([expect.objectContaining({ field: 'images', urls: ['https://a.io/1.webp'] })]);
+	});
+});

@@ -1,0 +1,101 @@
+import { validateIdentifier, validatePushInput, type RawPushInput } from '../../../../nodes/OzonSeller/domain/validate';
+
+describe('validateIdentifier', () => {
+	it.each([
+		['offerId', 'SKU-001', 'SKU-001'],
+		['offerId', '  SKU-001  ', 'SKU-001'],
+		['offerId', 12345, '12345'],
+		['offerId', 'Товар-1', 'Товар-1'],
+		['productId', '137285792', '137285792'],
+		['productId', 137285792, '137285792'],
+		['productId', ' 0042 ', '42'],
+		['sku', '9223372036854775807', '9223372036854775807'],
+	] as const)('%s %p is accepted as %p', (by, raw, expected) => {
+		expect(validateIdentifier(by, raw)).toEqual({ value: expected });
+	});
+
+	it.each([
+		['offerId', '', 'Offer ID is empty'],
+		['offerId', '   ', 'Offer ID is empty'],
+		['offerId', 'x'.repeat(51), 'Offer ID is longer than 50 characters'],
+		['offerId', 'SKU\u0000', 'Offer ID contains control characters'],
+		['offerId', { id: 1 }, 'Expected text or a number'],
+		['offerId', ['SKU-1'], 'Expected text or a number'],
+		['offerId', null, 'No offer_id given: set the identifier, or check the expression that fills it'],
+		['offerId', undefined, 'No offer_id given: set the identifier, or check the expression that fills it'],
+		['productId', '', 'Product ID is empty'],
+		['productId', '-5', 'Product ID must be a positive whole number, got "-5"'],
+		['productId', -5, 'Product ID must be a positive whole number, got "-5"'],
+		['productId', 1.5, 'Product ID must be a whole number'],
+		['productId', '1.5', 'Product ID must be a positive whole number, got "1.5"'],
+		['productId', '0', 'Product ID is out of range'],
+		['productId', '1'.repeat(20), 'Product ID is out of range'],
+		['productId', '9223372036854775808', 'Product ID is out of range'],
+		['productId', 'abc', 'Product ID must be a positive whole number, got "abc"'],
+		['productId', true, 'Expected a whole number'],
+		['sku', '12 34', 'SKU must be a positive whole number, got "12 34"'],
+	] as const)('%s %p is refused: %s', (by, raw, reason) => {
+		expect(validateIdentifier(by, raw).error?.reason).toBe(reason);
+	});
+});
+
+const base: RawPushInput = {
+	identifyBy: 'offerId',
+	identifier: 'SKU-001',
+	images: 'https://a.io/1.jpg, https://a.io/2.jpg',
+	primaryImage: '',
+	colorImage: '',
+	images360: '',
+	mode: 'replace',
+	tooManyImages: 'truncate',
+	apiVersion: 'v2',
+};
+
+describe('validatePushInput', () => {
+	it('accepts a well-formed push', () => {
+		const result = validatePushInput(base);
+		expect(result).toEqual({
+			ok: true,
+			warnings: [],
+			value: expect.objectContaining({ identifier: 'SKU-001', images: [{ url: 'https://a.io/1.jpg', index: 0 }, { url: 'https://a.io/2.jpg', index: 1 }] }),
+		});
+	});
+
+	it('refuses an empty image set in replace mode, because it would wipe the product', () => {
+		const result = validatePushInput({ ...base, images: '' });
+		expect(result.ok).toBe(false);
+		if (!result.ok) expect(result.errors[0].reason).toMatch(/^No image URLs to send\. Ozon replaces all photos/);
+	});
+
+	it('refuses a replace with only a colour image', () => {
+		expect(validatePushInput({ ...base, images: [], colorImage: 'https://a.io/c.jpg' }).ok).toBe(false);
+	});
+
+	it('allows a colour image alone in append mode (the current photos stay)', () => {
+		expect(validatePushInput({ ...base, images: [], colorImage: 'https://a.io/c.jpg', mode: 'append' }).ok).toBe(true);
+	});
+
+	it('accepts a primary image alone', () => {
+		expect(validatePushInput({ ...base, images: null, primaryImage: 'https://a.io/m.jpg' }).ok).toBe(true);
+	});
+
+	it('reports every problem of an item at once', () => {
+		const result = validatePushInput({ ...base, identifier: '', images: ['https://a.io/1.jpg', 'ftp://x/2.jpg'], colorImage: 'nope' });
+		expect(result.ok).toBe(false);
+		if (!result.ok) {
+			expect(result.errors.map((e) => e.field)).toEqual(['offer_id', 'images', 'color_image']);
+			expect(result.errors[1]).toMatchObject({ index: 1, url: 'ftp://x/2.jpg' });
+		}
+	});
+
+	it('drops the primary image from the gallery with a warning', () => {
+		const result = validatePushInput({ ...base, primaryImage: 'https://a.io/1.jpg' });
+		expect(result.ok && result.value.images.map((u) => u.url)).toEqual(['https://a.io/2.jpg']);
+		expect(result.warnings).toContainEqual({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: ['https://a.io/1.jpg'] });
+	});
+
+	it('warns when the colour image is not a JPEG', () => {
+		const result = validatePushInput({ ...base, colorImage: 'https://a.io/c.png' });
+		expect(result.warnings).toContainEqual(expect.objectContaining({ field: 'color_image', urls: ['https://a.io/c.png'] }));
+	});
+});

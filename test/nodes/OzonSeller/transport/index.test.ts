@@ -1,0 +1,230 @@
+/**
+ * The transport's behaviour as a user sees it through the node: which answers are retried, which
+ * stop the run, which fail only their items, and what each error says.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../../../nodes/OzonSeller/actions/productImage/push.operation';
+import { backoff, retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
+
+type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
+
+const GET = { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}' };
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
+
+async function run(parameters: IDataObject, items: IDataObject[], nodeOptions: Partial<INode> = {}) {
+	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters'], nodeOptions), credentials);
+	return {
+		error: result.error as (Error & { description?: string; httpCode?: string | null }) | undefined,
+		json: (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output),
+	};
+}
+
+const twoItems = [{ offer: 'SKU-001', urls: 'https://img.example/1.jpg' }, { offer: 'SKU-002', urls: 'https://img.example/2.jpg' }];
+const continueOnFail: Partial<INode> = { onError: 'continueRegularOutput' };
+
+/** Counts calls to an endpoint that always answers `status`/`body`. */
+function always(endpoint: string, status: number, body: unknown, headers: Record<string, string> = {}) {
+	let calls = 0;
+	ozon()
+		.post(endpoint)
+		.times(50)
+		.reply(() => {
+			calls++;
+			return [status, body, headers];
+		});
+	return () => calls;
+}
+
+beforeAll(() => {
+	nock.disableNetConnect();
+	polling.firstDelayMs = 5;
+	polling.maxIntervalMs = 20;
+	backoff.baseMs = 1;
+	backoff.maxMs = 5;
+});
+
+afterEach(() => nock.cleanAll());
+
+describe('answers that stop the run', () => {
+	it.each([
+		[401, { code: 16, message: 'Client-Id and Api-Key headers are required' }],
+		[403, { code: 7, message: 'Invalid Api-Key, please contact support' }],
+	])('%s: a NodeApiError that says the credential was rejected, sent once', async (status, body) => {
+		const calls = always('/v3/product/info/list', status, body);
+		const { error, json } = await run(GET, twoItems);
+		expect(calls()).toBe(1);
+		expect(json).toEqual([]);
+		// The engine stores the error serialized, as it does for the execution log.
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.message).toBe(`Ozon rejected the Client ID / API Key (HTTP ${status}): ${body.message}`);
+		expect(error?.description).toMatch(/^Check the Client ID and API Key in the Ozon Seller API credential/);
+		expect(error?.httpCode).toBe(String(status));
+	});
+
+	it('403 under continue-on-fail: every item fails with the reason, paired, and nothing more is sent', async () => {
+		const calls = always('/v3/product/info/list', 403, { code: 7, message: 'Invalid Api-Key, please contact support' });
+		const imports = mockImportV2();
+		const { error, json } = await run(PUSH, twoItems, continueOnFail);
+		expect(error).toBeUndefined();
+		expect(calls()).toBe(1);
+		expect(imports).toHaveLength(0);
+		expect(json).toHaveLength(2);
+		for (const item of json) {
+			expect(item).toMatchObject({ success: false, data: { status: 'failed' } });
+			expect(item.errors[0].reason).toMatch(/^Ozon rejected the Client ID \/ API Key \(HTTP 403\)/);
+		}
+	});
+
+	it('5xx on every attempt: retried maxRetries times, then a NodeApiError', async () => {
+		const calls = always('/v3/product/info/list', 503, { code: 14, message: 'unavailable' });
+		const { error } = await run(GET, twoItems);
+		expect(calls()).toBe(3);
+		expect(error?.message).toBe('Ozon had a server error (HTTP 503): unavailable (after 3 attempts)');
+		expect(error?.description).toMatch(/^Ozon did not answer properly after all retries/);
+	});
+
+	it('5xx under continue-on-fail fails just the items of that request', async () => {
+		mockInfoList([product(1), product(2)]);
+		const calls = always('/v2/product/pictures/info', 500, { code: 13, message: 'internal error' });
+		const { json } = await run({ ...GET, options: { maxRetries: 0 } }, twoItems, continueOnFail);
+		expect(calls()).toBe(1);
+		expect(json.map((item) => item.success)).toEqual([false, false]);
+		expect(json[0].errors[0].reason).toMatch(/^Ozon had a server error \(HTTP 500\): internal error\./);
+	});
+
+	it('a timeout is retried, then reported with the timeout in the message', async () => {
+		let calls = 0;
+		ozon()
+			.post('/v3/product/info/list')
+			.times(5)
+			.delay(1500)
+			.reply(() => {
+				calls++;
+				return [200, { items: [] }];
+			});
+		const { error } = await run({ ...GET, options: { timeout: 1, maxRetries: 1 } }, twoItems);
+		expect(calls).toBe(2);
+		expect(error?.message).toBe('Ozon did not answer within 1 s (after 2 attempts)');
+	});
+});
+
+describe('answers that are retried and then succeed', () => {
+	function okAfter(firstAnswers: Array<(scope: nock.Interceptor) => nock.Scope>) {
+		for (const answer of firstAnswers) answer(ozon().post('/v3/product/info/list'));
+		mockInfoList([product(1)]);
+		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+	}
+
+	it.each([
+		['a 500', (i: nock.Interceptor) => i.reply(500, { code: 13, message: 'internal' })],
+		['a truncated JSON body', (i: nock.Interceptor) => i.reply(200, '{"items":[{"id":1001,"offer_')],
+		['a body of the wrong shape', (i: nock.Interceptor) => i.reply(200, { items: 'nope' })],
+		['a 429 with Retry-After', (i: nock.Interceptor) => i.reply(429, { code: 'RESOURCE_EXHAUSTED', message: 'Too many requests' }, { 'Retry-After': '0.05' })],
+		['a 429 with Item-Retry-After', (i: nock.Interceptor) => i.reply(429, { code: 8, message: 'limit' }, { 'Item-Retry-After': '0.05' })],
+		['a 429 saying "Retry after 0 seconds"', (i: nock.Interceptor) => i.reply(429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 0 seconds. Remaining 10 items' })],
+	])('%s', async (_name, first) => {
+		okAfter([first]);
+		const { json, error } = await run(GET, [{ offer: 'SKU-001' }]);
+		expect(error).toBeUndefined();
+		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-001', images: ['https://cdn.ozon.test/1.jpg'] } });
+	});
+});
+
+test('a connection reset (a real socket destroyed mid-request) is retried', async () => {
+	// nock cannot reset a socket under n8n's HTTP agent, so a real local server does it.
+	let calls = 0;
+	const server = http.createServer((req, res) => {
+		calls++;
+		if (calls === 1) {
+			req.socket.destroy();
+			return;
+		}
+		let body = '';
+		req.on('data', (chunk) => (body += chunk));
+		req.on('end', () => {
+			res.setHeader('Content-Type', 'application/json');
+			res.end(req.url === '/v3/product/info/list' ? JSON.stringify({ items: [product(1)] }) : JSON.stringify({ items: [{ product_id: 1001, photo: ['https://cdn.ozon.test/1.jpg'] }] }));
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	nock.enableNetConnect('127.0.0.1');
+	try {
+		const { port } = server.address() as AddressInfo;
+		const result = await runWorkflow(ozonWorkflow([{ offer: 'SKU-001' }], GET as INode['parameters']), { ...credentials, baseUrl: `http://127.0.0.1:${port}` });
+		const json = (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
+		expect(calls).toBe(3);
+		expect(json[0]).toMatchObject({ success: true, data: { images: ['https://cdn.ozon.test/1.jpg'] } });
+	} finally {
+		nock.disableNetConnect();
+		server.close();
+	}
+});
+
+describe('answers that fail only their items, never retried', () => {
+	function pushWithImportAnswer(status: number, body: unknown, headers: Record<string, string> = {}) {
+		mockInfoList([product(1), product(2)]);
+		const calls = always('/v2/product/pictures/import', status, body, headers);
+		return calls;
+	}
+
+	it.each([
+		[400, { code: 3, message: 'items[0].images: invalid value' }, 'Ozon rejected the request (HTTP 400): items[0].images: invalid value'],
+		[404, { code: 5, message: 'not found' }, 'Ozon could not find what was asked for (HTTP 404): not found'],
+		[409, { code: 10, message: 'conflict' }, 'Ozon reported a conflict with an update still in progress (HTTP 409): conflict'],
+	])('%s on import', async (status, body, message) => {
+		const calls = pushWithImportAnswer(status, body);
+		const { json, error } = await run(PUSH, twoItems);
+		expect(error).toBeUndefined();
+		expect(calls()).toBe(1);
+		for (const item of json) {
+			expect(item.success).toBe(false);
+			expect(item.errors[0].reason).toMatch(new RegExp(`^${message.replace(/[()[\].]/g, '\\$&')}\\. `));
+		}
+	});
+
+	it('a 429 asking for longer than the cap fails the items with "retry after"', async () => {
+		const calls = pushWithImportAnswer(429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 600 seconds. Remaining 0 items' });
+		const { json } = await run(PUSH, twoItems);
+		expect(calls()).toBe(1);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 600 } });
+		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon, retry after 600 s\./);
+	});
+
+	it('a failed poll never re-sends the write', async () => {
+		mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		always('/v1/product/import/info', 400, { code: 3, message: 'bad task' });
+		const { json } = await run(PUSH, [twoItems[0]]);
+		expect(imports).toHaveLength(1);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'pending', task_id: 9000 } });
+	});
+});
+
+describe('retryAfterSeconds', () => {
+	it.each([
+		[{ 'Retry-After': '30' }, undefined, 30],
+		[{ 'item-retry-after': '12' }, undefined, 12],
+		[{}, 'You have reached operation items limits. Retry after 120 seconds. Remaining 10 items', 120],
+		[{ 'Retry-After': '5' }, 'Retry after 60 seconds', 60],
+		[{}, 'no hint', undefined],
+	])('%p %p → %p', (headers, message, expected) => {
+		expect(retryAfterSeconds(headers, message)).toBe(expected);
+	});
+});
+
+// Keeps the helpers honest: a plain successful push through the same mocks.
+test('baseline: the mocks answer a push with success', async () => {
+	mockInfoList([product(1)]);
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo(() => ({}));
+	const { json } = await run(PUSH, [twoItems[0]]);
+	expect(json[0].success).toBe(true);
+});
