@@ -1,4 +1,4 @@
-import { sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { OzonRequestError, describeStatus, type OzonFailureKind } from './errors';
@@ -33,20 +33,24 @@ function backoffDelay(attempt: number): number {
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
-const NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ECONNREFUSED',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'ESOCKETTIMEDOUT',
-	'EPIPE',
-	'EAI_AGAIN',
-	'ENOTFOUND',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-	'ERR_BAD_RESPONSE',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-]);
+/**
+ * Network failure codes, described in words: n8n replaces any error message that contains a raw
+ * code such as ECONNRESET with a generic text, which would hide which host failed.
+ */
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNRESET: 'the connection was reset',
+	ECONNREFUSED: 'the connection was refused',
+	ECONNABORTED: 'the connection was aborted',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	EPIPE: 'the connection was closed while sending',
+	EAI_AGAIN: 'the host name could not be looked up',
+	ENOTFOUND: 'the host name was not found',
+	EHOSTUNREACH: 'the host is unreachable',
+	ENETUNREACH: 'the network is unreachable',
+	ERR_BAD_RESPONSE: 'the answer was malformed',
+	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
+};
 
 interface ThrownInfo {
 	codes: string[];
@@ -79,7 +83,7 @@ function isTimeout(info: ThrownInfo): boolean {
 
 function isNetworkFailure(info: ThrownInfo): boolean {
 	return (
-		info.codes.some((code) => NETWORK_CODES.has(code)) ||
+		info.codes.some((code) => code in NETWORK_FAILURES) ||
 		info.messages.some((m) => /socket hang up|network|connect|reset/i.test(m))
 	);
 }
@@ -186,7 +190,7 @@ export class OzonTransport {
 			} catch (error) {
 				const info = inspectThrown(error);
 				if (isCancellation(info) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
-					throw new Error('The execution was cancelled');
+					throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
 				}
 				const timedOut = isTimeout(info);
 				if (!timedOut && !isNetworkFailure(info)) {
@@ -197,7 +201,7 @@ export class OzonTransport {
 						kind: 'unavailable',
 						message: timedOut
 							? `Ozon did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`
-							: `Could not reach Ozon at ${this.baseUrl} (${info.codes.find((code) => NETWORK_CODES.has(code)) ?? 'connection error'})`,
+							: `Could not reach Ozon at ${this.baseUrl}: ${NETWORK_FAILURES[info.codes.find((code) => code in NETWORK_FAILURES) ?? ''] ?? 'connection error'}`,
 					};
 				}
 				this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);

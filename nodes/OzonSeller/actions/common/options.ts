@@ -9,7 +9,7 @@ export const requestOptionFields: INodeProperties[] = [
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 600 },
-		default: DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000,
+		default: 30,
 		description: 'How long to wait for each answer from Ozon before retrying',
 	},
 	{
@@ -17,7 +17,7 @@ export const requestOptionFields: INodeProperties[] = [
 		name: 'maxRetries',
 		type: 'number',
 		typeOptions: { minValue: 0, maxValue: 10 },
-		default: DEFAULT_TRANSPORT_OPTIONS.maxRetries,
+		default: 2,
 		description:
 			'How many times to repeat a request after a timeout, dropped connection, Ozon server error or rate-limit answer. Other rejections are never repeated.',
 	},

@@ -58,6 +58,8 @@ export const description: INodeProperties[] = [
 	{
 		displayName: 'Color Image URL',
 		name: 'colorImage',
+		// A URL of a colour swatch image, not a colour value: the colour picker type does not apply.
+		// eslint-disable-next-line n8n-nodes-base/node-param-color-type-unused
 		type: 'string',
 		default: '',
 		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',

@@ -1,0 +1,34 @@
+/** Saved workflow JSON (as the n8n editor exports it) run through n8n-core's execution engine. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { polling } from '../nodes/OzonSeller/actions/productImage/push.operation';
+import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
+import { runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
+
+beforeAll(() => {
+	polling.firstDelayMs = 5;
+});
+
+test('push-sheet-rows.json: rows become one import, each row one paired result', async () => {
+	mockInfoList([product(1), product(2)]);
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+
+	const result = await runWorkflow(pushSheetRows as unknown as WorkflowJson, credentials);
+	const output = result.output('Push to Ozon') ?? [];
+
+	expect(imports.map((call) => call.items)).toEqual([
+		[
+			{ offer_id: 'SKU-001', images: ['https://img.example/SKU-001/1.jpg', 'https://img.example/SKU-001/2.jpg'] },
+			{ offer_id: 'SKU-002', primary_image: 'https://img.example/SKU-002/main.jpg', images: ['https://img.example/SKU-002/1.jpg', 'https://img.example/SKU-002/2.jpg'] },
+		],
+	]);
+	expect(output.map((item) => [item.pairedItem, (item.json as IDataObject).success])).toEqual([
+		[{ item: 0 }, true],
+		[{ item: 1 }, true],
+		[{ item: 2 }, false],
+	]);
+	expect((output[2].json.errors as IDataObject[])[0]).toEqual({ field: 'offer_id', reason: 'Offer ID is empty' });
+});
