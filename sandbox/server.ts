@@ -1,0 +1,424 @@
+/**
+ * A local stand-in for the Ozon Seller API, behaving as shared/ozon-api.md describes: auth,
+ * the 50 requests/second cap, Ozon's error body shape, asynchronous import tasks, seeded products,
+ * images that fail to download, and switchable faults. Control routes under /__sandbox/ let tests
+ * and the demo configure it and read its state.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import {
+	SandboxStore,
+	defaultConfig,
+	seedProducts,
+	type FaultConfig,
+	type ImportTask,
+	type SandboxConfig,
+	type SandboxProduct,
+	type TaskItem,
+} from './store';
+
+type Json = Record<string, unknown>;
+
+class OzonError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: number | string,
+		message: string,
+		readonly headers: Record<string, string> = {},
+	) {
+		super(message);
+	}
+}
+
+const invalid = (message: string) => new OzonError(400, 3, message);
+
+/** A URL "fails to download" when its host is broken.example or its path has /missing/. */
+export function downloadFails(url: string): boolean {
+	try {
+		const parsed = new URL(url);
+		return parsed.hostname === 'broken.example' || parsed.pathname.includes('/missing/');
+	} catch {
+		return true;
+	}
+}
+
+function hash(text: string): string {
+	let h = 2166136261;
+	for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+	return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+function isHttpUrl(value: unknown): value is string {
+	if (typeof value !== 'string') return false;
+	try {
+		const url = new URL(value);
+		return url.protocol === 'http:' || url.protocol === 'https:';
+	} catch {
+		return false;
+	}
+}
+
+function stringArray(value: unknown, field: string): string[] {
+	if (value === undefined || value === null) return [];
+	if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string')) {
+		throw invalid(`${field}: value must be an array of strings`);
+	}
+	return value as string[];
+}
+
+export class OzonSandbox {
+	readonly store: SandboxStore;
+
+	private server?: http.Server;
+
+	constructor(config: Partial<SandboxConfig> = {}, products: SandboxProduct[] = seedProducts(20)) {
+		const base = defaultConfig();
+		this.store = new SandboxStore({ ...base, ...config, faults: { ...base.faults, ...(config.faults ?? {}) } });
+		this.store.setProducts(products);
+	}
+
+	get url(): string {
+		const address = this.server?.address() as AddressInfo | undefined;
+		if (!address) throw new Error('sandbox not started');
+		return `http://127.0.0.1:${address.port}`;
+	}
+
+	async start(port = 0, host = '127.0.0.1'): Promise<string> {
+		this.server = http.createServer((req, res) => void this.handle(req, res));
+		this.server.keepAliveTimeout = 5000;
+		await new Promise<void>((resolve) => this.server?.listen(port, host, resolve));
+		return this.url;
+	}
+
+	async stop(): Promise<void> {
+		const server = this.server;
+		if (!server) return;
+		server.closeAllConnections();
+		await new Promise<void>((resolve) => server.close(() => resolve()));
+		this.server = undefined;
+	}
+
+	// ----- request handling ---------------------------------------------------------------
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const raw = Buffer.concat(chunks).toString('utf8');
+		const path = (req.url ?? '/').split('?')[0];
+
+		if (path.startsWith('/__sandbox/')) {
+			this.control(req.method ?? 'GET', path, raw, res);
+			return;
+		}
+
+		const clientId = String(req.headers['client-id'] ?? '');
+		const apiKey = String(req.headers['api-key'] ?? '');
+		const now = Date.now();
+		const { faults } = this.store.config;
+		try {
+			if (!clientId || !apiKey) throw new OzonError(401, 16, 'Client-Id and Api-Key headers are required');
+			if (this.store.config.accounts[clientId] !== apiKey) throw new OzonError(403, 7, 'Invalid Api-Key, please contact support');
+			this.checkRateLimit(clientId, now);
+			if (req.method !== 'POST') throw new OzonError(404, 5, 'Not Found');
+
+			const dice = this.store.random();
+			let fault: string | undefined;
+			if (dice < faults.rateReset) fault = 'reset';
+			else if (dice < faults.rateReset + faults.rate5xx) fault = '5xx';
+			else if (dice < faults.rateReset + faults.rate5xx + faults.rate429) fault = '429';
+			else if (dice < faults.rateReset + faults.rate5xx + faults.rate429 + faults.rateTruncated) fault = 'truncated';
+
+			if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+			if (fault === 'reset') {
+				this.store.log.push({ at: now, clientId, path, status: 0, fault });
+				req.socket.destroy();
+				return;
+			}
+			if (fault === '5xx') throw Object.assign(new OzonError(503, 14, 'Service temporarily unavailable'), { fault });
+			if (fault === '429') {
+				const seconds = faults.retryAfterSeconds;
+				throw Object.assign(
+					new OzonError(429, 'RESOURCE_EXHAUSTED', `You have reached operation items limits. Retry after ${seconds} seconds. Remaining 0 items`, {
+						'Retry-After': String(seconds),
+						'Item-Retry-After': String(seconds),
+						'Item-Rate-Limit-Remaining': '0',
+					}),
+					{ fault },
+				);
+			}
+
+			const body = this.parse(raw);
+			this.processDueTasks();
+			const answer = this.route(path, body, clientId);
+			const text = JSON.stringify(answer);
+			this.store.log.push({ at: now, clientId, path, status: 200, fault });
+			res.writeHead(200, { 'Content-Type': 'application/json' });
+			// A truncated body: the request took effect, but the answer is cut off.
+			res.end(fault === 'truncated' ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text);
+		} catch (error) {
+			const failure = error instanceof OzonError ? error : new OzonError(500, 13, 'internal error');
+			if (clientId && failure.status !== 401 && failure.status !== 403) {
+				this.store.log.push({ at: now, clientId, path, status: failure.status, fault: (error as { fault?: string }).fault });
+			}
+			res.writeHead(failure.status, { 'Content-Type': 'application/json', ...failure.headers });
+			res.end(JSON.stringify({ code: failure.code, message: failure.message, details: [] }));
+		}
+	}
+
+	private checkRateLimit(clientId: string, now: number): void {
+		const recent = (this.store.recent.get(clientId) ?? []).filter((at) => now - at < 1000);
+		if (recent.length >= this.store.config.rateLimitPerSecond) {
+			this.store.recent.set(clientId, recent);
+			this.store.log.push({ at: now, clientId, path: 'rate-limit', status: 429 });
+			throw new OzonError(429, 8, 'Too many requests: the limit is 50 requests per second per Client-Id', { 'Retry-After': '1' });
+		}
+		recent.push(now);
+		this.store.recent.set(clientId, recent);
+	}
+
+	private parse(raw: string): Json {
+		if (!raw.trim()) return {};
+		try {
+			const value = JSON.parse(raw) as unknown;
+			if (value && typeof value === 'object' && !Array.isArray(value)) return value as Json;
+		} catch {
+			// fall through
+		}
+		throw invalid('Request body is not a valid JSON object');
+	}
+
+	private route(path: string, body: Json, clientId: string): Json {
+		switch (path) {
+			case '/v2/product/pictures/import':
+				return this.importV2(body, clientId);
+			case '/v1/product/import/info':
+				return this.importInfo(body, clientId);
+			case '/v2/product/pictures/info':
+				return this.picturesInfo(body);
+			case '/v3/product/info/list':
+				return this.infoList(body);
+			case '/v1/product/pictures/import':
+				return this.importV1(body);
+			case '/v1/roles':
+				return {
+					expires_at: '2027-12-31T00:00:00Z',
+					roles: [{ name: 'Product', methods: ['/v2/product/pictures/import', '/v1/product/import/info', '/v2/product/pictures/info', '/v3/product/info/list', '/v1/product/pictures/import'] }],
+				};
+			case '/v1/seller/info':
+				return { company: { name: 'Sandbox Seller', inn: '0000000000' }, ratings: [] };
+			default:
+				throw new OzonError(404, 5, 'Not Found');
+		}
+	}
+
+	// ----- Ozon methods --------------------------------------------------------------------
+
+	private importV2(body: Json, clientId: string): Json {
+		const items = body.items;
+		if (!Array.isArray(items) || items.length < 1 || items.length > 100) {
+			throw invalid('items: value must contain between 1 and 100 items');
+		}
+		const seen = new Set<string>();
+		const taskItems: TaskItem[] = items.map((entry, index) => {
+			const item = (entry ?? {}) as Json;
+			if (typeof item.offer_id !== 'string' || item.offer_id.trim() === '') throw invalid(`items[${index}].offer_id: value is required`);
+			if (seen.has(item.offer_id)) throw invalid(`items[${index}].offer_id: duplicate offer_id ${item.offer_id} in one request`);
+			seen.add(item.offer_id);
+			const images = stringArray(item.images, `items[${index}].images`);
+			if (images.length > this.store.config.maxImages) throw invalid(`items[${index}].images: at most ${this.store.config.maxImages} images`);
+			for (const [field, value] of [['primary_image', item.primary_image], ['color_image', item.color_image]] as const) {
+				if (value !== undefined && !isHttpUrl(value)) throw invalid(`items[${index}].${field}: invalid URL`);
+			}
+			images.forEach((url, i) => {
+				if (!isHttpUrl(url)) throw invalid(`items[${index}].images[${i}]: invalid URL`);
+			});
+			return {
+				offer_id: item.offer_id,
+				primary_image: item.primary_image as string | undefined,
+				color_image: item.color_image as string | undefined,
+				images,
+			};
+		});
+		const task: ImportTask = {
+			id: this.store.nextTaskId++,
+			clientId,
+			createdAt: Date.now(),
+			items: taskItems,
+			neverFinishes: this.store.random() < this.store.config.faults.rateNeverFinish,
+		};
+		this.store.tasks.set(task.id, task);
+		return { task_id: task.id };
+	}
+
+	private importInfo(body: Json, clientId: string): Json {
+		const taskId = Number(body.task_id);
+		const task = this.store.tasks.get(taskId);
+		if (!Number.isInteger(taskId) || !task || task.clientId !== clientId) throw new OzonError(404, 5, `task ${String(body.task_id)} not found`);
+		const items = task.results
+			? task.results
+			: task.items.map((item) => ({ offer_id: item.offer_id, product_id: this.store.byOffer(item.offer_id)?.id ?? 0, status: 'pending', errors: [] }));
+		return { result: { items, total: items.length } };
+	}
+
+	private picturesInfo(body: Json): Json {
+		const ids = stringArray(body.product_id, 'product_id');
+		if (ids.length === 0 || ids.length > 1000) throw invalid('product_id: value must contain between 1 and 1000 items');
+		const items = ids.flatMap((id) => {
+			const product = this.store.products.get(Number(id));
+			if (!product) return [];
+			return [{
+				product_id: product.id,
+				primary_photo: product.primary_image,
+				photo: product.images,
+				color_photo: product.color_image,
+				photo_360: product.images360,
+				errors: product.errors,
+			}];
+		});
+		return { items };
+	}
+
+	private infoList(body: Json): Json {
+		const given = (['offer_id', 'product_id', 'sku'] as const).filter((field) => body[field] !== undefined);
+		if (given.length !== 1) throw invalid('exactly one of offer_id, product_id, sku is required');
+		const field = given[0];
+		const values = stringArray(body[field], field);
+		if (values.length === 0 || values.length > 1000) throw invalid(`${field}: value must contain between 1 and 1000 items`);
+		const wanted = new Set(values);
+		const items = [...this.store.products.values()]
+			.filter((product) => wanted.has(field === 'offer_id' ? product.offer_id : String(field === 'sku' ? product.sku : product.id)))
+			.map((product) => ({
+				id: product.id,
+				offer_id: product.offer_id,
+				sku: product.sku,
+				name: `Sandbox product ${product.offer_id}`,
+				primary_image: product.primary_image,
+				images: product.images,
+				color_image: product.color_image,
+				statuses: { status: 'price_sent', is_created: true },
+				errors: [],
+			}));
+		return { items };
+	}
+
+	private importV1(body: Json): Json {
+		if (!this.store.config.v1Enabled) {
+			throw new OzonError(404, 5, 'Method /v1/product/pictures/import is switched off; use /v2/product/pictures/import');
+		}
+		const productId = Number(body.product_id);
+		const product = this.store.products.get(productId);
+		if (!product) throw invalid(`product_id: product ${String(body.product_id)} not found`);
+		const images = stringArray(body.images, 'images');
+		const images360 = stringArray(body.images360, 'images360');
+		if (images.length > 30) throw invalid('images: at most 30 images');
+		if (images360.length > 70) throw invalid('images360: at most 70 images');
+		if (body.color_image !== undefined && !isHttpUrl(body.color_image)) throw invalid('color_image: invalid URL');
+		for (const url of [...images, ...images360]) if (!isHttpUrl(url)) throw invalid(`invalid image URL: ${url}`);
+		const served = (url: string) => this.served(url);
+		product.primary_image = images.slice(0, 1).map(served);
+		product.images = images.slice(1).map(served);
+		product.images360 = images360.map(served);
+		product.color_image = typeof body.color_image === 'string' ? [served(body.color_image)] : [];
+		product.errors = [];
+		product.sourceUrls = '';
+		const pictures = [
+			...images.map((url, i) => ({ product_id: product.id, url, state: 'imported', is_primary: i === 0, is_color: false, is_360: false })),
+			...images360.map((url) => ({ product_id: product.id, url, state: 'imported', is_primary: false, is_color: false, is_360: true })),
+			...(typeof body.color_image === 'string' ? [{ product_id: product.id, url: body.color_image, state: 'imported', is_primary: false, is_color: true, is_360: false }] : []),
+		];
+		return { result: { pictures } };
+	}
+
+	// ----- task processing -------------------------------------------------------------------
+
+	private served(url: string): string {
+		return this.store.config.faults.cdnRewrite ? `https://cdn1.ozone.ru/s3/multimedia-${hash(url).slice(0, 2)}/${hash(url)}.jpg` : url;
+	}
+
+	/** Completes, in creation order, every task whose processing time has passed. */
+	processDueTasks(now = Date.now()): void {
+		for (const task of this.store.tasks.values()) {
+			if (task.results || task.neverFinishes || now - task.createdAt < this.store.config.processingMs) continue;
+			task.results = task.items.map((item) => this.apply(item));
+		}
+	}
+
+	private apply(item: TaskItem): NonNullable<ImportTask['results']>[number] {
+		const product = this.store.byOffer(item.offer_id);
+		if (!product) {
+			return {
+				offer_id: item.offer_id,
+				product_id: 0,
+				status: 'failed',
+				errors: [{ code: 'PRODUCT_NOT_FOUND', field: 'offer_id', level: 'error', description: 'Product not found', message: `no product with offer_id ${item.offer_id}` }],
+			};
+		}
+		const source = JSON.stringify([item.primary_image ?? null, item.images, item.color_image ?? null]);
+		if (source === product.sourceUrls) return { offer_id: item.offer_id, product_id: product.id, status: 'skipped', errors: [] };
+
+		const photos = [...(item.primary_image ? [item.primary_image] : []), ...item.images];
+		const failing = [...photos, ...(item.color_image ? [item.color_image] : [])].filter(downloadFails);
+		if (photos.length > 0 && photos.every(downloadFails)) {
+			return {
+				offer_id: item.offer_id,
+				product_id: product.id,
+				status: 'failed',
+				errors: failing.map((url) => ({ code: 'IMAGE_DOWNLOAD_FAILED', field: 'images', url, level: 'error', description: 'Failed to download the image', message: `HTTP 404 for ${url}` })),
+			};
+		}
+		const good = photos.filter((url) => !downloadFails(url)).map((url) => this.served(url));
+		product.primary_image = good.slice(0, 1);
+		product.images = good.slice(1);
+		product.color_image = item.color_image && !downloadFails(item.color_image) ? [this.served(item.color_image)] : [];
+		product.errors = failing.map((url) => ({ url, message: `Failed to download the image: HTTP 404 for ${url}` }));
+		product.sourceUrls = source;
+		return { offer_id: item.offer_id, product_id: product.id, status: 'imported', errors: [] };
+	}
+
+	// ----- control routes (local only: tests, demo) ------------------------------------------
+
+	private control(method: string, path: string, raw: string, res: http.ServerResponse): void {
+		const send = (status: number, value: unknown) => {
+			res.writeHead(status, { 'Content-Type': 'application/json' });
+			res.end(JSON.stringify(value));
+		};
+		try {
+			const body = raw.trim() ? (JSON.parse(raw) as Json) : {};
+			if (path === '/__sandbox/products' && method === 'GET') {
+				this.processDueTasks();
+				return send(200, [...this.store.products.values()]);
+			}
+			if (path === '/__sandbox/products' && method === 'POST') {
+				const count = Number(body.seed ?? 20);
+				this.store.setProducts(Array.isArray(body.products) ? (body.products as SandboxProduct[]) : seedProducts(count));
+				return send(200, { products: this.store.products.size });
+			}
+			if (path === '/__sandbox/configure' && method === 'POST') {
+				const { faults, ...rest } = body as { faults?: Partial<FaultConfig> } & Partial<SandboxConfig>;
+				this.store.configure(faults ?? {}, rest);
+				return send(200, this.store.config);
+			}
+			if (path === '/__sandbox/stats' && method === 'GET') {
+				const byStatus: Record<string, number> = {};
+				const faults: Record<string, number> = {};
+				for (const entry of this.store.log) {
+					byStatus[entry.status] = (byStatus[entry.status] ?? 0) + 1;
+					if (entry.fault) faults[entry.fault] = (faults[entry.fault] ?? 0) + 1;
+				}
+				const byPath: Record<string, number> = {};
+				for (const entry of this.store.log) byPath[entry.path] = (byPath[entry.path] ?? 0) + 1;
+				return send(200, { requests: this.store.log.length, byStatus, byPath, faults, peakRequestsPerSecond: this.store.peakRequestsPerSecond(), tasks: this.store.tasks.size });
+			}
+			if (path === '/__sandbox/reset' && method === 'POST') {
+				this.store.log = [];
+				this.store.tasks.clear();
+				this.store.recent.clear();
+				return send(200, { ok: true });
+			}
+			send(404, { message: `unknown control route ${method} ${path}` });
+		} catch (error) {
+			send(400, { message: (error as Error).message });
+		}
+	}
+}

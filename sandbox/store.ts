@@ -1,0 +1,170 @@
+/**
+ * The sandbox's in-memory Ozon account: products with their images, import tasks, and the
+ * switches for faults. Written from shared/ozon-api.md, independently of the node's code.
+ */
+
+export interface SandboxProduct {
+	id: number;
+	offer_id: string;
+	sku: number;
+	primary_image: string[];
+	images: string[];
+	color_image: string[];
+	images360: string[];
+	/** Per-URL download failures from the last import, as /v2/product/pictures/info reports them. */
+	errors: Array<{ url: string; message: string }>;
+	/** The URLs as last sent, to tell an unchanged push ("skipped") from a change. */
+	sourceUrls: string;
+}
+
+export interface TaskItem {
+	offer_id: string;
+	primary_image?: string;
+	color_image?: string;
+	images: string[];
+}
+
+export interface ImportTask {
+	id: number;
+	clientId: string;
+	createdAt: number;
+	items: TaskItem[];
+	/** Filled when processing completes. */
+	results?: Array<{ offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: object[] }>;
+	neverFinishes: boolean;
+}
+
+export interface FaultConfig {
+	/** Added to every answer, in milliseconds. */
+	latencyMs: number;
+	/** Shares of requests (0..1) answered with a fault instead of being processed. */
+	rate5xx: number;
+	rate429: number;
+	rateReset: number;
+	rateTruncated: number;
+	/** Retry-After sent with injected 429s, in seconds. */
+	retryAfterSeconds: number;
+	/** Share of import tasks that stay pending forever. */
+	rateNeverFinish: number;
+	/** Serve stored images from an Ozon-like CDN host instead of the URLs sent. */
+	cdnRewrite: boolean;
+	/** Seed of the fault dice, so a run can be repeated exactly. */
+	seed: number;
+}
+
+export interface SandboxConfig {
+	/** Client-Id → Api-Key of the accounts the sandbox accepts. */
+	accounts: Record<string, string>;
+	/** How long an import task stays pending. */
+	processingMs: number;
+	/** Requests per second per Client-Id before 429. */
+	rateLimitPerSecond: number;
+	/** Whether the deprecated v1 picture import still answers (Ozon announced it off from 2026-10-01). */
+	v1Enabled: boolean;
+	/** Photos per product the v2 method accepts. */
+	maxImages: number;
+	faults: FaultConfig;
+}
+
+export const DEFAULT_FAULTS: FaultConfig = {
+	latencyMs: 0,
+	rate5xx: 0,
+	rate429: 0,
+	rateReset: 0,
+	rateTruncated: 0,
+	retryAfterSeconds: 1,
+	rateNeverFinish: 0,
+	cdnRewrite: false,
+	seed: 1,
+};
+
+export function defaultConfig(): SandboxConfig {
+	return {
+		accounts: { '123456': 'sandbox-api-key' },
+		processingMs: 2000,
+		rateLimitPerSecond: 50,
+		v1Enabled: true,
+		maxImages: 30,
+		faults: { ...DEFAULT_FAULTS },
+	};
+}
+
+/** Small, fast, seedable PRNG (mulberry32) so fault runs are repeatable. */
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** Seeds `count` products SKU-001… with one existing photo each (product_id 100001…). */
+export function seedProducts(count: number): SandboxProduct[] {
+	return Array.from({ length: count }, (_, i) => {
+		const n = i + 1;
+		const offer = `SKU-${String(n).padStart(3, '0')}`;
+		return {
+			id: 100000 + n,
+			offer_id: offer,
+			sku: 2000000000 + n,
+			primary_image: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-main.jpg`],
+			images: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-1.jpg`],
+			color_image: [],
+			images360: [],
+			errors: [],
+			sourceUrls: '',
+		};
+	});
+}
+
+export class SandboxStore {
+	products = new Map<number, SandboxProduct>();
+	tasks = new Map<number, ImportTask>();
+	nextTaskId = 1_000_001;
+	random: () => number;
+	/** Start times of recent requests per Client-Id, for the rate cap. */
+	recent = new Map<string, number[]>();
+	/** Every request that reached the sandbox (after auth), for tests and the rate check. */
+	log: Array<{ at: number; clientId: string; path: string; status: number; fault?: string }> = [];
+
+	constructor(public config: SandboxConfig) {
+		this.random = seededRandom(config.faults.seed);
+	}
+
+	setProducts(products: SandboxProduct[]): void {
+		this.products = new Map(products.map((product) => [product.id, product]));
+	}
+
+	byOffer(offerId: string): SandboxProduct | undefined {
+		for (const product of this.products.values()) if (product.offer_id === offerId) return product;
+		return undefined;
+	}
+
+	configure(faults: Partial<FaultConfig>, rest: Partial<Omit<SandboxConfig, 'faults'>> = {}): void {
+		this.config = { ...this.config, ...rest, faults: { ...this.config.faults, ...faults } };
+		if (faults.seed !== undefined) this.random = seededRandom(faults.seed);
+	}
+
+	/** The highest number of requests that started within any one-second window, per Client-Id. */
+	peakRequestsPerSecond(): number {
+		let peak = 0;
+		const byClient = new Map<string, number[]>();
+		for (const entry of this.log) {
+			const times = byClient.get(entry.clientId);
+			if (times) times.push(entry.at);
+			else byClient.set(entry.clientId, [entry.at]);
+		}
+		for (const times of byClient.values()) {
+			times.sort((a, b) => a - b);
+			let start = 0;
+			for (let end = 0; end < times.length; end++) {
+				while (times[end] - times[start] >= 1000) start++;
+				peak = Math.max(peak, end - start + 1);
+			}
+		}
+		return peak;
+	}
+}
