@@ -184,6 +184,12 @@ interface ImportTask {
 	polls: number;
 }
 
+function echoIdentifier(raw: unknown): string | number | undefined {
+	if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
+	if (typeof raw === 'string' && raw.trim() !== '') return raw.trim().slice(0, 100);
+	return undefined;
+}
+
 function readEntry(ctx: IExecuteFunctions, run: RunState, index: number) {
 	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
 	const identifyBy = ctx.getNodeParameter('identifyBy', index) as PushRequest['identifyBy'];
@@ -200,6 +206,9 @@ function readEntry(ctx: IExecuteFunctions, run: RunState, index: number) {
 	});
 	run.warn(index, ...validated.warnings);
 	if (!validated.ok) {
+		// Echo what the user gave, so a failure can be matched to its row even when the id itself was bad.
+		const given = echoIdentifier(ctx.getNodeParameter(identifyBy, index, undefined));
+		if (given !== undefined) run.setData(index, { [ID_FIELD[identifyBy]]: given });
 		run.fail(index, 'invalid', validated.errors);
 		return undefined;
 	}

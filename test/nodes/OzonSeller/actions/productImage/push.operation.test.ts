@@ -318,6 +318,8 @@ describe('push: validation inside a run', () => {
 			[false, 'invalid'],
 		]);
 		expect(json[1].errors[0].reason).toMatch(/an empty set would delete them/);
+		expect(json[1].data).toEqual({ offer_id: 'SKU-002', status: 'invalid' });
+		expect(json[3].data).toEqual({ status: 'invalid' });
 		expect(json[3].errors[0]).toMatchObject({ field: 'offer_id' });
 		expect(json[4].errors[0]).toMatchObject({ field: 'images', index: 1, reason: 'URL contains whitespace or control characters' });
 		expect(imports[0].items).toHaveLength(2);

