@@ -158,6 +158,9 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 		PATH: `${path.dirname(node)}:${process.env.PATH ?? ''}`,
 	};
 	delete env.N8N_SSRF_PROTECTION_ENABLED;
+	// Run as users do: under jest NODE_ENV is "test", which silences n8n's logger (and its results).
+	env.NODE_ENV = 'production';
+	delete env.JEST_WORKER_ID;
 	const bin = path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n');
 
 	const cli: N8nInstance['cli'] = (args, options = {}) =>
@@ -196,7 +199,10 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 			return { status, result, stdout };
 		},
 		start(port) {
-			return spawn(node, [bin, 'start'], { env: { ...env, N8N_PORT: String(port), N8N_HOST: '127.0.0.1', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false' }, stdio: 'inherit' });
+			return spawn(node, [bin, 'start'], {
+				env: { ...env, N8N_PORT: String(port), N8N_HOST: '127.0.0.1', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false', WEBHOOK_URL: `http://127.0.0.1:${port}/` },
+				stdio: ['ignore', process.env.N8N_HOST_VERBOSE ? 'inherit' : 'ignore', 'inherit'],
+			});
 		},
 	};
 }
@@ -213,9 +219,22 @@ export async function importCredential(instance: N8nInstance, credential: { id: 
 }
 
 /** Imports a workflow file, giving it a fixed id (and making sure its Ozon nodes use the credential). */
-export async function importWorkflow(instance: N8nInstance, file: string, id: string, credential: { id: string; name: string }): Promise<void> {
-	const workflow = JSON.parse(fs.readFileSync(file, 'utf8')) as { id?: string; nodes: Array<{ type: string; credentials?: Record<string, unknown> }> };
+export interface WorkflowFile {
+	id?: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }>;
+}
+
+export async function importWorkflow(
+	instance: N8nInstance,
+	file: string,
+	id: string,
+	credential: { id: string; name: string },
+	adjust: (workflow: WorkflowFile) => void = () => undefined,
+): Promise<void> {
+	const workflow = JSON.parse(fs.readFileSync(file, 'utf8')) as WorkflowFile;
 	workflow.id = id;
+	adjust(workflow);
 	for (const node of workflow.nodes) {
 		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { ozonSellerApi: credential };
 	}
@@ -223,6 +242,53 @@ export async function importWorkflow(instance: N8nInstance, file: string, id: st
 	fs.writeFileSync(target, JSON.stringify(workflow));
 	await instance.cli(['import:workflow', `--input=${target}`]);
 	fs.rmSync(target);
+}
+
+/** Activates a workflow so its triggers (webhooks) run under `n8n start`: 2.x publishes, 1.x sets active. */
+export async function activateWorkflow(instance: N8nInstance, id: string): Promise<void> {
+	if (instance.line === '2.x') await instance.cli(['publish:workflow', `--id=${id}`]);
+	else await instance.cli(['update:workflow', `--id=${id}`, '--active=true']);
+}
+
+/** Starts the editor/server and resolves once it answers its health check. */
+export async function startServer(instance: N8nInstance, port: number, timeoutMs = 120_000): Promise<ChildProcess> {
+	const child = instance.start(port);
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}`);
+		try {
+			// /healthz answers before the webhook routes are mounted; readiness comes after.
+			const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
+			if (response.ok) return child;
+		} catch {
+			// not listening yet
+		}
+		await new Promise((resolve) => setTimeout(resolve, 500));
+	}
+	child.kill('SIGTERM');
+	throw new Error(`n8n did not answer on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+export async function stopServer(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+	await exited;
+	clearTimeout(timer);
+}
+
+/** A free TCP port on loopback. */
+export async function freePort(): Promise<number> {
+	const net = await import('node:net');
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
 }
 
 /** The output items of a node in an execution result. */

@@ -1,0 +1,12 @@
+/** End-to-end tests: the packed package in a real n8n (both lines) against the Ozon sandbox. */
+/** @type {import('jest').Config} */
+module.exports = {
+	preset: 'ts-jest',
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['**/*.e2e.ts'],
+	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+	setupFilesAfterEnv: ['<rootDir>/test/setup/console.ts'],
+	// First run installs n8n (minutes); later runs use the cache.
+	testTimeout: 20 * 60 * 1000,
+};

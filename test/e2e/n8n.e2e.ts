@@ -1,0 +1,158 @@
+/**
+ * The packed package installed into a real n8n the way n8n installs community packages, running the
+ * example workflows from examples/ against the Ozon sandbox, on the latest 2.x (Node 24) and the last
+ * 1.x line (Node 20). Asserts on each item of the node's output and on the sandbox's state afterwards.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { OzonSandbox } from '../../sandbox/server';
+import {
+	ROOT,
+	activateWorkflow,
+	createInstance,
+	freePort,
+	importCredential,
+	importWorkflow,
+	nodeOutput,
+	packPackage,
+	startServer,
+	stopServer,
+	type N8nInstance,
+	type N8nLine,
+} from '../../scripts/lib/n8nHost';
+
+const LINES = (process.env.E2E_N8N_LINES ?? '2.x,1.x').split(',').map((line) => line.trim()) as N8nLine[];
+const CREDENTIAL = { id: 'ozonSandbox', name: 'Ozon sandbox' };
+const API_KEY = 'sandbox-api-key';
+const example = (name: string) => path.join(ROOT, 'examples', name);
+
+type Result = { success: boolean; data: Record<string, unknown>; errors: Array<Record<string, unknown>>; warnings: unknown[] };
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ozon-e2e-'));
+let tarball: string;
+
+beforeAll(() => {
+	tarball = packPackage(work);
+});
+
+describe.each(LINES)('n8n %s', (line) => {
+	let sandbox: OzonSandbox;
+	let instance: N8nInstance;
+	const backupDir = path.join(work, `files-${line}`);
+
+	beforeAll(async () => {
+		sandbox = new OzonSandbox({ processingMs: 1000 });
+		const url = await sandbox.start();
+		instance = createInstance(line, path.join(work, `user-${line}`), tarball);
+		instance.env.N8N_RESTRICT_FILE_ACCESS_TO = backupDir;
+		fs.mkdirSync(backupDir, { recursive: true });
+		await importCredential(instance, { ...CREDENTIAL, clientId: '123456', apiKey: API_KEY, baseUrl: url });
+		await importCredential(instance, { id: 'ozonWrongKey', name: 'Ozon wrong key', clientId: '123456', apiKey: 'WRONG-KEY-e2e-4242', baseUrl: url });
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSync0000001', CREDENTIAL);
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' });
+		await importWorkflow(instance, example('backup-images-to-file.json'), 'backupImages001', CREDENTIAL, (workflow) => {
+			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
+			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
+		});
+		await importWorkflow(instance, example('webhook-upload-push.json'), 'webhookPush0001', CREDENTIAL);
+	});
+
+	afterAll(async () => sandbox?.stop());
+
+	it('(b) bulk sync from sheet rows: one paired result per row, and Ozon holds what the output claims', async () => {
+		const { status, result, stdout } = await instance.execute('bulkSync0000001');
+		// On failure, show what n8n printed.
+		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
+		const output = nodeOutput(result, 'Push images to Ozon') as unknown as Result[];
+		expect(output.map((item) => [item.data.offer_id ?? null, item.success, item.data.status])).toEqual([
+			['SKU-001', true, 'imported'],
+			['SKU-002', true, 'imported'],
+			['SKU-003', false, 'imported'],
+			['SKU-004', false, 'failed'],
+			['SKU-404', false, 'invalid'],
+			['SKU-005', false, 'invalid'],
+			['SKU-006', false, 'invalid'],
+		]);
+		expect(output[2].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, url: 'https://broken.example/SKU-003/back.jpg' })]);
+		expect(output[6].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason: 'URL must start with http:// or https:// (got ftp)' })]);
+
+		const products = new Map([...sandbox.store.products.values()].map((product) => [product.offer_id, product]));
+		sandbox.processDueTasks();
+		expect(products.get('SKU-001')).toMatchObject({ primary_image: ['https://img.example.com/SKU-001/front.jpg'], images: ['https://img.example.com/SKU-001/back.jpg'] });
+		expect(products.get('SKU-002')).toMatchObject({ primary_image: ['https://img.example.com/SKU-002/main.jpg'], images: ['https://img.example.com/SKU-002/front.jpg', 'https://img.example.com/SKU-002/side.jpg'] });
+		// What the output says was current is what the sandbox holds.
+		expect(output[0].data.current_images).toEqual([...(products.get('SKU-001')?.primary_image ?? []), ...(products.get('SKU-001')?.images ?? [])]);
+		// Failed and invalid items changed nothing.
+		expect(products.get('SKU-004')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-004-main.jpg']);
+		expect(products.get('SKU-005')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-005-main.jpg']);
+		expect(products.get('SKU-006')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-006-main.jpg']);
+
+		const [summary] = nodeOutput(result, 'Summary of failures');
+		expect(summary).toMatchObject({ total: 7, succeeded: 2, failed: 5 });
+		expect(stdout).not.toContain(API_KEY);
+	});
+
+	it('(c) get images and back them up to a file', async () => {
+		const { status, result } = await instance.execute('backupImages001');
+		expect(status).toBe(0);
+		const output = nodeOutput(result, 'Get images from Ozon') as unknown as Result[];
+		expect(output.map((item) => item.success)).toEqual([true, true, true]);
+		const backup = JSON.parse(fs.readFileSync(path.join(backupDir, 'ozon-image-backup.json'), 'utf8')) as Result[];
+		expect(backup).toHaveLength(3);
+		for (const entry of backup) {
+			const product = sandbox.store.byOffer(entry.data.offer_id as string);
+			expect(entry.data).toMatchObject({ product_id: product?.id, primary_image: product?.primary_image[0] ?? null, images: product?.images });
+		}
+	});
+
+	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
+		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
+		expect(status).not.toBe(0);
+		expect(stdout).toContain('Ozon rejected the Client ID / API Key (HTTP 403): Invalid Api-Key, please contact support');
+		expect(stdout).not.toContain('WRONG-KEY-e2e-4242');
+	});
+
+	it('(a) webhook: an upload notification pushes the images and answers with the result', async () => {
+		await activateWorkflow(instance, 'webhookPush0001');
+		const port = await freePort();
+		const server = await startServer(instance, port);
+		try {
+			const post = async (body: unknown) => {
+				const send = () =>
+					fetch(`http://127.0.0.1:${port}/webhook/ozon-images`, {
+						method: 'POST',
+						headers: { 'Content-Type': 'application/json' },
+						body: JSON.stringify(body),
+					});
+				let response = await send();
+				// Active workflows are registered just after start-up: give it a few seconds.
+				for (let attempt = 0; attempt < 30 && response.status === 404; attempt++) {
+					await new Promise((resolve) => setTimeout(resolve, 1000));
+					response = await send();
+				}
+				const text = await response.text();
+				try {
+					return { status: response.status, json: JSON.parse(text) as Result };
+				} catch {
+					throw new Error(`webhook answered ${response.status}: ${text.slice(0, 500)}`);
+				}
+			};
+			const ok = await post({ offer_id: 'SKU-007', urls: ['https://r2.example.com/SKU-007/1.jpg', 'https://r2.example.com/SKU-007/2.jpg'] });
+			expect(ok.status).toBe(200);
+			expect(ok.json).toMatchObject({ success: true, data: { offer_id: 'SKU-007', status: 'imported' } });
+			expect(sandbox.store.byOffer('SKU-007')).toMatchObject({ primary_image: ['https://r2.example.com/SKU-007/1.jpg'], images: ['https://r2.example.com/SKU-007/2.jpg'] });
+
+			const appended = await post({ offer_id: 'SKU-007', urls: ['https://r2.example.com/SKU-007/3.jpg'], mode: 'append' });
+			expect(appended.json.success).toBe(true);
+			expect(sandbox.store.byOffer('SKU-007')?.images).toEqual(['https://r2.example.com/SKU-007/2.jpg', 'https://r2.example.com/SKU-007/3.jpg']);
+
+			const bad = await post({ offer_id: 'SKU-008', urls: [] });
+			expect(bad.status).toBe(422);
+			expect(bad.json).toMatchObject({ success: false, data: { status: 'invalid' } });
+		} finally {
+			await stopServer(server);
+		}
+	});
+});
