@@ -65,5 +65,18 @@ export class OzonSellerApi implements ICredentialType {
 			body: {},
 			json: true,
 		},
+		rules: [
+			{
+				type: 'responseCode',
+				properties: { value: 401, message: 'Ozon did not receive a Client ID and API Key: fill in both fields' },
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message: 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role',
+				},
+			},
+		],
 	};
 }

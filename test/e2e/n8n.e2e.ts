@@ -114,7 +114,7 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(stdout).not.toContain('WRONG-KEY-e2e-4242');
 	});
 
-	it('(a) webhook: an upload notification pushes the images and answers with the result', async () => {
+	it('(a) webhook: an upload notification pushes the images and answers with the result; the credential test works', async () => {
 		await activateWorkflow(instance, 'webhookPush0001');
 		const port = await freePort();
 		const server = await startServer(instance, port);
@@ -151,6 +151,34 @@ describe.each(LINES)('n8n %s', (line) => {
 			const bad = await post({ offer_id: 'SKU-008', urls: [] });
 			expect(bad.status).toBe(422);
 			expect(bad.json).toMatchObject({ success: false, data: { status: 'invalid' } });
+
+			// n8n's own credential test (the editor's "Test" button) tells a good key from a wrong one.
+			const base = `http://127.0.0.1:${port}`;
+			const owner = { email: 'e2e@example.com', password: 'Ozon-e2e-1234', firstName: 'E2E', lastName: 'Owner' };
+			await fetch(`${base}/rest/owner/setup`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(owner) });
+			const login = await fetch(`${base}/rest/login`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: JSON.stringify({ email: owner.email, emailOrLdapLoginId: owner.email, password: owner.password }),
+			});
+			const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+			const testKey = async (apiKey: string) => {
+				const response = await fetch(`${base}/rest/credentials/test`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', cookie },
+					body: JSON.stringify({ credentials: { id: CREDENTIAL.id, name: CREDENTIAL.name, type: 'ozonSellerApi', data: { clientId: '123456', apiKey, baseUrl: sandbox.url } } }),
+				});
+				return ((await response.json()) as { data: { status: string; message: string } }).data;
+			};
+			expect(await testKey(API_KEY)).toEqual({ status: 'OK', message: 'Connection successful!' });
+			const wrong = await testKey('WRONG-KEY-e2e-4242');
+			expect(wrong.status).toBe('Error');
+			// 1.x does not apply the credential's response-code rules and shows its generic 403 text.
+			expect(wrong.message).toBe(
+				line === '2.x'
+					? 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role'
+					: 'Forbidden - perhaps check your credentials?',
+			);
 		} finally {
 			await stopServer(server);
 		}

@@ -1,0 +1,73 @@
+/**
+ * `npm run demo`: builds the package, starts the Ozon sandbox, runs examples/bulk-sync-from-sheet.json
+ * in a real n8n with the package installed, and prints what happened to each product.
+ * `npm run demo -- --line 1.x` uses the n8n 1.x line instead of 2.x.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { OzonSandbox } from '../sandbox/server';
+import { ROOT, createInstance, importCredential, importWorkflow, nodeOutput, packPackage, type N8nLine } from './lib/n8nHost';
+
+interface Result {
+	success: boolean;
+	data: { offer_id?: string; status?: string; previous_images?: string[]; current_images?: string[] };
+	errors: Array<{ field: string; index?: number; reason: string }>;
+	warnings: unknown[];
+}
+
+function table(rows: string[][]): string {
+	const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+	return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd()).join('\n');
+}
+
+async function main(): Promise<void> {
+	const lineIndex = process.argv.indexOf('--line');
+	const line = (lineIndex >= 0 ? process.argv[lineIndex + 1] : '2.x') as N8nLine;
+	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ozon-demo-'));
+	console.log(`Building and packing n8n-nodes-ozon-seller…`);
+	const tarball = packPackage(work);
+	const sandbox = new OzonSandbox({ processingMs: 2000, faults: { cdnRewrite: true } as never });
+	const url = await sandbox.start();
+	console.log(`Ozon sandbox on ${url}`);
+	try {
+		const instance = createInstance(line, path.join(work, 'n8n-user'), tarball);
+		console.log(`n8n ${instance.version} with the package installed into ${path.join(instance.userFolder, '.n8n', 'nodes')}`);
+		const credential = { id: 'ozonSandbox', name: 'Ozon sandbox' };
+		await importCredential(instance, { ...credential, clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: url });
+		await importWorkflow(instance, path.join(ROOT, 'examples', 'bulk-sync-from-sheet.json'), 'demoBulkSync001', credential);
+		console.log('Running "Ozon: nightly image sync from a sheet"…\n');
+		const started = Date.now();
+		const { status, result, stdout } = await instance.execute('demoBulkSync001');
+		if (status !== 0 || !result) {
+			console.error(stdout.slice(-3000));
+			throw new Error(`n8n execute failed with exit code ${status}`);
+		}
+		const output = nodeOutput(result, 'Push images to Ozon') as unknown as Result[];
+		const rows = [['offer', 'result', 'status', 'images before → after', 'errors']];
+		for (const item of output) {
+			const before = item.data.previous_images?.length;
+			const after = item.data.current_images?.length;
+			rows.push([
+				item.data.offer_id ?? '(none)',
+				item.success ? 'ok' : 'FAILED',
+				item.data.status ?? '',
+				before === undefined ? '–' : `${before} → ${after ?? before}`,
+				item.errors.map((error) => `${error.field}${error.index === undefined ? '' : `[${error.index}]`}: ${error.reason}`).join('; ').slice(0, 110),
+			]);
+		}
+		console.log(table(rows));
+		const succeeded = output.filter((item) => item.success).length;
+		const stats = sandbox.store.log.length;
+		console.log(`\n${output.length} products: ${succeeded} confirmed, ${output.length - succeeded} failed — ${stats} requests to Ozon, ${((Date.now() - started) / 1000).toFixed(1)} s in n8n.`);
+	} finally {
+		await sandbox.stop();
+		fs.rmSync(work, { recursive: true, force: true });
+	}
+}
+
+main().catch((error: unknown) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});
