@@ -246,6 +246,7 @@ export class OzonSandbox {
 			createdAt: Date.now(),
 			items: taskItems,
 			neverFinishes: this.store.random() < this.store.config.faults.rateNeverFinish,
+			processingMs: this.store.random() < this.store.config.faults.rateSlowTask ? this.store.config.faults.slowTaskMs : this.store.config.processingMs,
 		};
 		this.store.tasks.set(task.id, task);
 		return { task_id: task.id };
@@ -339,7 +340,7 @@ export class OzonSandbox {
 	/** Completes, in creation order, every task whose processing time has passed. */
 	processDueTasks(now = Date.now()): void {
 		for (const task of this.store.tasks.values()) {
-			if (task.results || task.neverFinishes || now - task.createdAt < this.store.config.processingMs) continue;
+			if (task.results || task.neverFinishes || now - task.createdAt < task.processingMs) continue;
 			task.results = task.items.map((item) => this.apply(item));
 		}
 	}

@@ -32,6 +32,7 @@ export interface ImportTask {
 	/** Filled when processing completes. */
 	results?: Array<{ offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: object[] }>;
 	neverFinishes: boolean;
+	processingMs: number;
 }
 
 export interface FaultConfig {
@@ -46,6 +47,9 @@ export interface FaultConfig {
 	retryAfterSeconds: number;
 	/** Share of import tasks that stay pending forever. */
 	rateNeverFinish: number;
+	/** Share of import tasks that take `slowTaskMs` instead of the configured processing time. */
+	rateSlowTask: number;
+	slowTaskMs: number;
 	/** Serve stored images from an Ozon-like CDN host instead of the URLs sent. */
 	cdnRewrite: boolean;
 	/** Seed of the fault dice, so a run can be repeated exactly. */
@@ -74,6 +78,8 @@ export const DEFAULT_FAULTS: FaultConfig = {
 	rateTruncated: 0,
 	retryAfterSeconds: 1,
 	rateNeverFinish: 0,
+	rateSlowTask: 0,
+	slowTaskMs: 10_000,
 	cdnRewrite: false,
 	seed: 1,
 };

@@ -182,6 +182,15 @@ describe('limits and faults', () => {
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('pending');
 	});
 
+	it('slow tasks take longer than the others', async () => {
+		sandbox.store.configure({ rateSlowTask: 1, slowTaskMs: 400 });
+		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg'] }] }));
+		await wait(150);
+		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('pending');
+		await wait(300);
+		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('imported');
+	});
+
 	it('serves stored images from a CDN host when asked', async () => {
 		sandbox.store.configure({ cdnRewrite: true });
 		await call('/v1/product/pictures/import', { product_id: 100001, images: ['https://img.example/m.jpg'] });

@@ -18,6 +18,9 @@ export interface TransportOptions {
 	requestsPerSecond: number;
 }
 
+/** Ozon's cap: 50 requests per second per Client-Id, all methods together. */
+export const MAX_REQUESTS_PER_SECOND = 50;
+
 export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	timeoutMs: 30_000,
 	maxRetries: 2,

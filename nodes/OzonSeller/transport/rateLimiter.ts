@@ -1,10 +1,16 @@
 import { sleep } from 'n8n-workflow';
 
-const WINDOW_MS = 1000;
+/**
+ * Ozon counts requests per second as they arrive; network jitter can squeeze requests that left a
+ * second apart into one second at Ozon's end. Counting over a slightly longer window keeps the
+ * arrivals under the cap even at the highest setting.
+ */
+const JITTER_MARGIN_MS = 100;
+const WINDOW_MS = 1000 + JITTER_MARGIN_MS;
 
 /**
- * Lets at most `limit` requests start in any rolling one-second window. Callers queue in order,
- * so a burst from many executions is spread out rather than rejected by Ozon.
+ * Lets at most `limit` requests start in any rolling window of a little over one second. Callers
+ * queue in order, so a burst from many executions is spread out rather than rejected by Ozon.
  */
 export class RateLimiter {
 	private readonly starts: number[] = [];

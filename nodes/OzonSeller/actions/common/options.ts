@@ -1,9 +1,18 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from '../../transport';
+import { DEFAULT_TRANSPORT_OPTIONS, MAX_REQUESTS_PER_SECOND, type TransportOptions } from '../../transport';
 
 /** Request options every operation offers, inside its Options collection. */
 export const requestOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Max Rate Limit Wait (Seconds)',
+		name: 'maxRateLimitWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: 120,
+		description:
+			'When Ozon answers "too many requests" and asks to retry after a while, wait up to this long; a longer wait fails the items with the time to retry after',
+	},
 	{
 		displayName: 'Timeout (Seconds)',
 		name: 'timeout',
@@ -20,6 +29,15 @@ export const requestOptionFields: INodeProperties[] = [
 		default: 2,
 		description:
 			'How many times to repeat a request after a timeout, dropped connection, Ozon server error or rate-limit answer. Other rejections are never repeated.',
+	},
+	{
+		displayName: 'Requests per Second',
+		name: 'requestsPerSecond',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 50 },
+		default: 40,
+		description:
+			'Most requests to start per second for this Client ID, shared by all executions in this n8n process. Ozon allows 50.',
 	},
 ];
 
@@ -39,5 +57,7 @@ export function readTransportOptions(ctx: IExecuteFunctions): TransportOptions {
 		...DEFAULT_TRANSPORT_OPTIONS,
 		timeoutMs: clampNumber(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000, 1, 600) * 1000,
 		maxRetries: Math.round(clampNumber(options.maxRetries, DEFAULT_TRANSPORT_OPTIONS.maxRetries, 0, 10)),
+		maxRateLimitWaitMs: clampNumber(options.maxRateLimitWait, DEFAULT_TRANSPORT_OPTIONS.maxRateLimitWaitMs / 1000, 0, 3600) * 1000,
+		requestsPerSecond: clampNumber(options.requestsPerSecond, DEFAULT_TRANSPORT_OPTIONS.requestsPerSecond, 1, MAX_REQUESTS_PER_SECOND),
 	};
 }
