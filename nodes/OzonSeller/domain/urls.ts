@@ -23,6 +23,11 @@ export const imageUrlSchema = z
 			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL contains whitespace or control characters' });
 			return;
 		}
+		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
+		if (/\p{Cf}/u.test(value)) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL contains invisible formatting characters (e.g. a zero-width space)' });
+			return;
+		}
 		let parsed: URL;
 		try {
 			parsed = new URL(value);

@@ -1,0 +1,132 @@
+/**
+ * Hostile or broken input, as an AI agent or a messy sheet may send it, through the node in n8n's
+ * engine: each case is answered with a clear error on its own item, none is sent to Ozon, and the
+ * run completes (the valid item beside them is pushed).
+ */
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../nodes/OzonSeller/actions/productImage/push.operation';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../helpers/ozonMock';
+
+type Result = { success: boolean; data: IDataObject; errors: Array<{ field: string; index?: number; reason: string }> };
+type Case = [name: string, row: IDataObject, field: string, reason: RegExp];
+
+const ok = 'https://img.example.com/ok.jpg';
+const many = (count: number) => Array.from({ length: count }, (_, i) => `https://img.example.com/${i}.jpg`);
+
+const offerCases: Case[] = [
+	['ftp scheme', { images: ['ftp://img.example.com/1.jpg'] }, 'images', /^URL must start with http:\/\/ or https:\/\/ \(got ftp\)$/],
+	['javascript scheme', { images: ['javascript:alert(1)'] }, 'images', /got javascript/],
+	['data URI', { images: ['data:image/png;base64,iVBORw0KGgo='] }, 'images', /got data/],
+	['file URL', { images: 'file:///etc/passwd' }, 'images', /got file/],
+	['no scheme', { images: 'img.example.com/1.jpg' }, 'images', /^Invalid URL format$/],
+	['no host', { images: 'https:///1.jpg' }, 'images', /^URL has no host$/],
+	['user and password in URL', { images: ['https://user:secret@img.example.com/1.jpg'] }, 'images', /user name or password/],
+	['space inside a URL', { images: ['https://img.example.com/a b.jpg'] }, 'images', /whitespace/],
+	['NUL character', { images: ['https://img.example.com/a\u0000.jpg'] }, 'images', /control characters/],
+	['URL over 2048 characters', { images: [`https://img.example.com/${'x'.repeat(3000)}.jpg`] }, 'images', /longer than 2048/],
+	['zero-width space', { images: ['https://img.example.com/\u200bphoto.jpg'] }, 'images', /invisible formatting/],
+	['right-to-left override', { images: ['https://img.example.com/\u202egpj.exe'] }, 'images', /invisible formatting/],
+	['only separators', { images: ',,; ;,' }, 'images', /No image URLs to send/],
+	['only spaces', { images: '    ' }, 'images', /No image URLs to send/],
+	['empty list', { images: [] }, 'images', /No image URLs to send/],
+	['list of nulls', { images: [null, null] }, 'images', /No image URLs to send/],
+	['a number instead of URLs', { images: 42 }, 'images', /got a number/],
+	['a boolean instead of URLs', { images: true }, 'images', /got a boolean/],
+	['an object instead of URLs', { images: { url: ok } }, 'images', /got an object/],
+	['nested list', { images: [[ok]] }, 'images', /^Expected a URL string, got a list$/],
+	['object in the list', { images: [{ url: ok }] }, 'images', /got an object/],
+	['number in the list', { images: [7] }, 'images', /got a number/],
+	['huge text (2.1 MB)', { images: 'h'.repeat(2_100_000) }, 'images', /characters long; at most/],
+	['10,000 URLs in one cell', { images: many(10_000).join(',') }, 'images', /^10000 entries given/],
+	['1,001 URLs in a list', { images: many(1001) }, 'images', /^1001 entries given/],
+	['two primary images', { images: [ok], primary: 'https://img.example.com/a.jpg https://img.example.com/b.jpg' }, 'primary_image', /Expected one URL, got several/],
+	['bad primary image', { images: [ok], primary: 'not-a-url' }, 'primary_image', /Invalid URL format/],
+	['ftp colour image', { images: [ok], color: 'ftp://img.example.com/c.jpg' }, 'color_image', /got ftp/],
+	['object as colour image', { images: [ok], color: { url: ok } }, 'color_image', /got an object/],
+	['bad 360° URL', { images: [ok], r360: ['https://img.example.com/r 1.jpg'] }, 'images360', /whitespace/],
+	['offer id empty', { offer: '', images: [ok] }, 'offer_id', /^Offer ID is empty$/],
+	['offer id whitespace', { offer: '   ', images: [ok] }, 'offer_id', /^Offer ID is empty$/],
+	['offer id null from the expression', { offer: null, images: [ok] }, 'offer_id', /^No offer_id given/],
+	['offer id missing (undefined)', { offer: undefined, images: [ok] }, 'offer_id', /^No offer_id given/],
+	['offer id over 50 characters', { offer: 'A'.repeat(51), images: [ok] }, 'offer_id', /longer than 50/],
+	['offer id an object', { offer: { id: 'SKU-001' }, images: [ok] }, 'offer_id', /Expected text or a number/],
+	['offer id a list', { offer: ['SKU-001'], images: [ok] }, 'offer_id', /Expected text or a number/],
+	['offer id with a control character', { offer: 'SKU\u0007001', images: [ok] }, 'offer_id', /control characters/],
+	['offer id 1 MB long', { offer: 'S'.repeat(1_000_000), images: [ok] }, 'offer_id', /longer than 50/],
+	['offer id a boolean', { offer: false, images: [ok] }, 'offer_id', /Expected text or a number/],
+];
+
+const productIdCases: Case[] = [
+	['negative', { id: '-5' }, 'product_id', /positive whole number/],
+	['fractional number', { id: 1.5 }, 'product_id', /whole number/],
+	['fractional text', { id: '1.5' }, 'product_id', /positive whole number/],
+	['letters', { id: 'abc' }, 'product_id', /positive whole number/],
+	['beyond int64', { id: '99999999999999999999' }, 'product_id', /out of range/],
+	['zero', { id: 0 }, 'product_id', /out of range/],
+	['whitespace', { id: '   ' }, 'product_id', /is empty/],
+	['full-width digits', { id: '１２３' }, 'product_id', /positive whole number/],
+	['null from the expression', { id: null }, 'product_id', /^No product_id given/],
+	['NaN', { id: Number.NaN }, 'product_id', /whole number|No product_id/],
+];
+
+async function run(identifyBy: 'offerId' | 'productId', rows: IDataObject[]) {
+	const valid = product(1);
+	mockInfoList([valid]);
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo(() => ({}));
+	const result = await runWorkflow(
+		ozonWorkflow(rows, {
+			resource: 'productImage',
+			operation: 'push',
+			identifyBy,
+			offerId: '={{ $json.offer }}',
+			productId: '={{ $json.id }}',
+			images: '={{ $json.images }}',
+			primaryImage: '={{ $json.primary }}',
+			colorImage: '={{ $json.color }}',
+			images360: '={{ $json.r360 }}',
+		} as INode['parameters']),
+		credentials,
+	);
+	return { error: result.error, items: result.output(OZON_NODE_NAME) ?? [], imports };
+}
+
+beforeAll(() => {
+	polling.firstDelayMs = 5;
+});
+
+describe.each([
+	['offerId', offerCases, { offer: 'SKU-001', images: [ok] }],
+	['productId', productIdCases, { id: '1001', images: [ok] }],
+] as const)('bad input by %s', (identifyBy, cases, validRow) => {
+	let outcome: Awaited<ReturnType<typeof run>>;
+
+	beforeAll(async () => {
+		const rows = cases.map(([, row]) => ({ offer: 'SKU-001', images: [ok], ...row }));
+		outcome = await run(identifyBy, [validRow, ...rows]);
+	});
+
+	it('the run completes: one paired item per input, the valid item pushed, nothing else sent', () => {
+		expect(outcome.error).toBeUndefined();
+		expect(outcome.items).toHaveLength(cases.length + 1);
+		expect(outcome.items.map((item) => item.pairedItem)).toEqual(outcome.items.map((_, item) => ({ item })));
+		expect((outcome.items[0].json as unknown as Result).success).toBe(true);
+		expect(outcome.imports.flatMap((call) => call.items as unknown[])).toEqual([{ offer_id: 'SKU-001', images: [ok] }]);
+	});
+
+	it.each(cases.map((testCase, index) => [testCase[0], index, testCase] as const))('%s: a clear error on its own item', (_name, index, [, , field, reason]) => {
+		const result = outcome.items[index + 1].json as unknown as Result;
+		expect(result.success).toBe(false);
+		expect(result.data.status).toBe('invalid');
+		expect(result.errors.length).toBeGreaterThan(0);
+		expect(result.errors[0].field).toBe(field);
+		expect(result.errors[0].reason).toMatch(reason);
+	});
+});
+
+test('the matrix has at least 40 cases', () => {
+	expect(offerCases.length + productIdCases.length).toBeGreaterThanOrEqual(40);
+});
