@@ -81,6 +81,7 @@ const failing: Array<[string, () => void, IDataObject?, Partial<INode>?]> = [
 		ozon().post('/v1/product/pictures/import').reply(404, { code: 5, message: 'not found' });
 	}, { options: { apiVersion: 'v1' } }],
 	['invalid input', () => undefined, { images: 'ftp://nope' }],
+	['checkUrls failure', () => nock('https://img.example').head('/1.jpg').reply(404, ''), { options: { checkUrls: true } }],
 	['dry run', () => mockInfoList([product(1)]), { options: { dryRun: true } }],
 	['success', () => {
 		mockInfoList([product(1)]);

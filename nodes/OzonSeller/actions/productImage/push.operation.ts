@@ -16,6 +16,7 @@ import {
 import type { ItemError, ProductInfo } from '../../domain/types';
 import { ID_FIELD, validatePushInput, type PushRequest } from '../../domain/validate';
 import { OzonTransport } from '../../transport';
+import { probeImage, type ProbeResult } from '../../transport/imageProbe';
 import {
 	getImportInfo,
 	getPicturesInfo,
@@ -121,6 +122,14 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Check URLs First',
+				name: 'checkUrls',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to ask each image URL for its headers before sending anything to Ozon, and refuse URLs that do not answer with a JPEG or PNG of at most 10 MB. Local and private addresses are never contacted.',
+			},
+			{
 				displayName: 'Dry Run',
 				name: 'dryRun',
 				type: 'boolean',
@@ -215,7 +224,44 @@ function readEntry(ctx: IExecuteFunctions, run: RunState, index: number) {
 	const { request } = { request: validated.value };
 	const idValue = identifyBy === 'offerId' ? request.identifier : asJsonId(request.identifier);
 	run.setData(index, { [ID_FIELD[identifyBy]]: idValue });
-	return { index, identifyBy, identifier: request.identifier, request, dryRun: options.dryRun === true };
+	return {
+		index,
+		identifyBy,
+		identifier: request.identifier,
+		request,
+		dryRun: options.dryRun === true,
+		checkUrls: options.checkUrls === true,
+	};
+}
+
+type ValidEntry = NonNullable<ReturnType<typeof readEntry>>;
+
+/** The URLs of an entry that would be sent, with the field and position to report a failure on. */
+function urlsToCheck({ request }: ValidEntry): Array<{ url: string; field: string; index?: number }> {
+	return [
+		...(request.primaryImage ? [{ url: request.primaryImage, field: 'primary_image' }] : []),
+		...request.images.map(({ url, index }) => ({ url, field: 'images', index })),
+		...(request.colorImage ? [{ url: request.colorImage, field: 'color_image' }] : []),
+		...(request.apiVersion === 'v1' ? request.images360.map(({ url, index }) => ({ url, field: 'images360', index })) : []),
+	];
+}
+
+/** `checkUrls`: probes every URL once (shared across items) and settles items with a bad URL. */
+async function checkEntryUrls(ctx: IExecuteFunctions, run: RunState, entries: ValidEntry[]): Promise<ValidEntry[]> {
+	const checked = entries.filter((entry) => entry.checkUrls);
+	if (checked.length === 0) return entries;
+	const unique = [...new Set(checked.flatMap((entry) => urlsToCheck(entry).map(({ url }) => url)))];
+	const results = new Map<string, ProbeResult>();
+	await mapConcurrent(unique, REQUEST_CONCURRENCY, async (url) => results.set(url, await probeImage(ctx, url)));
+	for (const entry of checked) {
+		const errors: ItemError[] = [];
+		for (const { url, field, index } of urlsToCheck(entry)) {
+			const result = results.get(url);
+			if (result && !result.ok) errors.push({ field, ...(index !== undefined ? { index } : {}), url, reason: result.reason });
+		}
+		if (errors.length > 0) run.fail(entry.index, 'invalid', errors);
+	}
+	return entries.filter((entry) => !run.outcomes[entry.index].final);
 }
 
 function updatedCounts(entry: PushEntry): IDataObject {
@@ -380,7 +426,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const waitForResult = firstOptions.waitForResult !== false;
 	const resultTimeoutMs = Math.max(1, Number(firstOptions.resultTimeout ?? 60) || 60) * 1000;
 
-	const valid = [];
+	let valid: ValidEntry[] = [];
 	for (let index = 0; index < items.length; index++) {
 		try {
 			const entry = readEntry(this, run, index);
@@ -390,6 +436,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 	}
 
+	valid = await checkEntryUrls(this, run, valid);
 	const transport = valid.length > 0 ? await OzonTransport.create(this, readTransportOptions(this)) : undefined;
 	if (!transport) return run.toExecutionData();
 

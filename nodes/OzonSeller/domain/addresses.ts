@@ -1,0 +1,117 @@
+/**
+ * Which URL hosts the node must never fetch when checking image URLs: loopback, private, link-local
+ * (cloud metadata lives there), and other non-public addresses. Pure: the node cannot resolve DNS
+ * itself (n8n's rules for community nodes allow no `dns` import), so this screens what the URL
+ * shows — IP literals in any notation, local names, and names that embed an address (nip.io style).
+ */
+
+type Range = [base: number, bits: number, label: string];
+
+const ip = (a: number, b: number, c: number, d: number) => ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+
+const BLOCKED_V4: Range[] = [
+	[ip(0, 0, 0, 0), 8, 'a "this network" address'],
+	[ip(10, 0, 0, 0), 8, 'a private address'],
+	[ip(100, 64, 0, 0), 10, 'a carrier-grade NAT address'],
+	[ip(127, 0, 0, 0), 8, 'a loopback address'],
+	[ip(169, 254, 0, 0), 16, 'a link-local address (cloud metadata lives there)'],
+	[ip(172, 16, 0, 0), 12, 'a private address'],
+	[ip(192, 0, 0, 0), 24, 'a reserved address'],
+	[ip(192, 0, 2, 0), 24, 'a documentation address'],
+	[ip(192, 168, 0, 0), 16, 'a private address'],
+	[ip(198, 18, 0, 0), 15, 'a benchmarking address'],
+	[ip(198, 51, 100, 0), 24, 'a documentation address'],
+	[ip(203, 0, 113, 0), 24, 'a documentation address'],
+	[ip(224, 0, 0, 0), 4, 'a multicast address'],
+	[ip(240, 0, 0, 0), 4, 'a reserved address'],
+];
+
+function parseV4(text: string): number | undefined {
+	const parts = text.split('.');
+	if (parts.length !== 4 || parts.some((part) => !/^\d{1,3}$/.test(part) || Number(part) > 255)) return undefined;
+	const [a, b, c, d] = parts.map(Number);
+	return ip(a, b, c, d);
+}
+
+function v4Reason(address: number): string | undefined {
+	for (const [base, bits, label] of BLOCKED_V4) {
+		const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+		if (((address & mask) >>> 0) === base) return label;
+	}
+	return undefined;
+}
+
+/** Eight 16-bit groups, or undefined if the text is not an IPv6 address. */
+function parseV6(text: string): number[] | undefined {
+	let body = text;
+	let tail: number[] = [];
+	if (text.includes('.')) {
+		// A dotted IPv4 tail (::ffff:127.0.0.1) stands for the last two groups.
+		const cut = text.lastIndexOf(':');
+		const address = parseV4(text.slice(cut + 1));
+		if (address === undefined) return undefined;
+		tail = [address >>> 16, address & 0xffff];
+		body = text.slice(0, cut + 1);
+		if (!body.endsWith('::')) body = body.slice(0, -1);
+	}
+	const halves = body.split('::');
+	if (halves.length > 2) return undefined;
+	const toGroups = (part: string) => (part === '' ? [] : part.split(':').map((group) => (/^[0-9a-f]{1,4}$/i.test(group) ? parseInt(group, 16) : NaN)));
+	const head = toGroups(halves[0]);
+	const rest = halves.length === 2 ? toGroups(halves[1]) : [];
+	const missing = 8 - head.length - rest.length - tail.length;
+	if (missing < 0 || (halves.length === 1 && missing !== 0)) return undefined;
+	const groups = [...head, ...new Array<number>(missing).fill(0), ...rest, ...tail];
+	return groups.every((group) => Number.isInteger(group)) ? groups : undefined;
+}
+
+function v6Reason(groups: number[]): string | undefined {
+	const embeddedV4 = ((groups[6] << 16) | groups[7]) >>> 0;
+	const zero = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
+	if (zero(0, 8)) return 'the unspecified address';
+	if (zero(0, 7) && groups[7] === 1) return 'a loopback address';
+	// IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
+	const mapped = zero(0, 5) && groups[5] === 0xffff;
+	const compatible = zero(0, 6);
+	const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6);
+	if (mapped || compatible || nat64) return v4Reason(embeddedV4);
+	if ((groups[0] & 0xfe00) === 0xfc00) return 'a private (unique local) address';
+	if ((groups[0] & 0xffc0) === 0xfe80) return 'a link-local address';
+	if ((groups[0] & 0xff00) === 0xff00) return 'a multicast address';
+	if (groups[0] === 0x2001 && groups[1] === 0x0db8) return 'a documentation address';
+	return undefined;
+}
+
+const LOCAL_NAMES = ['localhost', 'metadata', 'instance-data'];
+const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan', '.intranet', '.corp', '.localdomain'];
+
+/**
+ * Why the node refuses to fetch from this host, or undefined if it may. `hostname` is a URL's
+ * hostname as WHATWG URL parsing gives it (IPv4 in any notation is already dotted-decimal).
+ */
+export function hostBlockReason(hostname: string): string | undefined {
+	const host = hostname.toLowerCase().replace(/\.$/, '');
+	if (host.startsWith('[') && host.endsWith(']')) {
+		const groups = parseV6(host.slice(1, -1));
+		if (!groups) return 'an address that could not be read';
+		const reason = v6Reason(groups);
+		return reason ? `${hostname} is ${reason}` : undefined;
+	}
+	const v4 = parseV4(host);
+	if (v4 !== undefined) {
+		const reason = v4Reason(v4);
+		return reason ? `${hostname} is ${reason}` : undefined;
+	}
+	if (LOCAL_NAMES.includes(host) || LOCAL_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
+		return `${hostname} is a local or internal name`;
+	}
+	if (!host.includes('.')) return `${hostname} is an intranet name (no domain)`;
+	// Wildcard DNS services (nip.io, sslip.io, …) resolve names such as 10.0.0.1.nip.io or 10-0-0-1.sslip.io.
+	const embedded = /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=[.-]|$)/.exec(host);
+	if (embedded) {
+		const address = parseV4(embedded.slice(1, 5).join('.'));
+		const reason = address === undefined ? undefined : v4Reason(address);
+		if (reason) return `${hostname} names ${embedded.slice(1, 5).join('.')}, ${reason}`;
+	}
+	return undefined;
+}
