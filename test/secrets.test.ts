@@ -10,10 +10,9 @@ import { inspect } from 'node:util';
 import nock from 'nock';
 import { LoggerProxy, type IDataObject, type INode } from 'n8n-workflow';
 
-import { polling } from '../nodes/OzonSeller/actions/productImage/push.operation';
-import { backoff } from '../nodes/OzonSeller/transport';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type TestCredentials } from './helpers/n8nEngine';
 import { API_KEY, credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from './helpers/ozonMock';
+import { useFastTiming } from './helpers/timing';
 
 const logLines: string[] = [];
 const capture = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${inspect(meta, { depth: 10 })}`);
@@ -42,17 +41,8 @@ async function runAndSearch(parameters: IDataObject, nodeOptions: Partial<INode>
 	return { result, everything };
 }
 
-beforeAll(() => {
-	polling.firstDelayMs = 5;
-	polling.maxIntervalMs = 20;
-	backoff.baseMs = 1;
-	backoff.maxMs = 5;
-	nock.disableNetConnect();
-	// Proves the key really is sent, so the searches below can fail.
-	nock.emitter.on('no match', () => undefined);
-});
+useFastTiming();
 
-afterEach(() => nock.cleanAll());
 
 const failing: Array<[string, () => void, IDataObject?, Partial<INode>?]> = [
 	['401', () => ozon().post('/v3/product/info/list').reply(401, { code: 16, message: 'Client-Id and Api-Key headers are required' })],

@@ -1,14 +1,12 @@
 /** Saved workflow JSON (as the n8n editor exports it) run through n8n-core's execution engine. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { polling } from '../nodes/OzonSeller/actions/productImage/push.operation';
 import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
 import { runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
+import { useFastTiming } from './helpers/timing';
 
-beforeAll(() => {
-	polling.firstDelayMs = 5;
-});
+useFastTiming();
 
 test('push-sheet-rows.json: rows become one import, each row one paired result', async () => {
 	mockInfoList([product(1), product(2)]);

@@ -33,8 +33,6 @@ async function credentialTest(data: { clientId: string; apiKey: string; baseUrl:
 }
 
 describe('OzonSellerApi credential', () => {
-	beforeAll(() => nock.disableNetConnect());
-	afterEach(() => nock.cleanAll());
 
 	it('keeps the contract names and hides the key', () => {
 		expect(credential.name).toBe('ozonSellerApi');

@@ -5,9 +5,9 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../nodes/OzonSeller/actions/productImage/push.operation';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../helpers/ozonMock';
+import { useFastTiming } from '../helpers/timing';
 
 type Result = { success: boolean; data: IDataObject; errors: Array<{ field: string; index?: number; reason: string }> };
 type Case = [name: string, row: IDataObject, field: string, reason: RegExp];
@@ -94,9 +94,7 @@ async function run(identifyBy: 'offerId' | 'productId', rows: IDataObject[]) {
 	return { error: result.error, items: result.output(OZON_NODE_NAME) ?? [], imports };
 }
 
-beforeAll(() => {
-	polling.firstDelayMs = 5;
-});
+useFastTiming();
 
 describe.each([
 	['offerId', offerCases, { offer: 'SKU-001', images: [ok] }],

@@ -2,9 +2,9 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../../../nodes/OzonSeller/actions/productImage/push.operation';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
+import { useFastTiming } from '../../../helpers/timing';
 
 type Result = { success: boolean; data: IDataObject; errors: Array<{ field: string; index?: number; url?: string; reason: string }> };
 
@@ -30,9 +30,7 @@ async function pushChecked(urls: string[], options: IDataObject = { checkUrls: t
 	return { result: (result.output(OZON_NODE_NAME) ?? [])[0]?.json as unknown as Result, imports };
 }
 
-beforeAll(() => {
-	polling.firstDelayMs = 5;
-});
+useFastTiming();
 
 describe('checkUrls', () => {
 	it('good images pass and are sent', async () => {

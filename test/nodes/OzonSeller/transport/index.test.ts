@@ -8,10 +8,10 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../../../nodes/OzonSeller/actions/productImage/push.operation';
-import { backoff, retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
+import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
+import { useFastTiming } from '../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
 
@@ -42,15 +42,8 @@ function always(endpoint: string, status: number, body: unknown, headers: Record
 	return () => calls;
 }
 
-beforeAll(() => {
-	nock.disableNetConnect();
-	polling.firstDelayMs = 5;
-	polling.maxIntervalMs = 20;
-	backoff.baseMs = 1;
-	backoff.maxMs = 5;
-});
+useFastTiming();
 
-afterEach(() => nock.cleanAll());
 
 describe('answers that stop the run', () => {
 	it.each([

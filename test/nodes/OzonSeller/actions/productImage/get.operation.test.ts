@@ -1,4 +1,3 @@
-import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
@@ -11,8 +10,6 @@ async function get(items: IDataObject[], parameters: IDataObject) {
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => ({ json: item.json as unknown as Output, paired: item.pairedItem }));
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
 
 describe('get', () => {
 	it('reads main, gallery, colour and 360° images in bulk, one item per input, paired', async () => {

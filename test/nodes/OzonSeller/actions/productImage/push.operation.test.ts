@@ -1,8 +1,6 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../../../../nodes/OzonSeller/actions/productImage/push.operation';
-import { backoff } from '../../../../../nodes/OzonSeller/transport';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import {
 	credentials,
@@ -14,6 +12,7 @@ import {
 	product,
 	type MockProduct,
 } from '../../../../helpers/ozonMock';
+import { useFastTiming } from '../../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
@@ -41,15 +40,8 @@ async function push(items: IDataObject[], parameters: IDataObject = {}, nodeOpti
 const img = (offer: string, n: number) => `https://img.example/${offer}/${n}.jpg`;
 const row = (p: MockProduct, count = 2) => ({ offer: p.offer_id, urls: Array.from({ length: count }, (_, i) => img(p.offer_id, i + 1)).join(', ') });
 
-beforeAll(() => {
-	nock.disableNetConnect();
-	polling.firstDelayMs = 5;
-	polling.maxIntervalMs = 20;
-	backoff.baseMs = 1;
-	backoff.maxMs = 5;
-});
+useFastTiming();
 
-afterEach(() => nock.cleanAll());
 
 describe('push: batching', () => {
 	it('250 products: 1 info/list call, 3 imports of at most 100, 1 pictures/info call, all confirmed', async () => {

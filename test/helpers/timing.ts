@@ -1,0 +1,12 @@
+import { polling } from '../../nodes/OzonSeller/actions/productImage/push.operation';
+import { backoff } from '../../nodes/OzonSeller/transport';
+
+/** Shortens task polling and retry backoff for unit tests, which answer at once. */
+export function useFastTiming(): void {
+	beforeAll(() => {
+		polling.firstDelayMs = 5;
+		polling.maxIntervalMs = 20;
+		backoff.baseMs = 1;
+		backoff.maxMs = 5;
+	});
+}
