@@ -1,6 +1,7 @@
 /**
  * Starts the Ozon sandbox: `node .build/sandbox/cli.js [--port 8787] [--processing-ms 2000]
- * [--products 20] [--latency-ms 0] [--rate-limit 50] [--v1-off]`. Prints the URL and the account.
+ * [--products 20] [--latency-ms 0] [--rate-limit 50] [--v1-off] [--cdn]`. Prints one JSON line
+ * with the URL and the account, then serves until stopped.
  */
 import { OzonSandbox } from './server';
 import { seedProducts } from './store';

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
@@ -7,6 +7,7 @@ import { ID_FIELD, validateIdentifier } from '../../domain/validate';
 import type { OzonTransport } from '../../transport';
 import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
+import type { ItemParameters } from './parameters';
 import type { RunState } from './run';
 
 /** "How is the product named" plus the matching identifier field, for any operation. */
@@ -66,11 +67,11 @@ export interface Identified {
 }
 
 /** Reads and validates the identifier of item `index`; a bad one settles the item as invalid. */
-export function readIdentifier(ctx: IExecuteFunctions, run: RunState, index: number): Identified | undefined {
+export function readIdentifier(params: ItemParameters, run: RunState, index: number): Identified | undefined {
 	let identifyBy: IdentifyBy = 'offerId';
 	try {
-		identifyBy = ctx.getNodeParameter('identifyBy', index) as IdentifyBy;
-		const raw = ctx.getNodeParameter(identifyBy, index, undefined);
+		identifyBy = params.get('identifyBy', index) as IdentifyBy;
+		const raw = params.get(identifyBy, index, undefined);
 		const { value, error } = validateIdentifier(identifyBy, raw);
 		if (error) {
 			run.fail(index, 'invalid', [error]);

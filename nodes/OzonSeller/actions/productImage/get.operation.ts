@@ -7,6 +7,7 @@ import { getPicturesInfo, issueText } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
 import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
+import { ItemParameters } from '../common/parameters';
 import { RunState } from '../common/run';
 
 export const description: INodeProperties[] = [
@@ -25,8 +26,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const run = new RunState(this, items.length);
 	const identified: Identified[] = [];
+	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
-		const entry = readIdentifier(this, run, index);
+		const entry = readIdentifier(params, run, index);
 		if (entry) identified.push(entry);
 	}
 	if (identified.length === 0) return run.toExecutionData();

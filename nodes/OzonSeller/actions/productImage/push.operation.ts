@@ -29,6 +29,7 @@ import {
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
 import { asJsonId, identifyFields, resolveProducts } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
+import { ItemParameters } from '../common/parameters';
 import { RunState } from '../common/run';
 
 const show = { resource: ['productImage'], operation: ['push'] };
@@ -122,6 +123,15 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Batch Size',
+				name: 'batchSize',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: 100,
+				description:
+					'Products per import request (Ozon accepts up to 100). Smaller batches limit how many items one rejected request fails, at the cost of more requests.',
+			},
+			{
 				displayName: 'Check URLs First',
 				name: 'checkUrls',
 				type: 'boolean',
@@ -169,6 +179,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const YIELD_EVERY_ITEMS = 250;
+
 /** Polling schedule for import tasks. Mutable so tests can run it quickly. */
 export const polling = { firstDelayMs: 2000, factor: 1.5, maxIntervalMs: 10_000 };
 
@@ -199,24 +211,24 @@ function echoIdentifier(raw: unknown): string | number | undefined {
 	return undefined;
 }
 
-function readEntry(ctx: IExecuteFunctions, run: RunState, index: number) {
-	const options = ctx.getNodeParameter('options', index, {}) as IDataObject;
-	const identifyBy = ctx.getNodeParameter('identifyBy', index) as PushRequest['identifyBy'];
+function readEntry(params: ItemParameters, run: RunState, index: number) {
+	const options = params.get('options', index, {}) as IDataObject;
+	const identifyBy = params.get('identifyBy', index) as PushRequest['identifyBy'];
 	const validated = validatePushInput({
 		identifyBy,
-		identifier: ctx.getNodeParameter(identifyBy, index, undefined),
-		images: ctx.getNodeParameter('images', index, ''),
-		primaryImage: ctx.getNodeParameter('primaryImage', index, ''),
-		colorImage: ctx.getNodeParameter('colorImage', index, ''),
-		images360: ctx.getNodeParameter('images360', index, ''),
-		mode: ctx.getNodeParameter('mode', index, 'replace') as PushRequest['mode'],
+		identifier: params.get(identifyBy, index, undefined),
+		images: params.get('images', index, ''),
+		primaryImage: params.get('primaryImage', index, ''),
+		colorImage: params.get('colorImage', index, ''),
+		images360: params.get('images360', index, ''),
+		mode: params.get('mode', index, 'replace') as PushRequest['mode'],
 		tooManyImages: options.tooManyImages === 'error' ? 'error' : 'truncate',
 		apiVersion: options.apiVersion === 'v1' ? 'v1' : 'v2',
 	});
 	run.warn(index, ...validated.warnings);
 	if (!validated.ok) {
 		// Echo what the user gave, so a failure can be matched to its row even when the id itself was bad.
-		const given = echoIdentifier(ctx.getNodeParameter(identifyBy, index, undefined));
+		const given = echoIdentifier(params.get(identifyBy, index, undefined));
 		if (given !== undefined) run.setData(index, { [ID_FIELD[identifyBy]]: given });
 		run.fail(index, 'invalid', validated.errors);
 		return undefined;
@@ -425,11 +437,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const firstOptions = this.getNodeParameter('options', 0, {}) as IDataObject;
 	const waitForResult = firstOptions.waitForResult !== false;
 	const resultTimeoutMs = Math.max(1, Number(firstOptions.resultTimeout ?? 60) || 60) * 1000;
+	const batchSize = Math.min(MAX_IMPORT_BATCH, Math.max(1, Math.round(Number(firstOptions.batchSize ?? MAX_IMPORT_BATCH) || MAX_IMPORT_BATCH)));
 
 	let valid: ValidEntry[] = [];
+	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
+		// Reading thousands of items is seconds of synchronous expression work in n8n: give the
+		// event loop (other executions, webhooks, the garbage collector's incremental steps) a turn.
+		if (index > 0 && index % YIELD_EVERY_ITEMS === 0) await sleep(0);
 		try {
-			const entry = readEntry(this, run, index);
+			const entry = readEntry(params, run, index);
 			if (entry) valid.push(entry);
 		} catch (error) {
 			run.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
@@ -473,7 +490,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	await writeV1(run, transport, toSend.filter((entry) => entry.v1Request));
 
-	const waves = planWaves(toSend.filter((entry) => entry.v2Item), (entry) => entry.product.offerId, MAX_IMPORT_BATCH);
+	const waves = planWaves(toSend.filter((entry) => entry.v2Item), (entry) => entry.product.offerId, batchSize);
 	const lastWrite = new Map<string, PushEntry>();
 	for (const [waveIndex, wave] of waves.entries()) {
 		// A product's n-th push is sent only once its previous one has finished, to keep input order.

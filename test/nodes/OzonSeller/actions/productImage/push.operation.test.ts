@@ -75,6 +75,17 @@ describe('push: batching', () => {
 		});
 	});
 
+	it('Batch Size splits the imports into smaller requests', async () => {
+		const products = Array.from({ length: 5 }, (_, i) => product(i + 1));
+		mockInfoList(products);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push(products.map((p) => row(p)), { options: { batchSize: 2 } });
+		expect(imports.map((call) => (call.items as unknown[]).length)).toEqual([2, 2, 1]);
+		expect(json.every((item) => item.success)).toBe(true);
+	});
+
 	it.each([
 		['productId', { product_id: ['1001'] }, '1001'],
 		['sku', { sku: ['500001'] }, 500001],

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: drives the node through n8n-core's execution engine against the Ozon sandbox
+ * (50 ms latency, Ozon's 50 requests/s cap, 5 s task processing) for 1,000 and 10,000 products with
+ * 3 images each, and 1,000 products with batchSize 1 (one product per request, as a per-product
+ * design does). Prints the figures and writes them to bench-results.json.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSeller/domain/constants';
+import { planImageSet, planWaves, toV2Item } from '../../nodes/OzonSeller/domain/plan';
+import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
+import { ROOT } from '../lib/n8nHost';
+
+const SANDBOX = { latencyMs: 50, rateLimit: 50, processingMs: 5000 };
+const SCENARIOS = [
+	{ name: '1,000 products', products: 1000, batchSize: 100 },
+	{ name: '10,000 products', products: 10000, batchSize: 100 },
+	{ name: '1,000 products, batchSize 1', products: 1000, batchSize: 1 },
+];
+
+interface ScenarioResult {
+	products: number;
+	batchSize: number;
+	outputItems: number;
+	succeeded: number;
+	error?: string;
+	wallSeconds: number;
+	cpuSeconds: number;
+	peakRssMb: number;
+	baselineHeapMb: number;
+	liveHeapMb: number;
+}
+
+function startSandbox(products: number): Promise<{ url: string; stop: () => void }> {
+	const child = spawn(process.execPath, [
+		path.join(ROOT, '.build', 'sandbox', 'cli.js'),
+		'--port', '0',
+		'--products', String(products),
+		'--latency-ms', String(SANDBOX.latencyMs),
+		'--rate-limit', String(SANDBOX.rateLimit),
+		'--processing-ms', String(SANDBOX.processingMs),
+	], { stdio: ['ignore', 'pipe', 'inherit'] });
+	return new Promise((resolve, reject) => {
+		child.once('error', reject);
+		child.stdout.once('data', (chunk: Buffer) => {
+			const { url } = JSON.parse(chunk.toString().split('\n')[0]) as { url: string };
+			resolve({ url, stop: () => child.kill('SIGTERM') });
+		});
+	});
+}
+
+function runScenario(url: string, products: number, batchSize: number): Promise<ScenarioResult> {
+	const child = spawn(process.execPath, [
+		'--expose-gc',
+		path.join(ROOT, '.build', 'scripts', 'bench', 'scenario.js'),
+		'--url', url, '--products', String(products), '--batch-size', String(batchSize),
+	], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-')) } });
+	let stdout = '';
+	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+	return new Promise((resolve, reject) => {
+		child.on('close', (code) => {
+			const line = stdout.trim().split('\n').pop() ?? '';
+			if (code !== 0 || !line.startsWith('{')) reject(new Error(`scenario exited ${code}: ${stdout.slice(-500)}`));
+			else resolve(JSON.parse(line) as ScenarioResult);
+		});
+	});
+}
+
+/** Fewest requests a run can make: lookups, imports, one poll per import task, read-backs. */
+function minimumRequests(products: number, batchSize: number): number {
+	const lookups = Math.ceil(products / MAX_INFO_LIST_BATCH);
+	const imports = Math.ceil(products / batchSize);
+	return lookups + imports + imports + Math.ceil(products / MAX_PICTURES_INFO_BATCH);
+}
+
+/** CPU time of validating and planning `count` items (the node's pure part), best of 3. */
+function planCpuSeconds(count: number): number {
+	let best = Infinity;
+	for (let round = 0; round < 3; round++) {
+		const before = process.cpuUsage();
+		const planned = [];
+		for (let i = 0; i < count; i++) {
+			const offer = `SKU-${i}`;
+			const validated = validatePushInput({
+				identifyBy: 'offerId',
+				identifier: offer,
+				images: [1, 2, 3].map((n) => `https://img.example.com/${offer}/${n}.jpg`).join(', '),
+				primaryImage: '',
+				colorImage: '',
+				images360: '',
+				mode: 'replace',
+				tooManyImages: 'truncate',
+				apiVersion: 'v2',
+			});
+			if (!validated.ok) throw new Error('unexpected invalid item');
+			const plan = planImageSet(validated.value, { productId: i, offerId: offer, primaryImage: [], images: [], colorImage: [] });
+			planned.push(toV2Item(offer, plan.set));
+		}
+		planWaves(planned, (item) => item.offer_id, 100);
+		const used = process.cpuUsage(before);
+		best = Math.min(best, (used.user + used.system) / 1e6);
+	}
+	return best;
+}
+
+async function main(): Promise<void> {
+	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+	const results = [];
+	for (const scenario of SCENARIOS) {
+		process.stderr.write(`running ${scenario.name}…\n`);
+		const sandbox = await startSandbox(scenario.products);
+		try {
+			const run = await runScenario(sandbox.url, scenario.products, scenario.batchSize);
+			const stats = (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as { requests: number; peakRequestsPerSecond: number; byPath: Record<string, number> };
+			const minimum = minimumRequests(scenario.products, scenario.batchSize);
+			const floorSeconds = minimum / SANDBOX.rateLimit + SANDBOX.processingMs / 1000;
+			results.push({
+				...scenario,
+				...run,
+				apiCalls: stats.requests,
+				callsByMethod: stats.byPath,
+				apiCallsPerProduct: stats.requests / scenario.products,
+				productsPerSecond: scenario.products / run.wallSeconds,
+				peakRequestsPerSecond: stats.peakRequestsPerSecond,
+				floorSeconds,
+				floor: `${minimum} requests at least / ${SANDBOX.rateLimit} per s + ${SANDBOX.processingMs / 1000} s processing`,
+				wallToFloor: run.wallSeconds / floorSeconds,
+			});
+		} finally {
+			sandbox.stop();
+		}
+	}
+	const perProduct = results.find((result) => result.batchSize === 1);
+	const plan = { items1000CpuSeconds: planCpuSeconds(1000), items10000CpuSeconds: planCpuSeconds(10000) };
+	const rows = results.map((result) => ({
+		scenario: result.name,
+		'calls/product': result.apiCallsPerProduct.toFixed(3),
+		'wall s': result.wallSeconds.toFixed(1),
+		'floor s': result.floorSeconds.toFixed(1),
+		'wall/floor': result.wallToFloor.toFixed(2),
+		'products/s': result.productsPerSecond.toFixed(1),
+		'× per-product': perProduct ? (result.productsPerSecond / perProduct.productsPerSecond).toFixed(1) : '',
+		'CPU s': result.cpuSeconds.toFixed(2),
+		'peak RSS MB': result.peakRssMb.toFixed(0),
+		'live heap MB': `${result.baselineHeapMb.toFixed(0)} → ${result.liveHeapMb.toFixed(0)}`,
+		'peak req/s': String(result.peakRequestsPerSecond),
+		succeeded: `${result.succeeded}/${result.products}`,
+	}));
+	console.table(rows);
+	console.log(`floor = fewest requests (lookups + imports + one poll per task + read-backs) / ${SANDBOX.rateLimit} requests per s + ${SANDBOX.processingMs / 1000} s task processing`);
+	console.log('live heap: after a forced GC, before the run → with the run\'s result still held (what the run really keeps)');
+	console.log(`validate + plan CPU: 1,000 items ${(plan.items1000CpuSeconds * 1000).toFixed(0)} ms, 10,000 items ${(plan.items10000CpuSeconds * 1000).toFixed(0)} ms`);
+	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, scenarios: results, plan };
+	fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(output, null, 2)}\n`);
+	console.log('figures written to bench-results.json');
+}
+
+main().catch((error: unknown) => {
+	console.error(error);
+	process.exit(1);
+});
