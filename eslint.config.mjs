@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const { configs: base } = n8nNodesBase;
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**', '.build/**'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { sourceType: 'module' } },
