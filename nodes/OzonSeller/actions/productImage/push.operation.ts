@@ -37,44 +37,38 @@ const show = { resource: ['productImage'], operation: ['push'] };
 const URL_LIST_HINT =
 	'An array from an expression, or one text of URLs separated by commas, semicolons, spaces or new lines (e.g. a spreadsheet cell)';
 
+/**
+ * An image-URL text field of the push operation. (The lint rule that wants 'color'-named string
+ * fields to be colour pickers does not apply: colorImage holds the URL of a swatch image.)
+ */
+function urlParameter(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>): INodeProperties {
+	return { type: 'string', default: '', displayOptions: { show }, ...field };
+}
+
 export const description: INodeProperties[] = [
 	...identifyFields(['push']),
-	{
+	urlParameter({
 		displayName: 'Image URLs',
 		name: 'images',
-		type: 'string',
-		default: '',
 		placeholder: 'https://cdn.example.com/sku-001/1.jpg, https://cdn.example.com/sku-001/2.jpg',
 		description: `Public JPEG or PNG URLs in the order they should appear on the product card. ${URL_LIST_HINT}.`,
 		hint: 'With Mode "Replace", any photo of the product not listed here is removed from Ozon',
-		displayOptions: { show },
-	},
-	{
+	}),
+	urlParameter({
 		displayName: 'Primary Image URL',
 		name: 'primaryImage',
-		type: 'string',
-		default: '',
 		description: 'Optional main photo. If empty, the first image URL becomes the main photo.',
-		displayOptions: { show },
-	},
-	{
+	}),
+	urlParameter({
 		displayName: 'Color Image URL',
 		name: 'colorImage',
-		// A URL of a colour swatch image, not a colour value: the colour picker type does not apply.
-		// eslint-disable-next-line n8n-nodes-base/node-param-color-type-unused
-		type: 'string',
-		default: '',
 		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
-		displayOptions: { show },
-	},
-	{
+	}),
+	urlParameter({
 		displayName: '360° Image URLs',
 		name: 'images360',
-		type: 'string',
-		default: '',
 		description: `Optional 360° frames. ${URL_LIST_HINT}. Only the deprecated v1 method (Options → API Version) can send them; with v2 they are left out with a warning.`,
-		displayOptions: { show },
-	},
+	}),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -125,6 +119,8 @@ export const description: INodeProperties[] = [
 			{
 				displayName: 'Batch Size',
 				name: 'batchSize',
+				// v1 sends one product per request and has no import task to wait for.
+				displayOptions: { hide: { apiVersion: ['v1'] } },
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 100 },
 				default: 100,
@@ -150,6 +146,8 @@ export const description: INodeProperties[] = [
 			{
 				displayName: 'Result Timeout (Seconds)',
 				name: 'resultTimeout',
+				// v1 sends one product per request and has no import task to wait for.
+				displayOptions: { hide: { apiVersion: ['v1'] } },
 				type: 'number',
 				typeOptions: { minValue: 1, maxValue: 3600 },
 				default: 60,
@@ -170,6 +168,8 @@ export const description: INodeProperties[] = [
 			{
 				displayName: 'Wait for Result',
 				name: 'waitForResult',
+				// v1 sends one product per request and has no import task to wait for.
+				displayOptions: { hide: { apiVersion: ['v1'] } },
 				type: 'boolean',
 				default: true,
 				description:
