@@ -97,6 +97,10 @@ export class RunState {
 	}
 
 	toExecutionData(): INodeExecutionData[] {
+		// Every item must leave with a result: one that no stage settled is reported, never passed as success.
+		this.outcomes.forEach((outcome, index) => {
+			if (!outcome.final) this.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
+		});
 		return this.outcomes.map(({ success, data, errors, warnings }, index) => ({
 			json: { success, data: ordered(data), errors, warnings } as unknown as IDataObject,
 			pairedItem: { item: index },
