@@ -20,7 +20,6 @@ export interface UrlOrigin {
 
 export interface PlannedImages {
 	set: ImageSet;
-	origins: Map<string, UrlOrigin>;
 	warnings: ItemWarning[];
 	errors: ItemError[];
 }
@@ -100,13 +99,20 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 		});
 	}
 
-	const origins = new Map<string, UrlOrigin>();
-	request.images.forEach(({ url, index }) => origins.set(url, { field: 'images', index }));
-	request.images360.forEach(({ url, index }) => origins.set(url, { field: 'images360', index }));
-	if (request.primaryImage) origins.set(request.primaryImage, { field: 'primary_image' });
-	if (request.colorImage) origins.set(request.colorImage, { field: 'color_image' });
+	return { set: { primaryImage, images, colorImage, images360 }, warnings, errors };
+}
 
-	return { set: { primaryImage, images, colorImage, images360 }, origins, warnings, errors };
+/**
+ * Where a URL of the push came from, so an Ozon error about it can name the user's field and
+ * position. Looked up only when Ozon reports an error, rather than kept for every item.
+ */
+export function originOf(request: PushRequest, url: string): UrlOrigin | undefined {
+	if (url === request.primaryImage) return { field: 'primary_image' };
+	if (url === request.colorImage) return { field: 'color_image' };
+	const image = request.images.find((entry) => entry.url === url);
+	if (image) return { field: 'images', index: image.index };
+	const frame = request.images360.find((entry) => entry.url === url);
+	return frame ? { field: 'images360', index: frame.index } : undefined;
 }
 
 /** What the product will look like once the set is applied: the base for a later push of it in the same run. */

@@ -14,44 +14,37 @@ const LIST_SEPARATOR = /[\s;]+/;
 /** A comma separates only where the next URL starts, so commas inside a URL (CDN transforms) survive. */
 const COMMA_BEFORE_URL = /,+(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i;
 
-/** One image URL: http(s), a host, no spaces or control characters, no embedded login. */
+/**
+ * One image URL: http(s), a host, no spaces, control or invisible characters, no embedded login.
+ * Parsed once; the result is the canonical form Ozon is sent (punycode host, percent-encoded path).
+ */
 export const imageUrlSchema = z
 	.string()
 	.max(MAX_URL_LENGTH, `URL is longer than ${MAX_URL_LENGTH} characters`)
-	.superRefine((value, ctx) => {
-		if (/[\s\u0000-\u001f\u007f]/.test(value)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL contains whitespace or control characters' });
-			return;
-		}
+	.transform((value, ctx) => {
+		const refuse = (message: string) => {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+			return z.NEVER;
+		};
+		if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse('URL contains whitespace or control characters');
 		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
-		if (/\p{Cf}/u.test(value)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL contains invisible formatting characters (e.g. a zero-width space)' });
-			return;
-		}
+		if (/\p{Cf}/u.test(value)) return refuse('URL contains invisible formatting characters (e.g. a zero-width space)');
 		let parsed: URL;
 		try {
 			parsed = new URL(value);
 		} catch {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Invalid URL format' });
-			return;
+			return refuse('Invalid URL format');
 		}
 		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				message: `URL must start with http:// or https:// (got ${parsed.protocol.replace(/:$/, '')})`,
-			});
-		} else if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) {
-			// WHATWG parsing would read "https:///a.jpg" as host "a.jpg": insist on a host in the text itself.
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'URL has no host' });
-		} else if (parsed.username || parsed.password) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				message: 'URL must not contain a user name or password; use a public or signed URL',
-			});
+			return refuse(`URL must start with http:// or https:// (got ${parsed.protocol.replace(/:$/, '')})`);
 		}
-	})
-	// Ozon fetches what it is given: send the canonical form (punycode host, percent-encoded path).
-	.transform((value) => new URL(value).href);
+		// WHATWG parsing would read "https:///a.jpg" as host "a.jpg": insist on a host in the text itself.
+		if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) return refuse('URL has no host');
+		if (parsed.username || parsed.password) {
+			return refuse('URL must not contain a user name or password; use a public or signed URL');
+		}
+		return parsed.href;
+	});
 
 export interface ParsedUrlList {
 	urls: IndexedUrl[];
@@ -160,9 +153,9 @@ export function parseSingleUrl(field: string, raw: unknown): { url?: string; err
 	return { url: list.urls[0]?.url, errors, warnings: list.warnings };
 }
 
-/** The file ending of a URL's path, lower-cased, if it has one. */
+/** The file ending of a (canonical) URL's path, lower-cased, if it has one. */
 export function urlExtension(url: string): string | undefined {
-	const match = /\.([a-z0-9]{1,5})$/i.exec(new URL(url).pathname);
+	const match = /\.([a-z0-9]{1,5})$/i.exec(url.split(/[?#]/, 1)[0]);
 	return match?.[1].toLowerCase();
 }
 

@@ -3,6 +3,7 @@ import { sleep, type IDataObject, type IExecuteFunctions, type INodeExecutionDat
 import { MAX_IMPORT_BATCH, MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
 import {
+	originOf,
 	photosOf,
 	planImageSet,
 	planWaves,
@@ -290,7 +291,7 @@ function updatedCounts(entry: PushEntry): IDataObject {
 function mapIssues(entry: PushEntry, issues: OzonIssue[], onlyOwnUrls: boolean): ItemError[] {
 	const errors: ItemError[] = [];
 	for (const issue of issues) {
-		const origin = issue.url ? entry.planned.origins.get(issue.url) : undefined;
+		const origin = issue.url ? originOf(entry.request, issue.url) : undefined;
 		if (onlyOwnUrls && !origin) continue;
 		errors.push({
 			field: origin?.field ?? issue.field ?? 'images',

@@ -1,5 +1,5 @@
 import { MAX_IMAGES } from '../../../../nodes/OzonSeller/domain/constants';
-import { planImageSet, planWaves, productAfter, toV1Request, toV2Item, V2_IMAGES_360_WARNING } from '../../../../nodes/OzonSeller/domain/plan';
+import { originOf, planImageSet, planWaves, productAfter, toV1Request, toV2Item, V2_IMAGES_360_WARNING } from '../../../../nodes/OzonSeller/domain/plan';
 import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
 import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
 
@@ -96,11 +96,13 @@ describe('planImageSet', () => {
 		expect(plan.errors[0].reason).toMatch(/^The product would be left without photos/);
 	});
 
-	it('remembers where each URL came from, to map Ozon errors back', () => {
-		const plan = planImageSet(request({ primaryImage: u('m'), images360: urls('r') , apiVersion: 'v1' }), undefined);
-		expect(plan.origins.get(u('n2'))).toEqual({ field: 'images', index: 1 });
-		expect(plan.origins.get(u('m'))).toEqual({ field: 'primary_image' });
-		expect(plan.origins.get(u('r'))).toEqual({ field: 'images360', index: 0 });
+	it('finds where a URL came from, to map Ozon errors back', () => {
+		const pushed = request({ primaryImage: u('m'), colorImage: u('c'), images360: urls('r'), apiVersion: 'v1' });
+		expect(originOf(pushed, u('n2'))).toEqual({ field: 'images', index: 1 });
+		expect(originOf(pushed, u('m'))).toEqual({ field: 'primary_image' });
+		expect(originOf(pushed, u('c'))).toEqual({ field: 'color_image' });
+		expect(originOf(pushed, u('r'))).toEqual({ field: 'images360', index: 0 });
+		expect(originOf(pushed, u('elsewhere'))).toBeUndefined();
 	});
 });
 
