@@ -16,36 +16,37 @@ const INT64_MAX = BigInt('9223372036854775807');
 
 export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
 
-const offerIdSchema = z
-	.union([z.string(), z.number().finite()], {
-		errorMap: () => ({ message: 'Expected text or a number' }),
-	})
-	.transform((value) => String(value).trim())
-	.refine((value) => value.length > 0, 'Offer ID is empty')
-	.refine((value) => value.length <= MAX_OFFER_ID_LENGTH, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`)
-	.refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'Offer ID contains control characters');
+// One transform per schema rather than z.union and refinement chains: cheaper per item, which
+// matters when a run validates thousands of them.
+const offerIdSchema = z.unknown().transform((value, ctx) => {
+	const refuse = (message: string) => {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+		return z.NEVER;
+	};
+	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return refuse('Expected text or a number');
+	const text = String(value).trim();
+	if (text.length === 0) return refuse('Offer ID is empty');
+	if (text.length > MAX_OFFER_ID_LENGTH) return refuse(`Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`);
+	if (/[\u0000-\u001f\u007f]/.test(text)) return refuse('Offer ID contains control characters');
+	return text;
+});
 
 const numericIdSchema = (label: string) =>
-	z
-		.union([z.string(), z.number()], { errorMap: () => ({ message: 'Expected a whole number' }) })
-		.transform((value, ctx) => {
-			const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
-			if (text === '') {
-				const message = typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`;
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-				return z.NEVER;
-			}
-			if (!/^\d+$/.test(text)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} must be a positive whole number, got "${text.slice(0, 40)}"` });
-				return z.NEVER;
-			}
-			const digits = text.replace(/^0+(?=\d)/, '');
-			if (digits.length > MAX_NUMERIC_ID_DIGITS || BigInt(digits) > INT64_MAX || BigInt(digits) === BigInt(0)) {
-				ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${label} is out of range` });
-				return z.NEVER;
-			}
-			return digits;
-		});
+	z.unknown().transform((value, ctx) => {
+		const refuse = (message: string) => {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+			return z.NEVER;
+		};
+		if (typeof value !== 'string' && typeof value !== 'number') return refuse('Expected a whole number');
+		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
+		if (text === '') return refuse(typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`);
+		if (!/^\d+$/.test(text)) return refuse(`${label} must be a positive whole number, got "${text.slice(0, 40)}"`);
+		const digits = text.replace(/^0+(?=\d)/, '');
+		if (digits.length > MAX_NUMERIC_ID_DIGITS || BigInt(digits) > INT64_MAX || BigInt(digits) === BigInt(0)) {
+			return refuse(`${label} is out of range`);
+		}
+		return digits;
+	});
 
 const identifierSchemas: Record<IdentifyBy, z.ZodType<string, z.ZodTypeDef, unknown>> = {
 	offerId: offerIdSchema,

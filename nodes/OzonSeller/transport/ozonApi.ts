@@ -8,12 +8,25 @@ import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { V1ImportRequest, V2ImportItem } from '../domain/plan';
 import type { OzonTransport } from './index';
 
-// int64 values may come as numbers or strings.
-const int64 = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
-const urlList = z
-	.union([z.array(z.string()), z.string(), z.null()])
-	.optional()
-	.transform((value) => (value === null || value === undefined ? [] : Array.isArray(value) ? value : value ? [value] : []));
+// Answers can hold thousands of products: these checks avoid z.union, which tries every branch
+// and allocates per value, and schemas strip unknown keys instead of copying them (passthrough).
+
+/** int64 values may come as numbers or strings. */
+const int64 = z.unknown().transform((value, ctx) => {
+	if (typeof value === 'number' && Number.isFinite(value)) return value;
+	if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected an integer id' });
+	return z.NEVER;
+});
+
+/** A list of URLs; Ozon may also send one string, null, or leave it out. */
+const urlList = z.unknown().transform((value, ctx) => {
+	if (value === null || value === undefined || value === '') return [] as string[];
+	if (typeof value === 'string') return [value];
+	if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
+	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a list of URLs' });
+	return z.NEVER;
+});
 
 /** Ozon's `errors[]` entries: keep what is useful to a person, whatever the exact fields. */
 const ozonIssue = z
@@ -24,8 +37,7 @@ const ozonIssue = z
 		description: z.string().optional(),
 		message: z.string().optional(),
 		url: z.string().optional(),
-	})
-	.passthrough();
+	});
 export type OzonIssue = z.infer<typeof ozonIssue>;
 
 const productInfoListResponse = z.object({
@@ -39,8 +51,7 @@ const productInfoListResponse = z.object({
 					images: urlList,
 					primary_image: urlList,
 					color_image: urlList,
-				})
-				.passthrough(),
+				}),
 		)
 		.default([]),
 });
@@ -80,8 +91,7 @@ const importInfoResponse = z.object({
 						product_id: int64.optional().nullable(),
 						status: z.string(),
 						errors: z.array(ozonIssue).nullable().optional(),
-					})
-					.passthrough(),
+					}),
 			)
 			.default([]),
 		total: z.number().optional(),
@@ -125,8 +135,7 @@ const picturesInfoResponse = z.object({
 					color_photo: urlList,
 					photo_360: urlList,
 					errors: z.array(ozonIssue).nullable().optional(),
-				})
-				.passthrough(),
+				}),
 		)
 		.default([]),
 });
@@ -169,8 +178,7 @@ const importV1Response = z.object({
 						is_primary: z.boolean().optional(),
 						is_color: z.boolean().optional(),
 						is_360: z.boolean().optional(),
-					})
-					.passthrough(),
+					}),
 			)
 			.default([]),
 	}),
