@@ -116,6 +116,17 @@ export function retryAfterSeconds(headers: Record<string, unknown> | undefined, 
 	return candidates.length > 0 ? Math.max(...candidates) : undefined;
 }
 
+interface Failure {
+	kind: OzonFailureKind;
+	message: string;
+	httpCode?: number;
+	ozonMessage?: string;
+	retryAfterSeconds?: number;
+}
+
+/** What one request came to: an answer, or a failure that is final or worth repeating after `waitMs`. */
+type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure; final?: boolean; waitMs?: number };
+
 interface FullResponse {
 	body: unknown;
 	headers: Record<string, unknown>;
@@ -167,106 +178,94 @@ export class OzonTransport {
 		return this.secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
 	}
 
-	/** POSTs `body` to `endpoint` and returns the response parsed by `schema`. */
+	/** POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options say. */
 	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T> {
 		const maxAttempts = this.options.maxRetries + 1;
-		let lastFailure: { message: string; kind: OzonFailureKind; httpCode?: number; ozonMessage?: string } | undefined;
-
+		const payload = JSON.stringify(body);
+		let lastFailure: Failure | undefined;
 		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-			let waitMs = backoffDelay(attempt - 1);
 			await this.limiter.acquire();
-			let response: FullResponse | undefined;
-			try {
-				response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, {
-					method: 'POST',
-					baseURL: this.baseUrl,
-					url: endpoint,
-					headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-					body: JSON.stringify(body),
-					// Read the body as text so a truncated JSON body is noticed here, not silently passed on.
-					encoding: 'text',
-					json: false,
-					returnFullResponse: true,
-					ignoreHttpStatusErrors: true,
-					timeout: this.options.timeoutMs,
-				} as IHttpRequestOptions)) as FullResponse;
-			} catch (error) {
-				const info = inspectThrown(error);
-				if (isCancellation(info) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
-					throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
-				}
-				const timedOut = isTimeout(info);
-				if (!timedOut && !isNetworkFailure(info)) {
-					// Not a transport fault we understand: report it without the library's request details.
-					lastFailure = { kind: 'unavailable', message: `Request to Ozon failed: ${this.redact(info.messages[0] ?? 'unknown error')}` };
-				} else {
-					lastFailure = {
-						kind: 'unavailable',
-						message: timedOut
-							? `Ozon did not answer within ${Math.round(this.options.timeoutMs / 1000)} s`
-							: `Could not reach Ozon at ${this.baseUrl}: ${NETWORK_FAILURES[info.codes.find((code) => code in NETWORK_FAILURES) ?? ''] ?? 'connection error'}`,
-					};
-				}
-				this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);
-				if (attempt < maxAttempts) await sleep(waitMs);
-				continue;
-			}
-
-			const { statusCode, headers } = response;
-			const parsedBody = this.parseBody(response.body);
-			if (statusCode >= 200 && statusCode < 300) {
-				if (parsedBody.ok) {
-					const result = schema.safeParse(parsedBody.value);
-					if (result.success) return result.data;
-					lastFailure = {
-						kind: 'unavailable',
-						httpCode: statusCode,
-						message: `Ozon's answer from ${endpoint} had an unexpected shape (${result.error.issues[0]?.path.join('.') || 'body'}: ${result.error.issues[0]?.message})`,
-					};
-				} else {
-					lastFailure = { kind: 'unavailable', httpCode: statusCode, message: `Ozon's answer from ${endpoint} was cut off or not JSON` };
-				}
-			} else {
-				const ozonMessage = this.ozonMessage(parsedBody);
-				const kind = kindForStatus(statusCode, endpoint);
-				lastFailure = {
-					kind,
-					httpCode: statusCode,
-					ozonMessage,
-					message: `${STATUS_MESSAGES[kind]}${describeStatus(statusCode)}${ozonMessage ? `: ${ozonMessage}` : ''}`,
-				};
-				if (kind === 'rateLimited') {
-					const asked = retryAfterSeconds(headers, ozonMessage);
-					if (asked !== undefined && asked * 1000 > this.options.maxRateLimitWaitMs) {
-						throw this.failure(lastFailure, endpoint, attempt, asked, `Rate limited by Ozon, retry after ${Math.ceil(asked)} s`);
-					}
-					waitMs = asked !== undefined ? Math.ceil(asked * 1000) : waitMs;
-				} else if (kind !== 'unavailable') {
-					// Other 4xx answers are final: repeating them would only count against the account.
-					throw this.failure(lastFailure, endpoint, attempt);
-				}
-			}
+			const outcome = await this.attempt(endpoint, payload, schema);
+			if (outcome.ok) return outcome.value;
+			lastFailure = outcome.failure;
+			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);
-			if (attempt < maxAttempts) await sleep(waitMs);
+			if (attempt < maxAttempts) await sleep(outcome.waitMs ?? backoffDelay(attempt - 1));
 		}
-		throw this.failure(lastFailure!, endpoint, maxAttempts);
+		throw this.failure(lastFailure as Failure, endpoint, maxAttempts);
 	}
 
-	private failure(
-		failure: { message: string; kind: OzonFailureKind; httpCode?: number; ozonMessage?: string },
-		endpoint: string,
-		attempts: number,
-		retryAfter?: number,
-		message?: string,
-	): OzonRequestError {
+	/** One request: its parsed answer, or why it failed, whether repeating it could help, and how long to wait. */
+	private async attempt<T>(endpoint: string, payload: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<AttemptOutcome<T>> {
+		let response: FullResponse;
+		try {
+			response = (await this.ctx.helpers.httpRequestWithAuthentication.call(this.ctx, CREDENTIAL_NAME, {
+				method: 'POST',
+				baseURL: this.baseUrl,
+				url: endpoint,
+				headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+				body: payload,
+				// Read the body as text so a truncated JSON body is noticed here, not silently passed on.
+				encoding: 'text',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				timeout: this.options.timeoutMs,
+			} as IHttpRequestOptions)) as FullResponse;
+		} catch (error) {
+			const info = inspectThrown(error);
+			if (isCancellation(info) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
+				throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
+			}
+			if (isTimeout(info)) {
+				return { ok: false, failure: { kind: 'unavailable', message: `Ozon did not answer within ${Math.round(this.options.timeoutMs / 1000)} s` } };
+			}
+			if (isNetworkFailure(info)) {
+				const code = info.codes.find((candidate) => candidate in NETWORK_FAILURES);
+				return { ok: false, failure: { kind: 'unavailable', message: `Could not reach Ozon at ${this.baseUrl}: ${code ? NETWORK_FAILURES[code] : 'connection error'}` } };
+			}
+			// Not a transport fault we understand: report it without the library's request details.
+			return { ok: false, failure: { kind: 'unavailable', message: `Request to Ozon failed: ${this.redact(info.messages[0] ?? 'unknown error')}` } };
+		}
+
+		const { statusCode, headers } = response;
+		const parsedBody = this.parseBody(response.body);
+		if (statusCode >= 200 && statusCode < 300) {
+			if (!parsedBody.ok) {
+				return { ok: false, failure: { kind: 'unavailable', httpCode: statusCode, message: `Ozon's answer from ${endpoint} was cut off or not JSON` } };
+			}
+			const result = schema.safeParse(parsedBody.value);
+			if (result.success) return { ok: true, value: result.data };
+			const issue = result.error.issues[0];
+			return {
+				ok: false,
+				failure: { kind: 'unavailable', httpCode: statusCode, message: `Ozon's answer from ${endpoint} had an unexpected shape (${issue?.path.join('.') || 'body'}: ${issue?.message})` },
+			};
+		}
+
+		const ozonMessage = this.ozonMessage(parsedBody);
+		const kind = kindForStatus(statusCode, endpoint);
+		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: `${STATUS_MESSAGES[kind]}${describeStatus(statusCode)}${ozonMessage ? `: ${ozonMessage}` : ''}` };
+		if (kind === 'rateLimited') {
+			const asked = retryAfterSeconds(headers, ozonMessage);
+			if (asked !== undefined && asked * 1000 > this.options.maxRateLimitWaitMs) {
+				return { ok: false, final: true, failure: { ...failure, retryAfterSeconds: asked, message: `Rate limited by Ozon, retry after ${Math.ceil(asked)} s` } };
+			}
+			return { ok: false, failure, waitMs: asked === undefined ? undefined : Math.ceil(asked * 1000) };
+		}
+		// Other 4xx answers are final: repeating them would only count against the account.
+		return { ok: false, failure, final: kind !== 'unavailable' };
+	}
+
+	private failure(failure: Failure, endpoint: string, attempts: number): OzonRequestError {
 		const suffix = failure.kind === 'unavailable' && attempts > 1 ? ` (after ${attempts} attempts)` : '';
-		return new OzonRequestError(this.redact(message ?? failure.message) + suffix, {
+		return new OzonRequestError(this.redact(failure.message) + suffix, {
 			kind: failure.kind,
 			endpoint,
 			httpCode: failure.httpCode,
 			ozonMessage: failure.ozonMessage ? this.redact(failure.ozonMessage) : undefined,
 			attempts,
-			retryAfterSeconds: retryAfter,
+			retryAfterSeconds: failure.retryAfterSeconds,
 		});
 	}
 

@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
@@ -77,7 +77,7 @@ export function readIdentifier(params: ItemParameters, run: RunState, index: num
 			run.fail(index, 'invalid', [error]);
 			return undefined;
 		}
-		run.setData(index, { [ID_FIELD[identifyBy]]: identifyBy === 'offerId' ? value : asJsonId(value as string) });
+		run.setData(index, identifierData(identifyBy, value as string));
 		return { index, identifyBy, identifier: value as string };
 	} catch (error) {
 		run.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
@@ -86,9 +86,14 @@ export function readIdentifier(params: ItemParameters, run: RunState, index: num
 }
 
 /** Ozon's ids as JSON numbers where that is exact, else as text. */
-export function asJsonId(digits: string): number | string {
+function asJsonId(digits: string): number | string {
 	const number = Number(digits);
 	return Number.isSafeInteger(number) ? number : digits;
+}
+
+/** The validated identifier as the output's data shows it: offer_id as text, numeric ids as numbers. */
+export function identifierData(identifyBy: IdentifyBy, value: string): IDataObject {
+	return { [ID_FIELD[identifyBy]]: identifyBy === 'offerId' ? value : asJsonId(value) };
 }
 
 function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {

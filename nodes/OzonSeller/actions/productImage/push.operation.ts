@@ -28,7 +28,7 @@ import {
 	type TaskItemStatus,
 } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
-import { asJsonId, identifyFields, resolveProducts } from '../common/identify';
+import { identifierData, identifyFields, resolveProducts } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
 import { ItemParameters } from '../common/parameters';
 import { RunState } from '../common/run';
@@ -215,9 +215,10 @@ function echoIdentifier(raw: unknown): string | number | undefined {
 function readEntry(params: ItemParameters, run: RunState, index: number) {
 	const options = params.get('options', index, {}) as IDataObject;
 	const identifyBy = params.get('identifyBy', index) as PushRequest['identifyBy'];
+	const identifier = params.get(identifyBy, index, undefined);
 	const validated = validatePushInput({
 		identifyBy,
-		identifier: params.get(identifyBy, index, undefined),
+		identifier,
 		images: params.get('images', index, ''),
 		primaryImage: params.get('primaryImage', index, ''),
 		colorImage: params.get('colorImage', index, ''),
@@ -229,14 +230,13 @@ function readEntry(params: ItemParameters, run: RunState, index: number) {
 	run.warn(index, ...validated.warnings);
 	if (!validated.ok) {
 		// Echo what the user gave, so a failure can be matched to its row even when the id itself was bad.
-		const given = echoIdentifier(params.get(identifyBy, index, undefined));
+		const given = echoIdentifier(identifier);
 		if (given !== undefined) run.setData(index, { [ID_FIELD[identifyBy]]: given });
 		run.fail(index, 'invalid', validated.errors);
 		return undefined;
 	}
-	const { request } = { request: validated.value };
-	const idValue = identifyBy === 'offerId' ? request.identifier : asJsonId(request.identifier);
-	run.setData(index, { [ID_FIELD[identifyBy]]: idValue });
+	const request = validated.value;
+	run.setData(index, identifierData(identifyBy, request.identifier));
 	return {
 		index,
 		identifyBy,
@@ -303,7 +303,7 @@ function mapIssues(entry: PushEntry, issues: OzonIssue[], onlyOwnUrls: boolean):
 	return errors;
 }
 
-async function submitWave(run: RunState, transport: OzonTransport, wave: PushEntry[][]): Promise<ImportTask[]> {
+async function submitWave(run: RunState, transport: OzonTransport, wave: PushEntry[][], resultTimeoutMs: number): Promise<ImportTask[]> {
 	const tasks: ImportTask[] = [];
 	await mapConcurrent(wave, REQUEST_CONCURRENCY, async (batch) => {
 		const open = batch.filter((entry) => !run.outcomes[entry.index].final);
@@ -316,7 +316,7 @@ async function submitWave(run: RunState, transport: OzonTransport, wave: PushEnt
 				entry.status = 'pending';
 				run.setData(entry.index, { task_id: taskId });
 			}
-			tasks.push({ taskId, entries: open, deadline: 0, nextPollAt: now + polling.firstDelayMs, polls: 0 });
+			tasks.push({ taskId, entries: open, deadline: now + resultTimeoutMs, nextPollAt: now + polling.firstDelayMs, polls: 0 });
 		} catch (error) {
 			run.requestFailed(error, open.map((entry) => entry.index));
 		}
@@ -324,15 +324,19 @@ async function submitWave(run: RunState, transport: OzonTransport, wave: PushEnt
 	return tasks;
 }
 
+/** Sent, not yet settled, and Ozon has not said how it went. */
+function awaitingOzon(run: RunState, entry: PushEntry): boolean {
+	return entry.status === 'pending' && !run.outcomes[entry.index].final;
+}
+
 /** Polls every task until each of its products is imported, skipped or failed, or its deadline passes. */
 async function waitForTasks(run: RunState, transport: OzonTransport, tasks: ImportTask[], resultTimeoutMs: number): Promise<void> {
-	for (const task of tasks) task.deadline = task.nextPollAt - polling.firstDelayMs + resultTimeoutMs;
 	let active = tasks;
 	while (active.length > 0 && !run.stopped) {
 		const now = Date.now();
 		const due = active.filter((task) => task.nextPollAt <= now);
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
-			const waiting = task.entries.filter((entry) => entry.status === 'pending' && !run.outcomes[entry.index].final);
+			const waiting = task.entries.filter((entry) => awaitingOzon(run, entry));
 			try {
 				const results = await getImportInfo(transport, task.taskId);
 				const byOffer = new Map(results.map((result) => [result.offerId, result]));
@@ -354,7 +358,7 @@ async function waitForTasks(run: RunState, transport: OzonTransport, tasks: Impo
 			task.nextPollAt = Math.min(Date.now() + interval, task.deadline);
 		});
 		active = active.filter((task) => {
-			const stillPending = task.entries.filter((entry) => entry.status === 'pending' && !run.outcomes[entry.index].final);
+			const stillPending = task.entries.filter((entry) => awaitingOzon(run, entry));
 			if (stillPending.length === 0) return false;
 			// The last poll happens at the deadline; whatever is still pending after it has timed out.
 			if (due.includes(task) && Date.now() >= task.deadline) {
@@ -506,14 +510,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				lastWrite.set(entry.product.offerId, entry);
 			}
 		}
-		const tasks = await submitWave(run, transport, wave);
+		const tasks = await submitWave(run, transport, wave, resultTimeoutMs);
 		const isLast = waveIndex === waves.length - 1;
 		if (waitForResult || !isLast) await waitForTasks(run, transport, tasks, resultTimeoutMs);
 	}
 
 	if (!waitForResult) {
 		for (const entry of toSend) {
-			if (run.outcomes[entry.index].final || entry.status !== 'pending') continue;
+			if (!awaitingOzon(run, entry)) continue;
 			run.warn(entry.index, {
 				field: 'waitForResult',
 				message: `Not waited for Ozon's processing result (Wait for Result is off); task_id ${entry.taskId} shows it`,
