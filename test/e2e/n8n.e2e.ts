@@ -42,12 +42,36 @@ beforeAll(() => {
 	tarball = packPackage(work);
 });
 
+/** A local HTTP server that records every request; `answer` decides the reply. */
+async function recordingServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+	const requests: Array<{ method?: string; url?: string; apiKey?: string | string[] }> = [];
+	const server = http.createServer((req, res) => {
+		requests.push({ method: req.method, url: req.url, apiKey: req.headers['api-key'] });
+		req.resume();
+		answer(req, res);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { requests, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 describe.each(LINES)('n8n %s', (line) => {
 	let sandbox: OzonSandbox;
 	let instance: N8nInstance;
 	const backupDir = path.join(work, `files-${line}`);
+	// A Base URL that redirects every call to another host, which must never see a request.
+	let elsewhere: Awaited<ReturnType<typeof recordingServer>>;
+	let redirector: Awaited<ReturnType<typeof recordingServer>>;
 
 	beforeAll(async () => {
+		elsewhere = await recordingServer((_req, res) => {
+			res.setHeader('Content-Type', 'application/json');
+			res.end(JSON.stringify({ items: [], roles: [] }));
+		});
+		redirector = await recordingServer((req, res) => {
+			res.statusCode = 307;
+			res.setHeader('Location', `${elsewhere.url}${req.url ?? '/'}`);
+			res.end();
+		});
 		sandbox = new OzonSandbox({ processingMs: 1000 });
 		const url = await sandbox.start();
 		instance = createInstance(line, path.join(work, `user-${line}`), tarball);
@@ -58,8 +82,10 @@ describe.each(LINES)('n8n %s', (line) => {
 		fs.mkdirSync(backupDir, { recursive: true });
 		await importCredential(instance, { ...CREDENTIAL, clientId: '123456', apiKey: API_KEY, baseUrl: url });
 		await importCredential(instance, { id: 'ozonWrongKey', name: 'Ozon wrong key', clientId: '123456', apiKey: 'WRONG-KEY-e2e-4242', baseUrl: url });
+		await importCredential(instance, { id: 'ozonRedirects', name: 'Ozon redirects', clientId: '123456', apiKey: 'REDIRECT-KEY-e2e-7171', baseUrl: redirector.url });
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSync0000001', CREDENTIAL);
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' });
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' });
 		await importWorkflow(instance, example('backup-images-to-file.json'), 'backupImages001', CREDENTIAL, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
 			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
@@ -67,7 +93,11 @@ describe.each(LINES)('n8n %s', (line) => {
 		await importWorkflow(instance, example('webhook-upload-push.json'), 'webhookPush0001', CREDENTIAL);
 	});
 
-	afterAll(async () => sandbox?.stop());
+	afterAll(async () => {
+		elsewhere?.server.close();
+		redirector?.server.close();
+		await sandbox?.stop();
+	});
 
 	it('(b) bulk sync from sheet rows: one paired result per row, and Ozon holds what the output claims', async () => {
 		const { status, result, stdout } = await instance.execute('bulkSync0000001');
@@ -171,6 +201,15 @@ describe.each(LINES)('n8n %s', (line) => {
 		}
 	});
 
+	it('a Base URL that redirects: the run stops naming the status and the host, and the key never reaches that host', async () => {
+		const { status, stdout } = await instance.execute('bulkSyncRedirct');
+		expect(status).not.toBe(0);
+		expect(stdout).toContain(`The Base URL answered /v3/product/info/list with a redirect (HTTP 307) to ${new URL(elsewhere.url).host}`);
+		expect(redirector.requests).toEqual([{ method: 'POST', url: '/v3/product/info/list', apiKey: 'REDIRECT-KEY-e2e-7171' }]);
+		expect(elsewhere.requests).toEqual([]);
+		expect(stdout).not.toContain('REDIRECT-KEY-e2e-7171');
+	});
+
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
 		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
 		expect(status).not.toBe(0);
@@ -243,6 +282,18 @@ describe.each(LINES)('n8n %s', (line) => {
 					? 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role'
 					: 'Forbidden - perhaps check your credentials?',
 			);
+
+			// A Base URL that redirects fails the test, and the key is not forwarded to the other host.
+			const seenBefore = elsewhere.requests.length;
+			const redirectResponse = await fetch(`${base}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', cookie },
+				body: JSON.stringify({ credentials: { id: 'ozonRedirects', name: 'Ozon redirects', type: 'ozonSellerApi', data: { clientId: '123456', apiKey: API_KEY, baseUrl: redirector.url } } }),
+			});
+			const redirected = ((await redirectResponse.json()) as { data: { status: string; message: string } }).data;
+			expect(redirected.status).toBe('Error');
+			if (line === '2.x') expect(redirected.message).toMatch(/^The Base URL answered with a redirect \(HTTP 307\)/);
+			expect(elsewhere.requests.length).toBe(seenBefore);
 		} finally {
 			await stopServer(server);
 		}
