@@ -64,8 +64,17 @@ export class OzonSellerApi implements ICredentialType {
 			method: 'POST',
 			body: {},
 			json: true,
+			// n8n forwards the Api-Key header on redirects: a 3xx fails the test instead of being followed.
+			disableFollowRedirect: true,
 		},
 		rules: [
+			...[301, 302, 303, 307, 308].map((status) => ({
+				type: 'responseCode' as const,
+				properties: {
+					value: status,
+					message: `The Base URL answered with a redirect (HTTP ${status}), which is never followed so the key is not sent to another host: enter the address that answers directly (Ozon: https://api-seller.ozon.ru)`,
+				},
+			})),
 			{
 				type: 'responseCode',
 				properties: { value: 401, message: 'Ozon did not receive a Client ID and API Key: fill in both fields' },

@@ -1,35 +1,64 @@
 /**
  * The credential as n8n uses it: headers from `authenticate`, and the credential test request,
- * both resolved by n8n's own expression engine.
+ * both resolved by n8n's own expression engine. The test request runs the way n8n's CLI runs it
+ * (CredentialsTester): the request as a declarative node's routing, through n8n-core's RoutingNode.
  */
-import axios from 'axios';
 import nock from 'nock';
-import { Workflow, type IHttpRequestOptions, type INode } from 'n8n-workflow';
+import { ExecuteContext, RoutingNode } from 'n8n-core';
+import { Workflow, type INode, type INodeType, type INodeTypes, type IWorkflowBase } from 'n8n-workflow';
 
 import { OzonSellerApi } from '../../credentials/OzonSellerApi.credentials';
-import { nodeTypes } from '../helpers/n8nEngine';
+import { createAdditionalData, nodeTypes, type TestCredentials } from '../helpers/n8nEngine';
 
 const credential = new OzonSellerApi();
 const node: INode = { id: 'n', name: 'n', type: 'n8n-nodes-ozon-seller.ozonSeller', typeVersion: 1, position: [0, 0], parameters: {} };
 const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 const resolve = (value: string, data: object) => workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: data });
 
-/** Sends the credential test the way n8n does: resolved request, authenticate headers, status < 400 passes. */
-async function credentialTest(data: { clientId: string; apiKey: string; baseUrl: string }): Promise<boolean> {
-	const request = credential.test.request as IHttpRequestOptions;
-	const headers: Record<string, string> = {};
-	for (const [name, expression] of Object.entries(credential.authenticate.properties.headers ?? {})) {
-		headers[name] = String(resolve(expression as string, data));
+/**
+ * The editor's "Test" button, as n8n's CredentialsTester does it: the test request becomes the routing
+ * of a temporary declarative node run by RoutingNode with the credential; an answer with a status
+ * matched by a rule gives that rule's message, any other non-2xx a generic one.
+ */
+async function credentialTest(data: TestCredentials): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const testNodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'credentialTestNode',
+			group: ['transform'],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: 'ozonSellerApi', required: true }],
+			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', default: '', routing: { request: credential.test.request } }],
+		},
+	} as unknown as INodeType;
+	const tempNode: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'credentialTestNode',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { ozonSellerApi: { id: 'cred-1', name: 'Ozon test' } },
+	};
+	const types = { getByName: () => testNodeType, getByNameAndVersion: () => testNodeType, getKnownTypes: () => ({}) } as unknown as INodeTypes;
+	const tempWorkflow = new Workflow({ nodes: [tempNode], connections: {}, active: false, nodeTypes: types });
+	const additionalData = createAdditionalData(data, { id: 'credential-test', nodes: [tempNode], connections: {} } as unknown as IWorkflowBase);
+	const context = new ExecuteContext(tempWorkflow, tempNode, additionalData, 'internal', { resultData: { runData: {} } } as never, 0, [], { main: [[{ json: {} }]] }, { node: tempNode, data: {}, source: null }, []);
+	const routingNode = new RoutingNode(context, testNodeType, { id: 'cred-1', name: 'Ozon test', type: 'ozonSellerApi', data: { ...data } });
+	try {
+		await routingNode.runNode();
+	} catch (error) {
+		const response = (error as { cause?: { response?: { status: number; statusText?: string } } }).cause?.response;
+		if (!response) return { status: 'Error', message: (error as Error).message };
+		const rule = (credential.test.rules ?? []).find((candidate) => candidate.type === 'responseCode' && candidate.properties.value === response.status);
+		if (rule) return { status: 'Error', message: rule.properties.message };
+		if (response.status < 200 || response.status > 299) return { status: 'Error', message: response.statusText || `Received HTTP status code: ${response.status}` };
 	}
-	const response = await axios.request({
-		method: request.method,
-		baseURL: String(resolve(request.baseURL as string, data)),
-		url: request.url,
-		data: request.body,
-		headers,
-		validateStatus: () => true,
-	});
-	return response.status < 400;
+	return { status: 'OK', message: 'Connection successful!' };
 }
 
 describe('OzonSellerApi credential', () => {
@@ -56,9 +85,25 @@ describe('OzonSellerApi credential', () => {
 				const good = this.req.headers['client-id'] === '123456' && this.req.headers['api-key'] === 'good-key';
 				return good ? [200, { roles: [{ name: 'Product', methods: ['/v2/product/pictures/import'] }] }] : [403, { code: 7, message: 'Invalid Api-Key, please contact support' }];
 			});
-		await expect(credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://api-seller.ozon.ru' })).resolves.toBe(true);
-		await expect(credentialTest({ clientId: '123456', apiKey: 'wrong-key', baseUrl: 'https://api-seller.ozon.ru/' })).resolves.toBe(false);
+		await expect(credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://api-seller.ozon.ru' })).resolves.toEqual({ status: 'OK', message: 'Connection successful!' });
+		await expect(credentialTest({ clientId: '123456', apiKey: 'wrong-key', baseUrl: 'https://api-seller.ozon.ru/' })).resolves.toEqual({
+			status: 'Error',
+			message: 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role',
+		});
 		expect(scope.isDone()).toBe(true);
+	});
+
+	it.each([301, 302, 307, 308])('a Base URL answering %s never forwards the key: the test fails naming the redirect', async (status) => {
+		const elsewhere: Array<{ method: string; headers: Record<string, unknown> }> = [];
+		const record = function (this: nock.ReplyFnContext): [number, object] {
+			elsewhere.push({ method: this.req.method, headers: { ...this.req.headers } });
+			return [200, { roles: [] }];
+		};
+		nock('https://attacker.example').post(/.*/).times(5).reply(record).get(/.*/).times(5).reply(record);
+		nock('https://proxy.example').post('/v1/roles').reply(status, '', { Location: 'https://attacker.example/v1/roles' });
+		const result = await credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://proxy.example' });
+		expect(elsewhere).toEqual([]);
+		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(new RegExp(`^The Base URL answered with a redirect \\(HTTP ${status}\\)`)) });
 	});
 
 	it('uses the base URL for a proxy or the sandbox, and Ozon when it is empty', () => {

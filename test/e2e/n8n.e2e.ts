@@ -4,6 +4,8 @@
  * 1.x line (Node 20). Asserts on each item of the node's output and on the sandbox's state afterwards.
  */
 import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,6 +32,9 @@ const example = (name: string) => path.join(ROOT, 'examples', name);
 
 type Result = { success: boolean; data: Record<string, unknown>; errors: Array<Record<string, unknown>>; warnings: unknown[] };
 
+/** A public-looking name the n8n process resolves to 127.0.0.1 (test/e2e/support/resolve-names.cjs). */
+const LOOPBACK_NAME = 'images.loopback-e2e.example.net';
+
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ozon-e2e-'));
 let tarball: string;
 
@@ -37,21 +42,50 @@ beforeAll(() => {
 	tarball = packPackage(work);
 });
 
+/** A local HTTP server that records every request; `answer` decides the reply. */
+async function recordingServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+	const requests: Array<{ method?: string; url?: string; apiKey?: string | string[] }> = [];
+	const server = http.createServer((req, res) => {
+		requests.push({ method: req.method, url: req.url, apiKey: req.headers['api-key'] });
+		req.resume();
+		answer(req, res);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { requests, server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
 describe.each(LINES)('n8n %s', (line) => {
 	let sandbox: OzonSandbox;
 	let instance: N8nInstance;
 	const backupDir = path.join(work, `files-${line}`);
+	// A Base URL that redirects every call to another host, which must never see a request.
+	let elsewhere: Awaited<ReturnType<typeof recordingServer>>;
+	let redirector: Awaited<ReturnType<typeof recordingServer>>;
 
 	beforeAll(async () => {
+		elsewhere = await recordingServer((_req, res) => {
+			res.setHeader('Content-Type', 'application/json');
+			res.end(JSON.stringify({ items: [], roles: [] }));
+		});
+		redirector = await recordingServer((req, res) => {
+			res.statusCode = 307;
+			res.setHeader('Location', `${elsewhere.url}${req.url ?? '/'}`);
+			res.end();
+		});
 		sandbox = new OzonSandbox({ processingMs: 1000 });
 		const url = await sandbox.start();
 		instance = createInstance(line, path.join(work, `user-${line}`), tarball);
 		instance.env.N8N_RESTRICT_FILE_ACCESS_TO = backupDir;
+		// Stands in for a hostile DNS record: LOOPBACK_NAME resolves to 127.0.0.1 inside n8n.
+		instance.env.NODE_OPTIONS = `${instance.env.NODE_OPTIONS ?? ''} --require ${path.join(ROOT, 'test', 'e2e', 'support', 'resolve-names.cjs')}`.trim();
+		instance.env.OZON_E2E_RESOLVE = `${LOOPBACK_NAME}=127.0.0.1`;
 		fs.mkdirSync(backupDir, { recursive: true });
 		await importCredential(instance, { ...CREDENTIAL, clientId: '123456', apiKey: API_KEY, baseUrl: url });
 		await importCredential(instance, { id: 'ozonWrongKey', name: 'Ozon wrong key', clientId: '123456', apiKey: 'WRONG-KEY-e2e-4242', baseUrl: url });
+		await importCredential(instance, { id: 'ozonRedirects', name: 'Ozon redirects', clientId: '123456', apiKey: 'REDIRECT-KEY-e2e-7171', baseUrl: redirector.url });
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSync0000001', CREDENTIAL);
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' });
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' });
 		await importWorkflow(instance, example('backup-images-to-file.json'), 'backupImages001', CREDENTIAL, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
 			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
@@ -59,7 +93,11 @@ describe.each(LINES)('n8n %s', (line) => {
 		await importWorkflow(instance, example('webhook-upload-push.json'), 'webhookPush0001', CREDENTIAL);
 	});
 
-	afterAll(async () => sandbox?.stop());
+	afterAll(async () => {
+		elsewhere?.server.close();
+		redirector?.server.close();
+		await sandbox?.stop();
+	});
 
 	it('(b) bulk sync from sheet rows: one paired result per row, and Ozon holds what the output claims', async () => {
 		const { status, result, stdout } = await instance.execute('bulkSync0000001');
@@ -105,6 +143,71 @@ describe.each(LINES)('n8n %s', (line) => {
 			const product = sandbox.store.byOffer(entry.data.offer_id as string);
 			expect(entry.data).toMatchObject({ product_id: product?.id, primary_image: product?.primary_image[0] ?? null, images: product?.images });
 		}
+	});
+
+	it('Check URLs First and a public-looking name that resolves to 127.0.0.1: refused by n8n\'s egress filter on 2.x; 1.x probes it', async () => {
+		// A local "image host" that counts what reaches it.
+		const reached: string[] = [];
+		const imageHost = http.createServer((req, res) => {
+			reached.push(`${req.method} ${req.url}`);
+			res.statusCode = 404;
+			res.end();
+		});
+		await new Promise<void>((resolve) => imageHost.listen(0, '127.0.0.1', resolve));
+		try {
+			const { port } = imageHost.address() as AddressInfo;
+			const url = `http://${LOOPBACK_NAME}:${port}/sku-009/front.jpg`;
+			const file = path.join(work, `check-urls-${line}.json`);
+			fs.writeFileSync(
+				file,
+				JSON.stringify({
+					name: 'Check URLs First meets a name that resolves to loopback',
+					nodes: [
+						{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+						{
+							id: 'ozon',
+							name: 'Push checked',
+							type: 'n8n-nodes-ozon-seller.ozonSeller',
+							typeVersion: 1,
+							position: [220, 0],
+							parameters: { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: 'SKU-009', images: url, options: { checkUrls: true } },
+						},
+					],
+					connections: { Start: { main: [[{ node: 'Push checked', type: 'main', index: 0 }]] } },
+					settings: { executionOrder: 'v1' },
+				}),
+			);
+			const workflowId = `checkUrlsLoop${line === '2.x' ? '2' : '1'}x`;
+			await importWorkflow(instance, file, workflowId, CREDENTIAL);
+			const before = sandbox.store.byOffer('SKU-009')?.images;
+			const { status, result, stdout } = await instance.execute(workflowId);
+			expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
+			const [item] = nodeOutput(result, 'Push checked') as unknown as Result[];
+			expect(item).toMatchObject({ success: false, data: { status: 'invalid' } });
+			if (line === '2.x') {
+				// n8n-workflow >= 2.30: the name is resolved and 127.0.0.1 refused, although the instance has SSRF protection off.
+				expect(item.errors).toEqual([{ field: 'images', index: 0, url, reason: `Refused to check: ${LOOPBACK_NAME} resolves to 127.0.0.1, an address n8n's egress rules block` }]);
+				expect(reached).toEqual([]);
+			} else {
+				// n8n 1.x has no egress filter for nodes: only the address as written is screened, so the name is
+				// probed (README, Security). The local host answers 404, which fails the item.
+				expect(item.errors).toEqual([{ field: 'images', index: 0, url, reason: 'Answers HTTP 404' }]);
+				expect(reached).toEqual(['HEAD /sku-009/front.jpg']);
+			}
+			// Nothing went to Ozon for this item.
+			expect(sandbox.store.byOffer('SKU-009')?.images).toEqual(before);
+		} finally {
+			imageHost.close();
+		}
+	});
+
+	it('a Base URL that redirects: the run stops naming the status and the host, and the key never reaches that host', async () => {
+		const { status, stdout } = await instance.execute('bulkSyncRedirct');
+		expect(status).not.toBe(0);
+		expect(stdout).toContain(`The Base URL answered /v3/product/info/list with a redirect (HTTP 307) to ${new URL(elsewhere.url).host}`);
+		expect(redirector.requests).toEqual([{ method: 'POST', url: '/v3/product/info/list', apiKey: 'REDIRECT-KEY-e2e-7171' }]);
+		expect(elsewhere.requests).toEqual([]);
+		expect(stdout).not.toContain('REDIRECT-KEY-e2e-7171');
 	});
 
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
@@ -179,6 +282,18 @@ describe.each(LINES)('n8n %s', (line) => {
 					? 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role'
 					: 'Forbidden - perhaps check your credentials?',
 			);
+
+			// A Base URL that redirects fails the test, and the key is not forwarded to the other host.
+			const seenBefore = elsewhere.requests.length;
+			const redirectResponse = await fetch(`${base}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json', cookie },
+				body: JSON.stringify({ credentials: { id: 'ozonRedirects', name: 'Ozon redirects', type: 'ozonSellerApi', data: { clientId: '123456', apiKey: API_KEY, baseUrl: redirector.url } } }),
+			});
+			const redirected = ((await redirectResponse.json()) as { data: { status: string; message: string } }).data;
+			expect(redirected.status).toBe('Error');
+			if (line === '2.x') expect(redirected.message).toMatch(/^The Base URL answered with a redirect \(HTTP 307\)/);
+			expect(elsewhere.requests.length).toBe(seenBefore);
 		} finally {
 			await stopServer(server);
 		}

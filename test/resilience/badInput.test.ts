@@ -41,6 +41,13 @@ const offerCases: Case[] = [
 	['huge text (2.1 MB)', { images: 'h'.repeat(2_100_000) }, 'images', /characters long; at most/],
 	['10,000 URLs in one cell', { images: many(10_000).join(',') }, 'images', /^10000 entries given/],
 	['1,001 URLs in a list', { images: many(1001) }, 'images', /^1001 entries given/],
+	// Addresses Ozon, which fetches images from the internet, can never reach: refused with or without Check URLs First.
+	['a self-hosted MinIO on a private address', { images: ['http://192.168.1.10:9000/photos/sku-1.jpg'] }, 'images', /^Ozon fetches images from the internet and cannot reach this address: 192\.168\.1\.10 is a private address/],
+	['cloud metadata', { images: 'https://169.254.169.254/latest/meta-data' }, 'images', /cannot reach this address: 169\.254\.169\.254 is a link-local address/],
+	['loopback', { images: ['http://127.0.0.1/1.jpg'] }, 'images', /cannot reach this address: 127\.0\.0\.1 is a loopback address/],
+	['localhost', { images: ['http://localhost:9000/1.jpg'] }, 'images', /cannot reach this address: localhost is a local or internal name/],
+	['a name without a dot', { images: ['http://nas/photos/1.jpg'] }, 'images', /cannot reach this address: nas is an intranet name/],
+	['a private primary image', { images: [ok], primary: 'http://10.0.0.5/main.jpg' }, 'primary_image', /cannot reach this address: 10\.0\.0\.5 is a private address/],
 	['two primary images', { images: [ok], primary: 'https://img.example.com/a.jpg https://img.example.com/b.jpg' }, 'primary_image', /Expected one URL, got several/],
 	['bad primary image', { images: [ok], primary: 'not-a-url' }, 'primary_image', /Invalid URL format/],
 	['ftp colour image', { images: [ok], color: 'ftp://img.example.com/c.jpg' }, 'color_image', /got ftp/],
@@ -91,7 +98,9 @@ async function run(identifyBy: 'offerId' | 'productId', rows: IDataObject[]) {
 		} as INode['parameters']),
 		credentials,
 	);
-	return { error: result.error, items: result.output(OZON_NODE_NAME) ?? [], imports };
+	// The node's own time as n8n records it (its parameters' expressions included, the test input's JSON not).
+	const nodeMs = result.run.data.resultData.runData[OZON_NODE_NAME]?.[0]?.executionTime ?? Number.NaN;
+	return { error: result.error, items: result.output(OZON_NODE_NAME) ?? [], imports, nodeMs };
 }
 
 useFastTiming();
@@ -122,6 +131,46 @@ describe.each([
 		expect(result.errors.length).toBeGreaterThan(0);
 		expect(result.errors[0].field).toBe(field);
 		expect(result.errors[0].reason).toMatch(reason);
+	});
+});
+
+/**
+ * One spreadsheet cell must not freeze n8n: 2 MB of separators in every text field at once is
+ * answered with clear errors in well under a second (splitting runs of commas used to block the
+ * event loop for tens of seconds: 80,000 commas took 16 s, and it grew with the square).
+ */
+describe('2 MB of separators in every text field', () => {
+	const fillers: Array<[string, string]> = [
+		['commas', ','.repeat(2_000_000)],
+		['semicolons', ';'.repeat(2_000_000)],
+		['whitespace', ' \n\t '.repeat(500_000)],
+		['commas and spaces', ', '.repeat(1_000_000)],
+		['commas before a letter', `${','.repeat(1_999_999)}h`],
+	];
+	const cases = fillers.flatMap(([name, text]) => (['offerId', 'productId'] as const).map((by) => [name, by, text] as const));
+
+	it.each(cases)('%s, by %s: the item fails with clear errors, the valid one is pushed, the run takes under a second', async (_name, identifyBy, text) => {
+		const validRow = identifyBy === 'offerId' ? { offer: 'SKU-001', images: [ok] } : { id: '1001', images: [ok] };
+		const started = performance.now();
+		const outcome = await run(identifyBy, [validRow, { offer: text, id: text, images: text, primary: text, color: text, r360: text }]);
+		const elapsed = performance.now() - started;
+		expect(outcome.error).toBeUndefined();
+		expect(outcome.items).toHaveLength(2);
+		expect((outcome.items[0].json as unknown as Result).success).toBe(true);
+		expect(outcome.imports.flatMap((call) => call.items as unknown[])).toHaveLength(1);
+		const result = outcome.items[1].json as unknown as Result;
+		expect(result).toMatchObject({ success: false, data: { status: 'invalid' } });
+		expect(result.errors).toEqual(
+			expect.arrayContaining([
+				identifyBy === 'offerId'
+					? { field: 'offer_id', reason: 'Offer ID is longer than 50 characters (2000000 given)' }
+					: { field: 'product_id', reason: 'Product ID is longer than 19 digits (2000000 characters given)' },
+				{ field: 'primary_image', reason: 'Text is 2000000 characters long; one URL takes at most 2048' },
+				{ field: 'color_image', reason: 'Text is 2000000 characters long; one URL takes at most 2048' },
+			]),
+		);
+		expect(outcome.nodeMs).toBeLessThan(1000);
+		expect(elapsed).toBeLessThan(1000);
 	});
 });
 

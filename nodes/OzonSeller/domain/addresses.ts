@@ -1,8 +1,10 @@
 /**
- * Which URL hosts the node must never fetch when checking image URLs: loopback, private, link-local
- * (cloud metadata lives there), and other non-public addresses. Pure: the node cannot resolve DNS
- * itself (n8n's rules for community nodes allow no `dns` import), so this screens what the URL
- * shows — IP literals in any notation, local names, and names that embed an address (nip.io style).
+ * Which URL hosts are not on the public internet: loopback, private, link-local (cloud metadata
+ * lives there), and other non-public addresses. Ozon downloads images over the internet, so it can
+ * never fetch from them, and Check URLs First must never contact them. Pure: the node cannot
+ * resolve DNS itself (n8n's rules for community nodes allow no `dns` import), so this screens what
+ * the URL shows — IP literals in any notation, local names, and names that embed an address
+ * (nip.io style). Every check is linear in the length of the host name.
  */
 
 type Range = [base: number, bits: number, label: string];
@@ -18,6 +20,7 @@ const BLOCKED_V4: Range[] = [
 	[ip(172, 16, 0, 0), 12, 'a private address'],
 	[ip(192, 0, 0, 0), 24, 'a reserved address'],
 	[ip(192, 0, 2, 0), 24, 'a documentation address'],
+	[ip(192, 88, 99, 0), 24, 'a reserved address (former 6to4 relay)'],
 	[ip(192, 168, 0, 0), 16, 'a private address'],
 	[ip(198, 18, 0, 0), 15, 'a benchmarking address'],
 	[ip(198, 51, 100, 0), 24, 'a documentation address'],
@@ -40,6 +43,8 @@ function v4Reason(address: number): string | undefined {
 	}
 	return undefined;
 }
+
+const dotted = (address: number) => [address >>> 24, (address >>> 16) & 0xff, (address >>> 8) & 0xff, address & 0xff].join('.');
 
 /** Eight 16-bit groups, or undefined if the text is not an IPv6 address. */
 function parseV6(text: string): number[] | undefined {
@@ -66,34 +71,88 @@ function parseV6(text: string): number[] | undefined {
 }
 
 function v6Reason(groups: number[]): string | undefined {
-	const embeddedV4 = ((groups[6] << 16) | groups[7]) >>> 0;
+	const v4At = (index: number) => ((groups[index] << 16) | groups[index + 1]) >>> 0;
 	const zero = (from: number, to: number) => groups.slice(from, to).every((group) => group === 0);
 	if (zero(0, 8)) return 'the unspecified address';
 	if (zero(0, 7) && groups[7] === 1) return 'a loopback address';
-	// IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) carry an IPv4 address.
+	// These carry an IPv4 address in their last 32 bits: IPv4-mapped (::ffff:a.b.c.d), IPv4-translated
+	// (::ffff:0:a.b.c.d), IPv4-compatible (::a.b.c.d) and well-known NAT64 (64:ff9b::a.b.c.d).
 	const mapped = zero(0, 5) && groups[5] === 0xffff;
+	const translated = zero(0, 4) && groups[4] === 0xffff && groups[5] === 0;
 	const compatible = zero(0, 6);
 	const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && zero(2, 6);
-	if (mapped || compatible || nat64) return v4Reason(embeddedV4);
+	if (mapped || translated || compatible || nat64) return v4Reason(v4At(6));
+	if (groups[0] === 0x64 && groups[1] === 0xff9b && groups[2] === 1) return 'a local-use NAT64 address';
+	// 6to4 (2002:a.b.c.d::/48) routes to the IPv4 address in groups 1–2.
+	if (groups[0] === 0x2002) {
+		const reason = v4Reason(v4At(1));
+		return reason ? `a 6to4 address of ${dotted(v4At(1))}, ${reason}` : undefined;
+	}
+	// Teredo (2001:0::/32) carries the client's IPv4 address inverted in its last 32 bits.
+	if (groups[0] === 0x2001 && groups[1] === 0) {
+		const client = ~v4At(6) >>> 0;
+		const reason = v4Reason(client);
+		return reason ? `a Teredo address of ${dotted(client)}, ${reason}` : undefined;
+	}
+	if (groups[0] === 0x100 && zero(1, 4)) return 'a discard-only address';
 	if ((groups[0] & 0xfe00) === 0xfc00) return 'a private (unique local) address';
 	if ((groups[0] & 0xffc0) === 0xfe80) return 'a link-local address';
+	if ((groups[0] & 0xffc0) === 0xfec0) return 'a site-local address';
 	if ((groups[0] & 0xff00) === 0xff00) return 'a multicast address';
 	if (groups[0] === 0x2001 && groups[1] === 0x0db8) return 'a documentation address';
+	if (groups[0] === 0x3fff && (groups[1] & 0xf000) === 0) return 'a documentation address';
 	return undefined;
 }
 
 const LOCAL_NAMES = ['localhost', 'metadata', 'instance-data'];
 const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.home.arpa', '.lan', '.intranet', '.corp', '.localdomain'];
 
+/** Public DNS names known to resolve, with every subdomain, to 127.0.0.1. */
+const LOOPBACK_DOMAINS = ['localtest.me', 'lvh.me', 'vcap.me', 'localhost.direct', 'lacolhost.com'];
+
 /**
- * Why the node refuses to fetch from this host, or undefined if it may. `hostname` is a URL's
- * hostname as WHATWG URL parsing gives it (IPv4 in any notation is already dotted-decimal).
+ * Wildcard DNS services that answer with the address written in the name: dotted or dashed IPv4
+ * (any domain is screened for those), and also 8 hex digits (7f000001.nip.io) or IPv6 with dashes
+ * for colons (--1.sslip.io). Those two forms are read only under these services, where the name
+ * certainly means the address; elsewhere a hex label is as likely a hash.
+ */
+const WILDCARD_DNS_DOMAINS = ['nip.io', 'sslip.io', 'xip.io', 'traefik.me'];
+
+const isUnder = (host: string, domain: string) => host === domain || host.endsWith(`.${domain}`);
+
+/** The blocked address a wildcard-DNS name stands for, in hex or dashed-IPv6 form, if any. */
+function wildcardNameReason(host: string): string | undefined {
+	const domain = WILDCARD_DNS_DOMAINS.find((candidate) => host.endsWith(`.${candidate}`));
+	if (!domain) return undefined;
+	const labels = host.slice(0, -(domain.length + 1)).split('.');
+	for (const label of labels) {
+		for (const part of label.split('-')) {
+			if (/^[0-9a-f]{8}$/i.test(part)) {
+				const address = parseInt(part, 16) >>> 0;
+				const reason = v4Reason(address);
+				if (reason) return `names ${dotted(address)}, ${reason}`;
+			}
+		}
+		if (label.includes('-')) {
+			// sslip.io writes IPv6 with dashes for colons: --1.sslip.io is ::1.
+			const groups = parseV6(label.replace(/-/g, ':'));
+			const reason = groups ? v6Reason(groups) : undefined;
+			if (reason) return `names the IPv6 address ${label.replace(/-/g, ':')}, ${reason}`;
+		}
+	}
+	return undefined;
+}
+
+/**
+ * Why this host is not on the public internet (so Ozon cannot download from it and the node must
+ * not contact it), or undefined if it may be public. `hostname` is a URL's hostname as WHATWG URL
+ * parsing gives it (IPv4 in any notation is already dotted-decimal, IPv6 in brackets).
  */
 export function hostBlockReason(hostname: string): string | undefined {
 	const host = hostname.toLowerCase().replace(/\.$/, '');
 	if (host.startsWith('[') && host.endsWith(']')) {
 		const groups = parseV6(host.slice(1, -1));
-		if (!groups) return 'an address that could not be read';
+		if (!groups) return `${hostname} is an address that could not be read`;
 		const reason = v6Reason(groups);
 		return reason ? `${hostname} is ${reason}` : undefined;
 	}
@@ -106,6 +165,7 @@ export function hostBlockReason(hostname: string): string | undefined {
 		return `${hostname} is a local or internal name`;
 	}
 	if (!host.includes('.')) return `${hostname} is an intranet name (no domain)`;
+	if (LOOPBACK_DOMAINS.some((domain) => isUnder(host, domain))) return `${hostname} is a name that resolves to a loopback address`;
 	// Wildcard DNS services (nip.io, sslip.io, …) resolve names such as 10.0.0.1.nip.io or 10-0-0-1.sslip.io.
 	const embedded = /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=[.-]|$)/.exec(host);
 	if (embedded) {
@@ -113,5 +173,6 @@ export function hostBlockReason(hostname: string): string | undefined {
 		const reason = address === undefined ? undefined : v4Reason(address);
 		if (reason) return `${hostname} names ${embedded.slice(1, 5).join('.')}, ${reason}`;
 	}
-	return undefined;
+	const wildcard = wildcardNameReason(host);
+	return wildcard ? `${hostname} ${wildcard}` : undefined;
 }

@@ -21,6 +21,12 @@ export const MAX_PICTURES_INFO_BATCH = 1000;
 /** Longest image URL accepted. Browsers and CDNs commonly cap URLs near 2 KB. */
 export const MAX_URL_LENGTH = 2048;
 
+/** Longest text accepted for one URL, spaces around it included; checked before it is parsed. */
+export const MAX_URL_TEXT_LENGTH = 2 * MAX_URL_LENGTH;
+
+/** Longest text read as an identifier (Product ID, SKU), spaces included; checked before it is parsed. */
+export const MAX_ID_TEXT_LENGTH = 100;
+
 /** Ozon documents the seller's article (offer_id) as at most 50 characters. */
 export const MAX_OFFER_ID_LENGTH = 50;
 

@@ -5,14 +5,13 @@ import {
 	MAX_FIELD_LENGTH,
 	MAX_URL_ENTRIES,
 	MAX_URL_LENGTH,
+	MAX_URL_TEXT_LENGTH,
 	MAX_URLS_IN_WARNING,
 } from './constants';
+import { hostBlockReason } from './addresses';
 import type { IndexedUrl, ItemError, ItemWarning } from './types';
 
-/** Separators between URLs in one text cell: whitespace and semicolons always. */
-const LIST_SEPARATOR = /[\s;]+/;
-/** A comma separates only where the next URL starts, so commas inside a URL (CDN transforms) survive. */
-const COMMA_BEFORE_URL = /,+(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i;
+const COMMA = 0x2c;
 
 /**
  * One image URL: http(s), a host, no spaces, control or invisible characters, no embedded login.
@@ -43,6 +42,12 @@ export const imageUrlSchema = z
 		if (parsed.username || parsed.password) {
 			return refuse('URL must not contain a user name or password; use a public or signed URL');
 		}
+		const notPublic = hostBlockReason(parsed.hostname);
+		if (notPublic) {
+			return refuse(
+				`Ozon fetches images from the internet and cannot reach this address: ${notPublic}. Put the image where the internet can reach it (e.g. a public S3/R2 bucket or a CDN)`,
+			);
+		}
 		return parsed.href;
 	});
 
@@ -58,13 +63,72 @@ function describeType(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Splits one text cell into URL entries (see LIST_SEPARATOR / COMMA_BEFORE_URL). */
+/** Whitespace as JavaScript's `\s` knows it, and the semicolon: they always separate URLs. */
+function isListSeparator(code: number): boolean {
+	return (
+		code === 0x3b ||
+		code === 0x20 ||
+		(code >= 0x09 && code <= 0x0d) ||
+		code === 0xa0 ||
+		code === 0x1680 ||
+		(code >= 0x2000 && code <= 0x200a) ||
+		code === 0x2028 ||
+		code === 0x2029 ||
+		code === 0x202f ||
+		code === 0x205f ||
+		code === 0x3000 ||
+		code === 0xfeff
+	);
+}
+
+const isLetter = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
+const isSchemeCharacter = (code: number) => isLetter(code) || (code >= 0x30 && code <= 0x39) || code === 0x2b || code === 0x2d || code === 0x2e;
+
+/** Whether a URL scheme and "://" start at `at` (a letter, then letters, digits, "+", "-" or "."). */
+function schemeStartsAt(text: string, at: number): boolean {
+	if (at >= text.length || !isLetter(text.charCodeAt(at))) return false;
+	let end = at + 1;
+	while (end < text.length && isSchemeCharacter(text.charCodeAt(end))) end++;
+	return text.startsWith('://', end);
+}
+
+/**
+ * Splits one text cell into URL entries: at whitespace and semicolons, and at a run of commas only
+ * where the next URL starts, so commas inside a URL (CDN transforms such as w_100,h_100) survive;
+ * commas around an entry are dropped. One pass without regular expressions: linear in the text's
+ * length whatever it holds (a scheme check stops at the next comma, so no character is read more
+ * than twice), and no garbage for runs of separators.
+ */
 export function splitUrlText(text: string): string[] {
-	return text
-		.split(LIST_SEPARATOR)
-		.flatMap((token) => token.split(COMMA_BEFORE_URL))
-		.map((token) => token.replace(/^,+|,+$/g, '').trim())
-		.filter((token) => token.length > 0);
+	const entries: string[] = [];
+	const add = (from: number, to: number) => {
+		let end = to;
+		while (end > from && text.charCodeAt(end - 1) === COMMA) end--;
+		if (end > from) entries.push(text.slice(from, end));
+	};
+	let entryStart = -1;
+	let at = 0;
+	while (at < text.length) {
+		const code = text.charCodeAt(at);
+		if (isListSeparator(code)) {
+			if (entryStart !== -1) add(entryStart, at);
+			entryStart = -1;
+			at++;
+		} else if (code === COMMA) {
+			let runEnd = at;
+			while (runEnd < text.length && text.charCodeAt(runEnd) === COMMA) runEnd++;
+			if (entryStart !== -1 && schemeStartsAt(text, runEnd)) {
+				add(entryStart, at);
+				entryStart = -1;
+			}
+			at = runEnd;
+		} else {
+			if (entryStart === -1) entryStart = at;
+			at++;
+		}
+	}
+	if (entryStart !== -1) add(entryStart, text.length);
+	return entries;
 }
 
 export function listWarningUrls(urls: string[]): string[] {
@@ -108,12 +172,16 @@ export function parseUrlList(field: string, raw: unknown): ParsedUrlList {
 	const emptyIndexes: number[] = [];
 	const duplicates: string[] = [];
 	entries.forEach((entry, index) => {
-		if (entry === null || entry === undefined || (typeof entry === 'string' && entry.trim() === '')) {
+		if (entry === null || entry === undefined || (typeof entry === 'string' && entry.length <= MAX_URL_TEXT_LENGTH && entry.trim() === '')) {
 			emptyIndexes.push(index);
 			return;
 		}
 		if (typeof entry !== 'string') {
 			errors.push({ field, index, reason: `Expected a URL string, got ${describeType(entry)}` });
+			return;
+		}
+		if (entry.length > MAX_URL_TEXT_LENGTH) {
+			errors.push({ field, index, url: entry.slice(0, MAX_URL_LENGTH), reason: `URL is longer than ${MAX_URL_LENGTH} characters` });
 			return;
 		}
 		const parsed = imageUrlSchema.safeParse(entry.trim());
@@ -140,14 +208,21 @@ export function parseUrlList(field: string, raw: unknown): ParsedUrlList {
 
 /** Reads a single-URL field: a string, or a one-element list from an expression. */
 export function parseSingleUrl(field: string, raw: unknown): { url?: string; errors: ItemError[]; warnings: ItemWarning[] } {
-	if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return { errors: [], warnings: [] };
+	if (raw === undefined || raw === null) return { errors: [], warnings: [] };
 	if (Array.isArray(raw) && raw.length > 1) {
 		return { errors: [{ field, reason: `Expected one URL, got a list of ${raw.length}` }], warnings: [] };
 	}
-	if (typeof raw === 'string' && splitUrlText(raw).length > 1) {
-		return { errors: [{ field, reason: 'Expected one URL, got several' }], warnings: [] };
+	let entries: unknown[] = Array.isArray(raw) ? raw : [raw];
+	if (typeof raw === 'string') {
+		// Checked before any parsing: one URL with some spaces around it never needs more.
+		if (raw.length > MAX_URL_TEXT_LENGTH) {
+			return { errors: [{ field, reason: `Text is ${raw.length} characters long; one URL takes at most ${MAX_URL_LENGTH}` }], warnings: [] };
+		}
+		entries = splitUrlText(raw);
+		if (entries.length === 0) return { errors: [], warnings: [] };
+		if (entries.length > 1) return { errors: [{ field, reason: 'Expected one URL, got several' }], warnings: [] };
 	}
-	const list = parseUrlList(field, Array.isArray(raw) ? raw : [raw]);
+	const list = parseUrlList(field, entries);
 	// A single field needs no index: the user gave one value.
 	const errors = list.errors.map(({ index: _index, ...error }) => error);
 	return { url: list.urls[0]?.url, errors, warnings: list.warnings };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
+import { MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
 import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
 import type {
 	ApiVersion,
@@ -24,6 +24,10 @@ const offerIdSchema = z.unknown().transform((value, ctx) => {
 		return z.NEVER;
 	};
 	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return refuse('Expected text or a number');
+	// Length first: nothing is parsed or trimmed in text that cannot be an article anyway.
+	if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
+		return refuse(`Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters (${value.length} given)`);
+	}
 	const text = String(value).trim();
 	if (text.length === 0) return refuse('Offer ID is empty');
 	if (text.length > MAX_OFFER_ID_LENGTH) return refuse(`Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`);
@@ -38,6 +42,9 @@ const numericIdSchema = (label: string) =>
 			return z.NEVER;
 		};
 		if (typeof value !== 'string' && typeof value !== 'number') return refuse('Expected a whole number');
+		if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
+			return refuse(`${label} is longer than ${MAX_NUMERIC_ID_DIGITS} digits (${value.length} characters given)`);
+		}
 		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
 		if (text === '') return refuse(typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`);
 		if (!/^\d+$/.test(text)) return refuse(`${label} must be a positive whole number, got "${text.slice(0, 40)}"`);

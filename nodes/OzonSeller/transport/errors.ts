@@ -1,12 +1,13 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
 /**
- * Why a request to Ozon failed, in terms of what the user should do. `auth` stops everything;
- * `unavailable` (timeouts, resets, 5xx, broken bodies after all retries) fails the whole call;
- * the rest fail only the items of that request.
+ * Why a request to Ozon failed, in terms of what the user should do. `auth` and `redirected` (the
+ * Base URL answers 3xx: every request would) stop everything; `unavailable` (timeouts, resets, 5xx,
+ * broken bodies after all retries) fails the whole call; the rest fail only the items of that request.
  */
 export type OzonFailureKind =
 	| 'auth'
+	| 'redirected'
 	| 'invalid'
 	| 'notFound'
 	| 'conflict'
@@ -44,7 +45,12 @@ export class OzonRequestError extends Error {
 
 	/** Fails the whole run rather than the items of one request. */
 	get stopsRun(): boolean {
-		return this.kind === 'auth' || this.kind === 'unavailable';
+		return this.kind === 'auth' || this.kind === 'redirected' || this.kind === 'unavailable';
+	}
+
+	/** Every further request would fail the same way (the credential or its Base URL): none is made. */
+	get stopsAllRequests(): boolean {
+		return this.kind === 'auth' || this.kind === 'redirected';
 	}
 
 	/** What to do about it, for the n8n error panel and the item's `reason`. */
@@ -54,6 +60,8 @@ export class OzonRequestError extends Error {
 }
 
 const HINTS: Record<OzonFailureKind, string> = {
+	redirected:
+		"Set the credential's Base URL to the address that answers directly (Ozon: https://api-seller.ozon.ru), or fix the proxy. The node never follows a redirect, so the API key is not forwarded to another host.",
 	auth: 'Check the Client ID and API Key in the Ozon Seller API credential: the key must be active and have the Product (or Admin) role. Create a new key in Ozon Seller: Settings → Seller API if needed.',
 	invalid: 'Ozon rejected the request as invalid. Check the values named in the message; the request body is in the dry-run output.',
 	notFound: 'Ozon does not know this product or method. Check the identifier, and the Base URL in the credential.',

@@ -1,7 +1,11 @@
 /**
  * `checkUrls`: asks each image URL for its headers before anything is sent to Ozon — HEAD, or a
  * one-byte ranged GET where HEAD is refused (S3/R2 presigned URLs are signed for GET only) —
- * following at most 3 redirects by hand so every hop's host is screened, and never reading a body.
+ * following at most 3 redirects by hand so every hop is screened, and never reading a body.
+ *
+ * Screening, at every hop: the address as written (domain/addresses, any n8n), then, where the
+ * running n8n offers it (n8n-workflow ≥ 2.30), n8n's egress filter, which resolves the name and
+ * checks the addresses it resolves to — the only way a community node can see through DNS.
  */
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
@@ -20,6 +24,28 @@ interface ProbeResponse {
 	body?: { destroy?: () => void };
 }
 
+/** The part of n8n's NodeEgressFilter the probe uses (declared here: 1.x's n8n-workflow has none). */
+export interface EgressFilter {
+	validateUrl(url: string): Promise<{ ok: true } | { ok: false; error: Error }>;
+	validateRedirectSync(url: string): void;
+}
+
+/**
+ * n8n's egress filter under the 'enforced' policy: it screens resolved addresses against n8n's
+ * blocked ranges (loopback, private, link-local, …, plus N8N_SSRF_* settings) even on an instance
+ * that leaves SSRF protection off, where 'safe' would hand back a filter that lets everything pass.
+ * Undefined on n8n versions without the helper (1.x).
+ */
+export function egressFilterOf(ctx: IExecuteFunctions): EgressFilter | undefined {
+	const helpers = ctx.helpers as { getSecureEgressFilter?: (policy: 'enforced') => EgressFilter };
+	if (typeof helpers.getSecureEgressFilter !== 'function') return undefined;
+	try {
+		return helpers.getSecureEgressFilter('enforced');
+	} catch {
+		return undefined;
+	}
+}
+
 function header(response: ProbeResponse, name: string): string | undefined {
 	const value = response.headers[name];
 	return Array.isArray(value) ? value[0] : value;
@@ -34,30 +60,85 @@ function sizeOf(response: ProbeResponse, ranged: boolean): number | undefined {
 	return length !== undefined && (!ranged || response.statusCode === 200) ? Number(length) : undefined;
 }
 
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
 function describeFailure(error: unknown, timeoutMs: number): string {
-	const text = error instanceof Error ? error.message : String(error);
-	if (/timeout|timed out|ETIMEDOUT|ECONNABORTED/i.test(text)) return `Not reachable: no answer within ${Math.round(timeoutMs / 1000)} s`;
-	if (/ENOTFOUND|EAI_AGAIN/i.test(text)) return 'Not reachable: the host name was not found';
-	if (/ECONNREFUSED/i.test(text)) return 'Not reachable: the connection was refused';
-	if (/certificate|SSL|TLS/i.test(text)) return 'Not reachable: its TLS certificate was not accepted';
+	const text = messageOf(error);
+	const code = (error as { code?: unknown } | null)?.code;
+	const all = `${text} ${typeof code === 'string' ? code : ''}`;
+	if (/timeout|timed out|ETIMEDOUT|ECONNABORTED/i.test(all)) return `Not reachable: no answer within ${Math.round(timeoutMs / 1000)} s`;
+	if (/ENOTFOUND|EAI_AGAIN|ENODATA/i.test(all)) return 'Not reachable: the host name was not found';
+	if (/ECONNREFUSED/i.test(all)) return 'Not reachable: the connection was refused';
+	if (/certificate|SSL|TLS/i.test(all)) return 'Not reachable: its TLS certificate was not accepted';
 	return 'Not reachable: the connection failed';
 }
 
-/** Checks one image URL; never throws. */
-export async function probeImage(ctx: IExecuteFunctions, url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
-	let current = url;
-	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-		const blocked = hostBlockReason(new URL(current).hostname);
-		if (blocked) {
-			return { ok: false, reason: hop === 0 ? `Refused to check: ${blocked}` : `Refused: redirects to ${blocked}` };
+/** Why n8n's egress filter refused a host, in words; undefined when the error is not such a refusal (e.g. DNS). */
+function egressRefusal(host: string, error: unknown): string | undefined {
+	if (!(error instanceof Error)) return undefined;
+	const details = error as Error & { ip?: unknown };
+	if (error.name === 'SsrfBlockedIpError' || typeof details.ip === 'string') {
+		return typeof details.ip === 'string' ? `${host} resolves to ${details.ip}, an address n8n's egress rules block` : `${host} resolves to an address n8n's egress rules block`;
+	}
+	if (error.name === 'SsrfBlockedHostnameError') return `${host} is a name n8n's egress rules block`;
+	return undefined;
+}
+
+type Screening = { ok: true } | { ok: false; reason: string };
+
+/** Screens one hop: the address as written, then (if the n8n has it) what the name resolves to. */
+async function screen(url: URL, hop: number, filter: EgressFilter | undefined, timeoutMs: number): Promise<Screening> {
+	const refused = (why: string): Screening => ({ ok: false, reason: hop === 0 ? `Refused to check: ${why}` : `Refused: redirects to ${why}` });
+	const literal = hostBlockReason(url.hostname);
+	if (literal) return refused(literal);
+	if (!filter) return { ok: true };
+	if (hop > 0) {
+		try {
+			filter.validateRedirectSync(url.href);
+		} catch (error) {
+			return refused(egressRefusal(url.hostname, error) ?? `${url.hostname}, which n8n's egress rules refuse`);
 		}
+	}
+	let verdict: Awaited<ReturnType<EgressFilter['validateUrl']>>;
+	try {
+		verdict = await filter.validateUrl(url.href);
+	} catch (error) {
+		// The filter looks the name up: a name that does not resolve is not reachable either.
+		const blocked = egressRefusal(url.hostname, error);
+		return blocked ? refused(blocked) : { ok: false, reason: describeFailure(error, timeoutMs) };
+	}
+	if (verdict.ok) return { ok: true };
+	return refused(egressRefusal(url.hostname, verdict.error) ?? `${url.hostname}, which n8n's egress rules refuse (${messageOf(verdict.error).slice(0, 200)})`);
+}
+
+/** Checks one image URL. Never throws: anything unexpected fails the URL with a reason. */
+export async function probeImage(ctx: IExecuteFunctions, url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+	try {
+		return await probe(ctx, url, timeoutMs, egressFilterOf(ctx));
+	} catch (error) {
+		return { ok: false, reason: `Could not be checked: ${messageOf(error).slice(0, 200)}` };
+	}
+}
+
+async function probe(ctx: IExecuteFunctions, url: string, timeoutMs: number, filter: EgressFilter | undefined): Promise<ProbeResult> {
+	let current: URL;
+	try {
+		current = new URL(url);
+	} catch {
+		return { ok: false, reason: 'Invalid URL format' };
+	}
+	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		const screening = await screen(current, hop, filter, timeoutMs);
+		if (!screening.ok) return screening;
 		let response: ProbeResponse;
 		let ranged = false;
 		try {
-			response = await request(ctx, current, 'HEAD', timeoutMs);
+			response = await request(ctx, current.href, 'HEAD', timeoutMs);
 			if ([400, 403, 405, 501].includes(response.statusCode)) {
 				ranged = true;
-				response = await request(ctx, current, 'GET', timeoutMs);
+				response = await request(ctx, current.href, 'GET', timeoutMs);
 			}
 		} catch (error) {
 			return { ok: false, reason: describeFailure(error, timeoutMs) };
@@ -67,13 +148,22 @@ export async function probeImage(ctx: IExecuteFunctions, url: string, timeoutMs 
 			const location = header(response, 'location');
 			if (!location) return { ok: false, reason: `Answers HTTP ${statusCode} without a Location` };
 			if (hop === MAX_REDIRECTS) return { ok: false, reason: `More than ${MAX_REDIRECTS} redirects` };
-			current = new URL(location, current).href;
+			let next: URL;
+			try {
+				next = new URL(location, current);
+			} catch {
+				return { ok: false, reason: `Answers HTTP ${statusCode} with a redirect to an invalid address` };
+			}
+			if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+				return { ok: false, reason: `Answers HTTP ${statusCode} with a redirect to a ${next.protocol.replace(/:$/, '')} address` };
+			}
+			current = next;
 			continue;
 		}
 		if (statusCode < 200 || statusCode >= 300) return { ok: false, reason: `Answers HTTP ${statusCode}` };
 		const contentType = (header(response, 'content-type') ?? '').split(';')[0].trim().toLowerCase();
 		if (!IMAGE_TYPES.includes(contentType)) {
-			return { ok: false, reason: `Not a JPEG or PNG image (Content-Type: ${contentType || 'none'})` };
+			return { ok: false, reason: `Not a JPEG or PNG image (Content-Type: ${contentType.slice(0, 100) || 'none'})` };
 		}
 		const bytes = sizeOf(response, ranged);
 		if (bytes !== undefined && bytes > MAX_IMAGE_BYTES) {

@@ -150,6 +150,7 @@ const STATUS_MESSAGES: Record<OzonFailureKind, string> = {
 	rateLimited: 'Rate limited by Ozon',
 	unavailable: 'Ozon had a server error',
 	switchedOff: 'Ozon no longer offers the v1 picture method',
+	redirected: 'The Base URL answered with a redirect',
 };
 
 /**
@@ -173,9 +174,39 @@ export class OzonTransport {
 		return new OzonTransport(ctx, baseUrl, limiterFor(clientId, options.requestsPerSecond), secrets, options);
 	}
 
-	/** Removes the Api-Key from any text that may reach the user (should Ozon ever echo it). */
+	/**
+	 * Removes the Api-Key from any text that may reach the user (should Ozon ever echo it). Every
+	 * piece of Ozon's text passes here whole, before anything shortens it, so no fragment survives.
+	 */
 	redact(text: string): string {
-		return this.secrets.reduce((result, secret) => result.split(secret).join('[redacted]'), text);
+		return this.secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join('[redacted]') : result), text);
+	}
+
+	/** Redacts, then shortens: cutting first could leave a piece of the key that no longer matches. */
+	private excerpt(text: string, maxLength: number): string {
+		const clean = this.redact(text);
+		return clean.length > maxLength ? `${clean.slice(0, maxLength)}…` : clean;
+	}
+
+	/**
+	 * Redacts every string of a parsed answer in place, so whatever the node hands on (products,
+	 * task results, Ozon's per-item errors) is clean. Iterative: an answer's depth cannot overflow the stack.
+	 */
+	private redactAnswer(answer: unknown): unknown {
+		if (this.secrets.length === 0) return answer;
+		if (typeof answer === 'string') return this.redact(answer);
+		const pending: unknown[] = [answer];
+		while (pending.length > 0) {
+			const node = pending.pop();
+			if (!node || typeof node !== 'object') continue;
+			const record = node as Record<string, unknown>;
+			for (const key of Object.keys(record)) {
+				const value = record[key];
+				if (typeof value === 'string') record[key] = this.redact(value);
+				else if (value && typeof value === 'object') pending.push(value);
+			}
+		}
+		return answer;
 	}
 
 	/** POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options say. */
@@ -189,7 +220,7 @@ export class OzonTransport {
 			if (outcome.ok) return outcome.value;
 			lastFailure = outcome.failure;
 			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
-			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${lastFailure.message}`);
+			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
 			if (attempt < maxAttempts) await sleep(outcome.waitMs ?? backoffDelay(attempt - 1));
 		}
 		throw this.failure(lastFailure as Failure, endpoint, maxAttempts);
@@ -210,6 +241,8 @@ export class OzonTransport {
 				json: false,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// n8n forwards custom headers such as Api-Key on redirects: a 3xx is reported, never followed.
+				disableFollowRedirect: true,
 				timeout: this.options.timeoutMs,
 			} as IHttpRequestOptions)) as FullResponse;
 		} catch (error) {
@@ -225,16 +258,19 @@ export class OzonTransport {
 				return { ok: false, failure: { kind: 'unavailable', message: `Could not reach Ozon at ${this.baseUrl}: ${code ? NETWORK_FAILURES[code] : 'connection error'}` } };
 			}
 			// Not a transport fault we understand: report it without the library's request details.
-			return { ok: false, failure: { kind: 'unavailable', message: `Request to Ozon failed: ${this.redact(info.messages[0] ?? 'unknown error')}` } };
+			return { ok: false, failure: { kind: 'unavailable', message: `Request to Ozon failed: ${this.excerpt(info.messages[0] ?? 'unknown error', 300)}` } };
 		}
 
 		const { statusCode, headers } = response;
+		if (statusCode >= 300 && statusCode < 400) {
+			return { ok: false, final: true, failure: { kind: 'redirected', httpCode: statusCode, message: this.redirectMessage(statusCode, endpoint, headerValue(headers, 'location')) } };
+		}
 		const parsedBody = this.parseBody(response.body);
 		if (statusCode >= 200 && statusCode < 300) {
 			if (!parsedBody.ok) {
 				return { ok: false, failure: { kind: 'unavailable', httpCode: statusCode, message: `Ozon's answer from ${endpoint} was cut off or not JSON` } };
 			}
-			const result = schema.safeParse(parsedBody.value);
+			const result = schema.safeParse(this.redactAnswer(parsedBody.value));
 			if (result.success) return { ok: true, value: result.data };
 			const issue = result.error.issues[0];
 			return {
@@ -283,11 +319,25 @@ export class OzonTransport {
 
 	/** Ozon's error text: `message` of its rpcStatus body, or a short piece of a non-JSON body. */
 	private ozonMessage(body: { ok: true; value: unknown } | { ok: false; text: string }): string | undefined {
-		if (!body.ok) return body.text.trim() ? this.redact(body.text.trim().slice(0, 300)) : undefined;
+		if (!body.ok) return body.text.trim() ? this.excerpt(body.text.trim(), 300) : undefined;
 		const value = body.value as { message?: unknown; details?: unknown } | null;
 		if (value && typeof value === 'object' && typeof value.message === 'string' && value.message) {
-			return this.redact(value.message.slice(0, 500));
+			return this.excerpt(value.message, 500);
 		}
 		return undefined;
+	}
+
+	/** Names the status and the host a redirect points to (never its path or query, which may carry tokens). */
+	private redirectMessage(statusCode: number, endpoint: string, location: string | undefined): string {
+		let target = 'without a Location';
+		if (location) {
+			try {
+				const host = new URL(location, `${this.baseUrl}${endpoint}`).host;
+				target = host ? `to ${this.excerpt(host, 200)}` : 'to an address without a host';
+			} catch {
+				target = 'to an invalid address';
+			}
+		}
+		return `The Base URL answered ${endpoint} with a redirect (HTTP ${statusCode}) ${target}: the node never follows redirects, so nothing was sent there`;
 	}
 }

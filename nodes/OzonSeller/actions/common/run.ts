@@ -30,7 +30,7 @@ export interface ItemOutcome {
 export class RunState {
 	readonly outcomes: ItemOutcome[];
 
-	/** Set when the credential was rejected under continue-on-fail: no further request is made. */
+	/** Set when the credential was rejected (or its Base URL redirects) under continue-on-fail: no further request is made. */
 	stopped = false;
 
 	constructor(
@@ -86,8 +86,8 @@ export class RunState {
 			throw toNodeApiError(this.ctx.getNode(), error, affected[0]);
 		}
 		const reason = `${error.message}. ${error.hint}`;
-		const settle = error.kind === 'auth' ? this.open(this.outcomes.map((_, index) => index)) : affected;
-		if (error.kind === 'auth') this.stopped = true;
+		const settle = error.stopsAllRequests ? this.open(this.outcomes.map((_, index) => index)) : affected;
+		if (error.stopsAllRequests) this.stopped = true;
 		for (const index of settle) {
 			this.fail(index, status, [{ field: 'request', reason }]);
 			if (error.details.retryAfterSeconds !== undefined) {

@@ -31,6 +31,26 @@ describe('hostBlockReason', () => {
 		['http://127.0.0.1.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
 		['http://10-0-0-5.sslip.io/a.jpg', /names 10\.0\.0\.5, a private/],
 		['http://app.169.254.169.254.nip.io/', /link-local/],
+		// Hex and IPv6-dash forms of wildcard DNS services.
+		['http://7f000001.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
+		['http://a9fea9fe.nip.io/a.jpg', /names 169\.254\.169\.254, a link-local/],
+		['http://app-c0a80001.nip.io/a.jpg', /names 192\.168\.0\.1, a private/],
+		['http://7F000001.SSLIP.IO/a.jpg', /names 127\.0\.0\.1/],
+		['http://--1.sslip.io/a.jpg', /names the IPv6 address ::1, a loopback/],
+		['http://fd00--1.sslip.io/a.jpg', /names the IPv6 address fd00::1, a private \(unique local\)/],
+		['http://www.fe80--1.sslip.io/a.jpg', /link-local/],
+		// IPv6 forms that carry or stand for a non-public address.
+		['http://[::ffff:0:7f00:1]/a.jpg', /loopback/], // IPv4-translated
+		['http://[64:ff9b:1::7f00:1]/a.jpg', /local-use NAT64/],
+		['http://[2002:7f00:1::]/a.jpg', /6to4 address of 127\.0\.0\.1, a loopback/],
+		['http://[2002:a9fe:a9fe::1]/a.jpg', /6to4 address of 169\.254\.169\.254/],
+		['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/a.jpg', /Teredo address of 127\.0\.0\.1/],
+		['http://[fec0::1]/a.jpg', /site-local/],
+		['http://[100::1]/a.jpg', /discard-only/],
+		['http://[3fff::1]/a.jpg', /documentation/],
+		// Public names known to resolve to loopback.
+		['http://localtest.me/a.jpg', /resolves to a loopback/],
+		['http://img.lvh.me/a.jpg', /resolves to a loopback/],
 	])('%s is refused', (url, reason) => {
 		expect(hostBlockReason(hostOf(url))).toMatch(reason);
 	});
@@ -44,7 +64,28 @@ describe('hostBlockReason', () => {
 		'https://cdn1.ozone.ru/s3/multimedia-1/6000000000.jpg',
 		'https://shop.example.com/v1.2.3.4/a.jpg',
 		'http://8.8.8.8.nip.io/a.jpg',
+		'http://08080808.nip.io/a.jpg',
+		'http://2a01-4f8-c17-b8f--2.sslip.io/a.jpg',
+		'http://[2002:808:808::1]/a.jpg', // 6to4 of 8.8.8.8
+		'http://[64:ff9b::8.8.8.8]/a.jpg',
+		// A hex-looking label means nothing outside wildcard DNS services: CDN hashes stay allowed.
+		'https://e3b0c442.cloudfront.net/a.jpg',
+		'https://7f000001.example.com/a.jpg',
+		'https://fd00--1.example.com/a.jpg',
+		'https://xn--e1afmkfd.xn--p1ai/a.jpg',
 	])('%s is allowed', (url) => {
 		expect(hostBlockReason(hostOf(url))).toBeUndefined();
+	});
+
+	it('takes linear time on long, repetitive host names', () => {
+		const names = [
+			`${'1-'.repeat(1000)}x.nip.io`,
+			`${'1.'.repeat(1000)}x.example.com`,
+			`${'--'.repeat(1000)}1.sslip.io`,
+			`${'7f000001-'.repeat(200)}x.nip.io`,
+		];
+		const started = performance.now();
+		for (const name of names) hostBlockReason(name);
+		expect(performance.now() - started).toBeLessThan(100);
 	});
 });

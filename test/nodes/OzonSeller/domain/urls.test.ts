@@ -11,8 +11,46 @@ describe('splitUrlText', () => {
 		['a comma inside a URL is kept', 'https://cdn.io/w_100,h_100/1.jpg, https://a.io/2.jpg', ['https://cdn.io/w_100,h_100/1.jpg', 'https://a.io/2.jpg']],
 		['trailing separators', 'https://a.io/1.jpg,;,', ['https://a.io/1.jpg']],
 		['empty text', '', []],
+		['commas before a URL, several', 'https://a.io/1.jpg,,,https://a.io/2.jpg', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['a comma before something that is no URL', 'https://a.io/1.jpg,,x,https://a.io/2.jpg', ['https://a.io/1.jpg,,x', 'https://a.io/2.jpg']],
+		['leading commas', ',,,https://a.io/1.jpg', ['https://a.io/1.jpg']],
+		['a scheme in capitals', 'https://a.io/1.jpg,HTTPS://a.io/2.jpg', ['https://a.io/1.jpg', 'HTTPS://a.io/2.jpg']],
+		['only separators', ', ;,\n,', []],
 	])('%s', (_name, text, expected) => {
 		expect(splitUrlText(text)).toEqual(expected);
+	});
+
+	it('splits short texts exactly as the former regular-expression split did', () => {
+		// The former rules, fine on short texts but quadratic on long runs of commas.
+		const former = (text: string) =>
+			text
+				.split(/[\s;]+/)
+				.flatMap((token) => token.split(/,+(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i))
+				.map((token) => token.replace(/^,+|,+$/g, '').trim())
+				.filter((token) => token.length > 0);
+		const pieces = [',', ',,', ';', ' ', '\n', '\u00a0', '\u3000', 'h', 'x', 'https://', 'HTTP://', 'a+b.c-d://', '1://', 'a.io/1.jpg', ':', '/'];
+		let seed = 42;
+		const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+		for (let sample = 0; sample < 5000; sample++) {
+			const text = Array.from({ length: 1 + Math.floor(random() * 12) }, () => pieces[Math.floor(random() * pieces.length)]).join('');
+			expect([text, splitUrlText(text)]).toEqual([text, former(text)]);
+		}
+	});
+
+	it.each([
+		['commas', ','.repeat(2_000_000)],
+		['commas before a non-URL', `${','.repeat(1_999_999)}x`],
+		['comma runs before almost-schemes', 'h,,,,,,,,,'.repeat(200_000)],
+		['a long almost-scheme after commas', `${','.repeat(1_000_000)}${'h'.repeat(1_000_000)}`],
+		['semicolons', ';'.repeat(2_000_000)],
+		['whitespace', ' \t\n'.repeat(700_000)],
+		['commas and spaces', ', '.repeat(1_000_000)],
+		['many short entries', 'h,'.repeat(1_000_000)],
+	])('2 MB of %s take linear time', (_name, text) => {
+		const started = performance.now();
+		splitUrlText(text);
+		// The old look-ahead split took tens of seconds on runs of commas; linear is a few milliseconds.
+		expect(performance.now() - started).toBeLessThan(1000);
 	});
 });
 
@@ -29,6 +67,31 @@ describe('parseUrlList: every rule with its error', () => {
 		const result = parseUrlList('images', ['https://a.io/ok.jpg', bad]);
 		expect(result.errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason })]);
 		expect(result.urls.map((u) => u.url)).toEqual(['https://a.io/ok.jpg']);
+	});
+
+	it.each([
+		['a self-hosted MinIO', 'http://192.168.1.10:9000/bucket/sku-1.jpg', '192.168.1.10 is a private address'],
+		['cloud metadata', 'https://169.254.169.254/latest/meta-data', '169.254.169.254 is a link-local address (cloud metadata lives there)'],
+		['loopback', 'http://127.0.0.1:8080/1.jpg', '127.0.0.1 is a loopback address'],
+		['localhost', 'http://localhost/1.jpg', 'localhost is a local or internal name'],
+		['a name without a dot', 'http://fileserver/1.jpg', 'fileserver is an intranet name (no domain)'],
+		['an IPv6 unique local address', 'http://[fd12::5]/1.jpg', '[fd12::5] is a private (unique local) address'],
+	])('refuses %s: Ozon fetches images from the internet', (_name, url, why) => {
+		const result = parseUrlList('images', ['https://a.io/ok.jpg', url]);
+		expect(result.errors).toEqual([
+			{
+				field: 'images',
+				index: 1,
+				url,
+				reason: `Ozon fetches images from the internet and cannot reach this address: ${why}. Put the image where the internet can reach it (e.g. a public S3/R2 bucket or a CDN)`,
+			},
+		]);
+		expect(parseSingleUrl('primary_image', url).errors[0].reason).toMatch(/^Ozon fetches images from the internet and cannot reach this address: /);
+	});
+
+	it('refuses an array entry far longer than a URL before reading it', () => {
+		const result = parseUrlList('images', [' '.repeat(2_000_000)]);
+		expect(result.errors).toEqual([{ field: 'images', index: 0, url: ' '.repeat(MAX_URL_LENGTH), reason: `URL is longer than ${MAX_URL_LENGTH} characters` }]);
 	});
 
 	it('refuses a URL with a space inside an array entry', () => {
@@ -100,6 +163,17 @@ describe('parseSingleUrl', () => {
 		]);
 		expect(parseSingleUrl('color_image', 'not a url').errors).toEqual([{ field: 'color_image', reason: 'Expected one URL, got several' }]);
 		expect(parseSingleUrl('color_image', 'nota-url').errors).toEqual([{ field: 'color_image', url: 'nota-url', reason: 'Invalid URL format' }]);
+	});
+
+	it('refuses text far longer than one URL before splitting it', () => {
+		expect(parseSingleUrl('primary_image', ','.repeat(2_000_000)).errors).toEqual([
+			{ field: 'primary_image', reason: `Text is 2000000 characters long; one URL takes at most ${MAX_URL_LENGTH}` },
+		]);
+	});
+
+	it('takes the URL without the separators around it', () => {
+		expect(parseSingleUrl('primary_image', ' https://a.io/m.jpg,\n').url).toBe('https://a.io/m.jpg');
+		expect(parseSingleUrl('primary_image', ';,;')).toEqual({ errors: [], warnings: [] });
 	});
 });
 

@@ -1,7 +1,9 @@
 /** checkUrls through the node: what is asked of image hosts, and what each answer means for the item. */
 import nock from 'nock';
-import type { IDataObject, INode } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { egressFilterOf, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
+import { resolveNames } from '../../../helpers/dns';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
@@ -11,23 +13,34 @@ type Result = { success: boolean; data: IDataObject; errors: Array<{ field: stri
 const HOST = 'https://img.example.com';
 const jpeg = { 'Content-Type': 'image/jpeg', 'Content-Length': '120000' };
 
-async function pushChecked(urls: string[], options: IDataObject = { checkUrls: true }) {
-	mockInfoList([product(1)]);
+/** Pushes one item per URL list (SKU-001, SKU-002, …) with the given options. */
+async function pushCheckedItems(urlLists: string[][], options: IDataObject = { checkUrls: true }, nodeOptions: Partial<INode> = {}) {
+	mockInfoList(urlLists.map((_, index) => product(index + 1)));
 	const imports = mockImportV2();
 	mockImportInfo(imports);
 	mockPicturesInfo(() => ({}));
-	const result = await runWorkflow(
-		ozonWorkflow([{ offer: 'SKU-001', urls }], {
-			resource: 'productImage',
-			operation: 'push',
-			identifyBy: 'offerId',
-			offerId: '={{ $json.offer }}',
-			images: '={{ $json.urls }}',
-			options,
-		} as INode['parameters']),
+	const run = await runWorkflow(
+		ozonWorkflow(
+			urlLists.map((urls, index) => ({ offer: `SKU-00${index + 1}`, urls })),
+			{
+				resource: 'productImage',
+				operation: 'push',
+				identifyBy: 'offerId',
+				offerId: '={{ $json.offer }}',
+				images: '={{ $json.urls }}',
+				options,
+			} as INode['parameters'],
+			nodeOptions,
+		),
 		credentials,
 	);
-	return { result: (result.output(OZON_NODE_NAME) ?? [])[0]?.json as unknown as Result, imports };
+	const items = (run.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Result);
+	return { result: items[0], items, imports, error: run.error };
+}
+
+async function pushChecked(urls: string[], options: IDataObject = { checkUrls: true }) {
+	const { result, imports } = await pushCheckedItems([urls], options);
+	return { result, imports };
 }
 
 useFastTiming();
@@ -86,14 +99,127 @@ describe('checkUrls', () => {
 		'http://localhost:8080/a.jpg',
 		'http://metadata.google.internal/computeMetadata/v1/',
 		'http://127.0.0.1.nip.io/a.jpg',
-	])('never contacts %s', async (url) => {
-		// No interceptor: a request would fail with "not reachable" instead of "refused".
-		const { result } = await pushChecked([url]);
-		expect(result.errors[0].reason).toMatch(/^Refused to check: /);
+		'http://7f000001.nip.io/a.jpg',
+		'http://[::ffff:0:7f00:1]/a.jpg',
+	])('never contacts %s: refused before any check, as Ozon could not fetch it either', async (url) => {
+		// No interceptor: a request would fail with "not reachable" instead of the refusal.
+		const { result, imports } = await pushChecked([url]);
+		expect(result.errors[0].reason).toMatch(/^Ozon fetches images from the internet and cannot reach this address: /);
+		expect(imports).toHaveLength(0);
+	});
+
+	it.each([
+		['an IPv6 literal cut short', 'http://[::1'],
+		['a port out of range', 'http://img.example.com:99999/x.jpg'],
+		['a host with a space', 'http://img example.com/x.jpg'],
+	])('a redirect to %s fails that item with a reason; the run goes on', async (_name, location) => {
+		nock(HOST).head('/ok.jpg').reply(200, '', jpeg);
+		nock(HOST).head('/x.jpg').reply(302, '', { Location: location });
+		const { result, imports, error, items } = await pushCheckedItems([[`${HOST}/x.jpg`], [`${HOST}/ok.jpg`]]);
+		expect(error).toBeUndefined();
+		expect(items).toHaveLength(2);
+		expect(result).toMatchObject({ success: false, data: { status: 'invalid' }, errors: [{ field: 'images', index: 0, reason: 'Answers HTTP 302 with a redirect to an invalid address' }] });
+		expect(items[1]).toMatchObject({ success: true });
+		expect(imports.flatMap((call) => call.items as unknown[])).toHaveLength(1);
+	});
+
+	it('under continue-on-fail a bad redirect still gives the item its success and errors', async () => {
+		nock(HOST).head('/x.jpg').reply(301, '', { Location: 'http://[::1' });
+		const { items } = await pushCheckedItems([[`${HOST}/x.jpg`]], { checkUrls: true }, { onError: 'continueRegularOutput' });
+		expect(items[0]).toMatchObject({ success: false, errors: [{ reason: 'Answers HTTP 301 with a redirect to an invalid address' }] });
 	});
 
 	it('off by default: no request goes to the image host', async () => {
 		const { result } = await pushChecked([`${HOST}/unchecked.jpg`], {});
+		expect(result.success).toBe(true);
+	});
+});
+
+/**
+ * A community node cannot resolve names itself; on n8n ≥ 2.30 Check URLs First asks n8n's egress
+ * filter, which resolves the name and refuses loopback, private, link-local and other blocked
+ * ranges. The test resolver (test/setup/dns.ts) stands in for DNS; SSRF protection is not switched
+ * on in these tests, as on most instances.
+ */
+describe('checkUrls on an n8n with the egress filter (2.x)', () => {
+	it('a public-looking name that resolves to 127.0.0.1 is refused and never contacted', async () => {
+		resolveNames({ 'images.rebind-a.example.net': '127.0.0.1' });
+		const contacted = nock('http://images.rebind-a.example.net').head(/.*/).reply(200, '', jpeg);
+		const { result, imports } = await pushChecked(['http://images.rebind-a.example.net/a.jpg']);
+		expect(result).toMatchObject({
+			success: false,
+			data: { status: 'invalid' },
+			errors: [{ field: 'images', index: 0, reason: "Refused to check: images.rebind-a.example.net resolves to 127.0.0.1, an address n8n's egress rules block" }],
+		});
+		expect(contacted.isDone()).toBe(false);
+		expect(imports).toHaveLength(0);
+	});
+
+	it('a redirect to a name that resolves to a private address is refused at that hop', async () => {
+		resolveNames({ 'cdn.rebind-b.example.net': '10.0.0.7' });
+		nock(HOST).head('/x.jpg').reply(302, '', { Location: 'https://cdn.rebind-b.example.net/x.jpg' });
+		const contacted = nock('https://cdn.rebind-b.example.net').head(/.*/).reply(200, '', jpeg);
+		const { result } = await pushChecked([`${HOST}/x.jpg`]);
+		expect(result.errors[0].reason).toBe("Refused: redirects to cdn.rebind-b.example.net resolves to 10.0.0.7, an address n8n's egress rules block");
+		expect(contacted.isDone()).toBe(false);
+	});
+
+	it('a name that does not resolve is reported as not reachable', async () => {
+		resolveNames({ 'gone.rebind-c.example.net': 'ENOTFOUND' });
+		const { result } = await pushChecked(['https://gone.rebind-c.example.net/a.jpg']);
+		expect(result.errors[0].reason).toBe('Not reachable: the host name was not found');
+	});
+
+	it('asks for the enforced policy, which screens even where SSRF protection is off', () => {
+		const policies: unknown[] = [];
+		const filter = {} as EgressFilter;
+		const ctx = { helpers: { getSecureEgressFilter: (policy: unknown) => (policies.push(policy), filter) } } as unknown as IExecuteFunctions;
+		expect(egressFilterOf(ctx)).toBe(filter);
+		expect(policies).toEqual(['enforced']);
+		expect(egressFilterOf({ helpers: {} } as unknown as IExecuteFunctions)).toBeUndefined();
+	});
+});
+
+/**
+ * n8n 1.x has no getSecureEgressFilter: the node falls back to screening the address as written.
+ * Simulated by removing the helper from what n8n-core gives the node.
+ */
+describe('checkUrls on an n8n without the egress filter (1.x)', () => {
+	const factory = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory') as {
+		getRequestHelperFunctions: (...args: unknown[]) => Record<string, unknown>;
+	};
+	const original = factory.getRequestHelperFunctions;
+
+	beforeAll(() => {
+		factory.getRequestHelperFunctions = (...args: unknown[]) => {
+			const helpers = original(...args);
+			delete helpers.getSecureEgressFilter;
+			return helpers;
+		};
+	});
+
+	afterAll(() => {
+		factory.getRequestHelperFunctions = original;
+	});
+
+	it('a public-looking name that resolves to 127.0.0.1 is probed: the fallback reads only the address as written', async () => {
+		resolveNames({ 'images.rebind-d.example.net': '127.0.0.1' });
+		const contacted = nock('http://images.rebind-d.example.net').head('/a.jpg').reply(404, '');
+		const { result } = await pushChecked(['http://images.rebind-d.example.net/a.jpg']);
+		// The fallback cannot see through DNS: the name is probed (here it answers 404). README says so.
+		expect(contacted.isDone()).toBe(true);
+		expect(result.errors[0].reason).toBe('Answers HTTP 404');
+	});
+
+	it('addresses as written are still refused, at every hop', async () => {
+		nock(HOST).head('/x.jpg').reply(302, '', { Location: 'http://[::ffff:a9fe:a9fe]/latest/meta-data/' });
+		const { result } = await pushChecked([`${HOST}/x.jpg`]);
+		expect(result.errors[0].reason).toBe('Refused: redirects to [::ffff:a9fe:a9fe] is a link-local address (cloud metadata lives there)');
+	});
+
+	it('good images still pass', async () => {
+		nock(HOST).head('/1.jpg').reply(200, '', jpeg);
+		const { result } = await pushChecked([`${HOST}/1.jpg`]);
 		expect(result.success).toBe(true);
 	});
 });

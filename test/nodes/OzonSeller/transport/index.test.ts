@@ -221,3 +221,104 @@ test('baseline: the mocks answer a push with success', async () => {
 	const { json } = await run(PUSH, [twoItems[0]]);
 	expect(json[0].success).toBe(true);
 });
+
+describe('a redirect from the Base URL is never followed, on any method', () => {
+	const ATTACKER = 'https://attacker.example';
+
+	/** Everything the other host receives: it must stay empty. */
+	function attackerHost() {
+		const seen: Array<{ method: string; path: string; headers: Record<string, unknown> }> = [];
+		const record = function (this: nock.ReplyFnContext): [number, object] {
+			seen.push({ method: this.req.method, path: this.req.path, headers: { ...this.req.headers } });
+			return [200, { items: [], result: { items: [] }, task_id: 1 }];
+		};
+		nock(ATTACKER).persist().post(/.*/).reply(record).get(/.*/).reply(record);
+		return seen;
+	}
+
+	/** Mocks a push (or get) normally, except that `target` answers `status` with a Location on the other host. */
+	function arrange(target: string, status: number) {
+		let redirects = 0;
+		const redirectFrom = (endpoint: string) =>
+			ozon()
+				.post(endpoint)
+				.times(10)
+				.reply(() => {
+					redirects++;
+					return [status, '', { Location: `${ATTACKER}${endpoint}` }];
+				});
+		if (target === '/v3/product/info/list') redirectFrom(target);
+		else mockInfoList([product(1), product(2)]);
+		let imports: Array<Record<string, unknown>> = [];
+		if (target === '/v2/product/pictures/import' || target === '/v1/product/pictures/import') redirectFrom(target);
+		else imports = mockImportV2();
+		if (target === '/v1/product/import/info') redirectFrom(target);
+		else mockImportInfo(imports);
+		if (target === '/v2/product/pictures/info') redirectFrom(target);
+		else mockPicturesInfo(() => ({}));
+		return { redirects: () => redirects, imports };
+	}
+
+	// [endpoint, operation, requests made (never repeated): v1 sends one product per request, both at once]
+	const cases: Array<[string, string, IDataObject, number]> = [
+		['/v3/product/info/list', 'get', GET, 1],
+		['/v3/product/info/list', 'push', PUSH, 1],
+		['/v2/product/pictures/import', 'push', PUSH, 1],
+		['/v1/product/import/info', 'push', PUSH, 1],
+		['/v2/product/pictures/info', 'get', GET, 1],
+		['/v1/product/pictures/import', 'push v1', { ...PUSH, options: { apiVersion: 'v1' } }, 2],
+	];
+	const redirectReason = (endpoint: string, status: number) =>
+		new RegExp(`^The Base URL answered ${endpoint.replace(/\//g, '\\/')} with a redirect \\(HTTP ${status}\\) to attacker\\.example: the node never follows redirects`);
+
+	describe.each([301, 302, 307, 308])('HTTP %s', (status) => {
+		it.each(cases)('%s (%s): the items fail naming the status and the host; nothing reaches that host', async (endpoint, _operation, parameters, requests) => {
+			const seen = attackerHost();
+			const { redirects } = arrange(endpoint, status);
+			const { error, json } = await run(parameters, twoItems, continueOnFail);
+			expect(seen).toEqual([]);
+			expect(error).toBeUndefined();
+			// Final: never retried, and no further request once the Base URL is known to redirect.
+			expect(redirects()).toBe(requests);
+			expect(json).toHaveLength(2);
+			for (const item of json) {
+				expect(item.success).toBe(false);
+				expect(item.errors[0].reason).toMatch(redirectReason(endpoint, status));
+			}
+		});
+
+		it('/v2/product/pictures/info after a confirmed push: nothing reaches that host; the read-back is reported missing', async () => {
+			const seen = attackerHost();
+			const { redirects } = arrange('/v2/product/pictures/info', status);
+			const { json } = await run(PUSH, twoItems, continueOnFail);
+			expect(seen).toEqual([]);
+			expect(redirects()).toBe(1);
+			// Ozon's task status already confirmed the write; only the read-back is missing, and the warning says why.
+			for (const item of json) {
+				expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
+				expect((item as unknown as { warnings: Array<{ message: string }> }).warnings[0].message).toMatch(/^Could not read the images back: The Base URL answered \/v2\/product\/pictures\/info with a redirect \(HTTP \d+\) to attacker\.example/);
+			}
+		});
+	});
+
+	it('without continue-on-fail the run stops with an error naming the status and the host', async () => {
+		const seen = attackerHost();
+		arrange('/v3/product/info/list', 307);
+		const { error, json } = await run(GET, twoItems);
+		expect(seen).toEqual([]);
+		expect(json).toEqual([]);
+		expect(error?.message).toBe(
+			'The Base URL answered /v3/product/info/list with a redirect (HTTP 307) to attacker.example: the node never follows redirects, so nothing was sent there',
+		);
+		expect(error?.description).toMatch(/^Set the credential's Base URL to the address that answers directly/);
+	});
+
+	it('a redirect without a Location, or to an unreadable one, is reported as such', async () => {
+		ozon().post('/v3/product/info/list').reply(302, '');
+		const missing = await run(GET, [twoItems[0]], continueOnFail);
+		expect(missing.json[0].errors[0].reason).toMatch(/with a redirect \(HTTP 302\) without a Location: /);
+		ozon().post('/v3/product/info/list').reply(301, '', { Location: 'http://[::1' });
+		const invalid = await run(GET, [twoItems[0]], continueOnFail);
+		expect(invalid.json[0].errors[0].reason).toMatch(/with a redirect \(HTTP 301\) to an invalid address: /);
+	});
+});
