@@ -186,7 +186,7 @@ export class OzonSandbox {
 			this.checkRateLimit(clientId, now);
 			if (req.method !== 'POST') throw new OzonError(404, 5, 'Not Found');
 
-			const dice = this.store.random();
+			const dice = this.store.faultDice(path, raw);
 			let fault: string | undefined;
 			if (dice < faults.rateReset) fault = 'reset';
 			else if (dice < faults.rateReset + faults.rate5xx) fault = '5xx';

@@ -145,6 +145,16 @@ export function seededRandom(seed: number): () => number {
 	};
 }
 
+/** 32-bit FNV-1a: a cheap, stable hash for deriving per-request dice. */
+function fnv1a(text: string): number {
+	let hash = 0x811c9dc5;
+	for (let i = 0; i < text.length; i++) {
+		hash ^= text.charCodeAt(i);
+		hash = Math.imul(hash, 0x01000193);
+	}
+	return hash >>> 0;
+}
+
 /** Seeds `count` products SKU-001… with one existing photo each (product_id 100001…). */
 export function seedProducts(count: number): SandboxProduct[] {
 	return Array.from({ length: count }, (_, i) => {
@@ -188,9 +198,28 @@ export class SandboxStore {
 		return undefined;
 	}
 
+	/** How often each distinct request (method and body, hashed) has been drawn for, for `faultDice`. */
+	private readonly attempts = new Map<number, number>();
+
+	/**
+	 * The fault dice for one request: its own repeatable draw per attempt, derived from the seed, the
+	 * method and body, and how often that same request came before. Drawing from one shared sequence
+	 * instead couples requests: at the tail of a run the last request in flight takes every draw, so
+	 * a run of faults in the sequence lands on one request, and which one depends on timing.
+	 */
+	faultDice(method: string, body: string): number {
+		const key = fnv1a(`${method}\n${body}`);
+		const attempt = this.attempts.get(key) ?? 0;
+		this.attempts.set(key, attempt + 1);
+		return seededRandom(fnv1a(`${this.config.faults.seed}:${key}:${attempt}`))();
+	}
+
 	configure(faults: Partial<FaultConfig>, rest: Partial<Omit<SandboxConfig, 'faults'>> = {}): void {
 		this.config = { ...this.config, ...rest, faults: { ...this.config.faults, ...faults } };
-		if (faults.seed !== undefined) this.random = seededRandom(faults.seed);
+		if (faults.seed !== undefined) {
+			this.random = seededRandom(faults.seed);
+			this.attempts.clear();
+		}
 	}
 
 	/** The highest number of requests that started within any one-second window, per Client-Id. */

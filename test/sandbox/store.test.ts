@@ -1,0 +1,37 @@
+import { SandboxStore, defaultConfig } from '../../sandbox/store';
+
+function storeWithSeed(seed: number): SandboxStore {
+	const config = defaultConfig();
+	return new SandboxStore({ ...config, faults: { ...config.faults, seed } });
+}
+
+describe('fault dice', () => {
+	it('give one request the same draws whatever other requests arrive in between', () => {
+		const alone = storeWithSeed(6);
+		const busy = storeWithSeed(6);
+		const mine = '{"product_id":100001}';
+		const draws = { alone: [] as number[], busy: [] as number[] };
+		for (let attempt = 0; attempt < 5; attempt++) {
+			draws.alone.push(alone.faultDice('/v1/product/pictures/import', mine));
+			for (let other = 0; other < attempt * 3; other++) busy.faultDice('/v1/product/pictures/import', `{"product_id":${200000 + other}}`);
+			draws.busy.push(busy.faultDice('/v1/product/pictures/import', mine));
+		}
+		expect(draws.busy).toEqual(draws.alone);
+	});
+
+	it('draw anew for each repeat of a request, and differently per seed', () => {
+		const store = storeWithSeed(6);
+		const repeats = Array.from({ length: 20 }, () => store.faultDice('/v2/product/pictures/import', '{"items":[]}'));
+		expect(new Set(repeats).size).toBe(20);
+		expect(repeats.every((dice) => dice >= 0 && dice < 1)).toBe(true);
+		expect(storeWithSeed(7).faultDice('/v2/product/pictures/import', '{"items":[]}')).not.toBe(repeats[0]);
+	});
+
+	it('spread evenly enough that a 33 % fault rate stays near 33 %', () => {
+		const store = storeWithSeed(6);
+		const draws = Array.from({ length: 10_000 }, (_, i) => store.faultDice('/v1/product/pictures/import', `{"product_id":${i}}`));
+		const faulted = draws.filter((dice) => dice < 0.33).length / draws.length;
+		expect(faulted).toBeGreaterThan(0.31);
+		expect(faulted).toBeLessThan(0.35);
+	});
+});
