@@ -249,7 +249,7 @@ export const METHODS: Record<string, MethodContract> = {
 function issues(error: z.ZodError): string {
 	return error.issues
 		.slice(0, 5)
-		.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}${issue.code === 'unrecognized_keys' ? ` (${issue.keys.join(', ')})` : ''}`)
+		.map((issue) => `${issue.path.join('.') || 'body'}: ${issue.message}`)
 		.join('; ');
 }
 
