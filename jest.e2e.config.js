@@ -6,7 +6,8 @@ module.exports = {
 	roots: ['<rootDir>/test/e2e'],
 	testMatch: ['**/*.e2e.ts'],
 	transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
-	setupFilesAfterEnv: ['<rootDir>/test/setup/console.ts'],
+	// The contract check watches the sandbox here too: real n8n's requests must fit Ozon's contract.
+	setupFilesAfterEnv: ['<rootDir>/test/setup/console.ts', '<rootDir>/test/setup/contract.ts'],
 	// First run installs n8n (minutes); later runs use the cache.
 	testTimeout: 20 * 60 * 1000,
 };

@@ -56,7 +56,7 @@ export class OzonSellerApi implements ICredentialType {
 		},
 	};
 
-	// /v1/roles is read-only and cheap; Ozon answers 401/403 for missing or wrong keys.
+	// /v1/roles is read-only and cheap; Ozon answers 401 without keys and 403 for a key it refuses.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{String($credentials.baseUrl || "https://api-seller.ozon.ru").replace(/\\/+$/, "")}}',
@@ -83,7 +83,8 @@ export class OzonSellerApi implements ICredentialType {
 				type: 'responseCode',
 				properties: {
 					value: 403,
-					message: 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role',
+					message:
+						'Ozon refused this Client ID / API Key (HTTP 403): the key may be wrong, deactivated or expired, may lack the Product (or Admin) role, or the seller may not have accepted Ozon\'s offer agreement',
 				},
 			},
 		],

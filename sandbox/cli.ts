@@ -1,23 +1,39 @@
 /**
  * Starts the Ozon sandbox: `node .build/sandbox/cli.js [--port 8787] [--processing-ms 2000]
- * [--products 20] [--latency-ms 0] [--rate-limit 50] [--v1-off] [--cdn]`. Prints one JSON line
- * with the URL and the account, then serves until stopped.
+ * [--products 20] [--latency-ms 0] [--rate-limit 50] [--v1-off [obsolete|410|404]] [--cdn]
+ * [--quota-per-minute N] [--quota-per-day N] [--image-fields absent|null] [--key-expires-at ISO]`.
+ * Prints one JSON line with the URL and the account, then serves until stopped.
  */
 import { OzonSandbox } from './server';
-import { seedProducts } from './store';
+import { defaultConfig, seedProducts, type ImageFieldsMode, type V1OffAnswer } from './store';
+
+function text(name: string): string | undefined {
+	const index = process.argv.indexOf(`--${name}`);
+	const value = index >= 0 ? process.argv[index + 1] : undefined;
+	return value === undefined || value.startsWith('--') ? undefined : value;
+}
 
 function option(name: string, fallback: number): number {
-	const index = process.argv.indexOf(`--${name}`);
-	return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+	const value = text(name);
+	return value === undefined ? fallback : Number(value);
 }
 
 async function main(): Promise<void> {
+	const defaults = defaultConfig();
+	const v1Off = process.argv.includes('--v1-off');
 	const sandbox = new OzonSandbox(
 		{
 			processingMs: option('processing-ms', 2000),
 			rateLimitPerSecond: option('rate-limit', 50),
-			v1Enabled: !process.argv.includes('--v1-off'),
-			faults: { latencyMs: option('latency-ms', 0), cdnRewrite: process.argv.includes('--cdn') } as never,
+			v1Enabled: !v1Off,
+			v1OffAnswer: (v1Off ? text('v1-off') : undefined) as V1OffAnswer | undefined ?? 'obsolete',
+			operationLimits: { perMinute: option('quota-per-minute', 0), perDay: option('quota-per-day', 0) },
+			keyExpiresAt: text('key-expires-at') ?? defaults.keyExpiresAt,
+			faults: {
+				latencyMs: option('latency-ms', 0),
+				cdnRewrite: process.argv.includes('--cdn'),
+				imageFields: (text('image-fields') as ImageFieldsMode | undefined) ?? 'present',
+			} as never,
 		},
 		seedProducts(option('products', 20)),
 	);

@@ -1,8 +1,9 @@
 /**
  * A local stand-in for the Ozon Seller API, behaving as shared/ozon-api.md describes: auth,
- * the 50 requests/second cap, Ozon's error body shape, asynchronous import tasks, seeded products,
- * images that fail to download, and switchable faults. Control routes under /__sandbox/ let tests
- * and the demo configure it and read its state.
+ * the 50 requests/second cap, Ozon's error body shape, a JSON decoder that rejects unknown fields,
+ * asynchronous import tasks, the product-update quota (429 with Item-Retry-After in minutes), seeded
+ * products, images that fail to download, a switched-off v1 method, and switchable faults. Control
+ * routes under /__sandbox/ let tests and the demo configure it and read its state.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,6 +13,7 @@ import {
 	defaultConfig,
 	seedProducts,
 	type FaultConfig,
+	type ImportError,
 	type ImportTask,
 	type SandboxConfig,
 	type SandboxProduct,
@@ -19,6 +21,45 @@ import {
 } from './store';
 
 type Json = Record<string, unknown>;
+
+/** One request and the sandbox's answer, for observers (the tests' contract check). */
+export interface SandboxExchange {
+	method: string;
+	path: string;
+	headers: Record<string, unknown>;
+	body: string;
+	/** 0 when the connection was reset instead of answered. */
+	status: number;
+	responseHeaders: Record<string, unknown>;
+	responseBody: string;
+	/** A deliberately broken answer (reset, truncated): not Ozon's shape by design. */
+	fault?: string;
+}
+
+/** Called for every exchange on an Ozon method (not the /__sandbox/ control routes) of every sandbox. */
+export const sandboxObservers = new Set<(exchange: SandboxExchange) => void>();
+
+/** The fields each method's JSON decoder knows; Ozon rejects any other (`proto: … unknown field`). */
+const KNOWN_FIELDS: Record<string, { body: string[]; items?: string[] }> = {
+	'/v2/product/pictures/import': { body: ['items'], items: ['offer_id', 'primary_image', 'color_image', 'images'] },
+	'/v1/product/import/info': { body: ['task_id'] },
+	'/v2/product/pictures/info': { body: ['product_id'] },
+	'/v3/product/info/list': { body: ['offer_id', 'product_id', 'sku'] },
+	// images360 left this request on 2026-07-10.
+	'/v1/product/pictures/import': { body: ['product_id', 'images', 'color_image'] },
+	'/v1/roles': { body: [] },
+	'/v1/seller/info': { body: [] },
+};
+
+const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', '/v1/product/pictures/import']);
+
+const MINUTE_MS = 60_000;
+
+/** The next 03:00 Moscow time, when Ozon's daily limits reset: Moscow is UTC+3 all year, so 00:00 UTC. */
+export function nextDailyReset(now: number): number {
+	const today = new Date(now);
+	return Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() + 1);
+}
 
 class OzonError extends Error {
 	constructor(
@@ -32,6 +73,21 @@ class OzonError extends Error {
 }
 
 const invalid = (message: string) => new OzonError(400, 3, message);
+
+/** Ozon's decoder: an unknown field is a 400, named with its position in the body. */
+function rejectUnknownFields(path: string, body: Json, raw: string): void {
+	const known = KNOWN_FIELDS[path];
+	if (!known) return;
+	const unknownIn = (value: Json, fields: string[]) => Object.keys(value).find((key) => !fields.includes(key));
+	let unknown = unknownIn(body, known.body);
+	if (!unknown && known.items && Array.isArray(body.items)) {
+		for (const item of body.items) {
+			if (item && typeof item === 'object') unknown = unknownIn(item as Json, known.items);
+			if (unknown) break;
+		}
+	}
+	if (unknown) throw invalid(`proto: (line 1:${raw.indexOf(`"${unknown}"`) + 1}): unknown field "${unknown}"`);
+}
 
 /** A URL "fails to download" when its host is broken.example or its path has /missing/. */
 export function downloadFails(url: string): boolean {
@@ -65,6 +121,10 @@ function stringArray(value: unknown, field: string): string[] {
 		throw invalid(`${field}: value must be an array of strings`);
 	}
 	return value as string[];
+}
+
+function importError(code: string, field: string, description: string, message: string): ImportError {
+	return { code, message, state: 'failed', level: 'error', description, field, attribute_id: 0, attribute_name: '' };
 }
 
 export class OzonSandbox {
@@ -112,6 +172,10 @@ export class OzonSandbox {
 			return;
 		}
 
+		const observe = (status: number, responseHeaders: Record<string, unknown>, responseBody: string, fault?: string) => {
+			const exchange: SandboxExchange = { method: req.method ?? 'GET', path, headers: { ...req.headers }, body: raw, status, responseHeaders, responseBody, fault };
+			for (const observer of sandboxObservers) observer(exchange);
+		};
 		const clientId = String(req.headers['client-id'] ?? '');
 		const apiKey = String(req.headers['api-key'] ?? '');
 		const now = Date.now();
@@ -132,37 +196,40 @@ export class OzonSandbox {
 			if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
 			if (fault === 'reset') {
 				this.store.log.push({ at: now, clientId, path, status: 0, fault });
+				observe(0, {}, '', fault);
 				req.socket.destroy();
 				return;
 			}
 			if (fault === '5xx') throw Object.assign(new OzonError(503, 14, 'Service temporarily unavailable'), { fault });
 			if (fault === '429') {
+				// As when another tool uses the same Client-Id: Ozon's per-second limit.
 				const seconds = faults.retryAfterSeconds;
-				throw Object.assign(
-					new OzonError(429, 'RESOURCE_EXHAUSTED', `You have reached operation items limits. Retry after ${seconds} seconds. Remaining 0 items`, {
-						'Retry-After': String(seconds),
-						'Item-Retry-After': String(seconds),
-						'Item-Rate-Limit-Remaining': '0',
-					}),
-					{ fault },
-				);
+				throw Object.assign(new OzonError(429, 8, 'You have reached request rate limit per second', seconds > 0 ? { 'Retry-After': String(seconds) } : {}), { fault });
 			}
 
 			const body = this.parse(raw);
+			rejectUnknownFields(path, body, raw);
 			this.processDueTasks();
 			const answer = this.route(path, body, clientId);
 			const text = JSON.stringify(answer);
 			this.store.log.push({ at: now, clientId, path, status: 200, fault });
-			res.writeHead(200, { 'Content-Type': 'application/json' });
+			const headers = { 'Content-Type': 'application/json' };
 			// A truncated body: the request took effect, but the answer is cut off.
-			res.end(fault === 'truncated' ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text);
+			const sent = fault === 'truncated' ? text.slice(0, Math.max(1, Math.floor(text.length / 2))) : text;
+			res.writeHead(200, headers);
+			res.end(sent);
+			observe(200, headers, sent, fault);
 		} catch (error) {
 			const failure = error instanceof OzonError ? error : new OzonError(500, 13, 'internal error');
+			const fault = (error as { fault?: string }).fault;
 			if (clientId && failure.status !== 401 && failure.status !== 403) {
-				this.store.log.push({ at: now, clientId, path, status: failure.status, fault: (error as { fault?: string }).fault });
+				this.store.log.push({ at: now, clientId, path, status: failure.status, fault });
 			}
-			res.writeHead(failure.status, { 'Content-Type': 'application/json', ...failure.headers });
-			res.end(JSON.stringify({ code: failure.code, message: failure.message, details: [] }));
+			const headers = { 'Content-Type': 'application/json', ...failure.headers };
+			const text = JSON.stringify({ code: failure.code, message: failure.message, details: [] });
+			res.writeHead(failure.status, headers);
+			res.end(text);
+			observe(failure.status, headers, text, fault);
 		}
 	}
 
@@ -171,7 +238,7 @@ export class OzonSandbox {
 		if (recent.length >= this.store.config.rateLimitPerSecond) {
 			this.store.recent.set(clientId, recent);
 			this.store.log.push({ at: now, clientId, path: 'rate-limit', status: 429 });
-			throw new OzonError(429, 8, 'Too many requests: the limit is 50 requests per second per Client-Id', { 'Retry-After': '1' });
+			throw new OzonError(429, 8, 'You have reached request rate limit per second', { 'Retry-After': '1' });
 		}
 		recent.push(now);
 		this.store.recent.set(clientId, recent);
@@ -188,7 +255,55 @@ export class OzonSandbox {
 		throw invalid('Request body is not a valid JSON object');
 	}
 
+	/**
+	 * The product-update quota: items per rolling minute and per day (reset at 03:00 Moscow time).
+	 * Past it, a 429 with Item-Retry-After in minutes and the wait in seconds in the message.
+	 */
+	private countOperation(clientId: string, items: number, now = Date.now()): void {
+		const { perMinute, perDay } = this.store.config.operationLimits;
+		if (!perMinute && !perDay) return;
+		const dayStart = nextDailyReset(now) - 86_400_000;
+		const history = (this.store.operations.get(clientId) ?? []).filter((entry) => entry.at >= dayStart);
+		const lastMinute = history.filter((entry) => now - entry.at < MINUTE_MS);
+		const usedToday = history.reduce((sum, entry) => sum + entry.items, 0);
+		const usedThisMinute = lastMinute.reduce((sum, entry) => sum + entry.items, 0);
+		let waitMs = 0;
+		let remaining = Number.POSITIVE_INFINITY;
+		if (perDay) {
+			remaining = Math.min(remaining, perDay - usedToday);
+			if (usedToday + items > perDay) waitMs = nextDailyReset(now) - now;
+		}
+		if (perMinute) {
+			remaining = Math.min(remaining, perMinute - usedThisMinute);
+			if (!waitMs && usedThisMinute + items > perMinute) {
+				// Wait until enough of the minute's items have aged out.
+				let freed = 0;
+				for (const entry of lastMinute) {
+					freed += entry.items;
+					if (usedThisMinute - freed + items <= perMinute) {
+						waitMs = entry.at + MINUTE_MS - now;
+						break;
+					}
+				}
+				if (!waitMs) waitMs = MINUTE_MS;
+			}
+		}
+		if (waitMs > 0) {
+			const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+			const left = Math.max(0, remaining);
+			throw new OzonError(429, 'RESOURCE_EXHAUSTED', `You have reached operation items limits. Retry after ${seconds} seconds. Remaining ${left} items`, {
+				'Item-Retry-After': String(Math.ceil(seconds / 60)),
+				'Item-Rate-Limit-Remaining': String(left),
+			});
+		}
+		history.push({ at: now, items });
+		this.store.operations.set(clientId, history);
+	}
+
 	private route(path: string, body: Json, clientId: string): Json {
+		if (PRODUCT_UPDATES.has(path) && !(path === '/v1/product/pictures/import' && !this.store.config.v1Enabled)) {
+			this.countOperation(clientId, path === '/v2/product/pictures/import' && Array.isArray(body.items) ? body.items.length : 1);
+		}
 		switch (path) {
 			case '/v2/product/pictures/import':
 				return this.importV2(body, clientId);
@@ -202,7 +317,7 @@ export class OzonSandbox {
 				return this.importV1(body);
 			case '/v1/roles':
 				return {
-					expires_at: '2027-12-31T00:00:00Z',
+					expires_at: this.store.config.keyExpiresAt,
 					roles: [{ name: 'Product', methods: ['/v2/product/pictures/import', '/v1/product/import/info', '/v2/product/pictures/info', '/v3/product/info/list', '/v1/product/pictures/import'] }],
 				};
 			case '/v1/seller/info':
@@ -262,18 +377,24 @@ export class OzonSandbox {
 		return { result: { items, total: items.length } };
 	}
 
+	/** The image fields of an answer, as the `imageFields` switch says: present, left out, or null. */
+	private imageFields(fields: Record<string, string[]>): Json {
+		const mode = this.store.config.faults.imageFields;
+		if (mode === 'absent') return {};
+		if (mode === 'null') return Object.fromEntries(Object.keys(fields).map((key) => [key, null]));
+		return fields;
+	}
+
 	private picturesInfo(body: Json): Json {
 		const ids = stringArray(body.product_id, 'product_id');
 		if (ids.length === 0 || ids.length > 1000) throw invalid('product_id: value must contain between 1 and 1000 items');
 		const items = ids.flatMap((id) => {
 			const product = this.store.products.get(Number(id));
 			if (!product) return [];
+			// No photo_360: it is no longer in Ozon's schema.
 			return [{
 				product_id: product.id,
-				primary_photo: product.primary_image,
-				photo: product.images,
-				color_photo: product.color_image,
-				photo_360: product.images360,
+				...this.imageFields({ primary_photo: product.primary_image, photo: product.images, color_photo: product.color_image }),
 				errors: product.errors,
 			}];
 		});
@@ -293,10 +414,7 @@ export class OzonSandbox {
 				id: product.id,
 				offer_id: product.offer_id,
 				sku: product.sku,
-				name: `Sandbox product ${product.offer_id}`,
-				primary_image: product.primary_image,
-				images: product.images,
-				color_image: product.color_image,
+				...this.imageFields({ primary_image: product.primary_image, images: product.images, color_image: product.color_image }),
 				statuses: { status: 'price_sent', is_created: true },
 				errors: [],
 			}));
@@ -305,28 +423,28 @@ export class OzonSandbox {
 
 	private importV1(body: Json): Json {
 		if (!this.store.config.v1Enabled) {
-			throw new OzonError(404, 5, 'Method /v1/product/pictures/import is switched off; use /v2/product/pictures/import');
+			const answer = this.store.config.v1OffAnswer;
+			if (answer === '410') throw new OzonError(410, 5, 'Method /v1/product/pictures/import is no longer available; use /v2/product/pictures/import');
+			if (answer === '404') throw new OzonError(404, 5, 'Not Found');
+			throw new OzonError(400, 9, 'obsolete method cannot be used');
 		}
 		const productId = Number(body.product_id);
 		const product = this.store.products.get(productId);
 		if (!product) throw invalid(`product_id: product ${String(body.product_id)} not found`);
 		const images = stringArray(body.images, 'images');
-		const images360 = stringArray(body.images360, 'images360');
 		if (images.length > 30) throw invalid('images: at most 30 images');
-		if (images360.length > 70) throw invalid('images360: at most 70 images');
 		if (body.color_image !== undefined && !isHttpUrl(body.color_image)) throw invalid('color_image: invalid URL');
-		for (const url of [...images, ...images360]) if (!isHttpUrl(url)) throw invalid(`invalid image URL: ${url}`);
+		for (const url of images) if (!isHttpUrl(url)) throw invalid(`invalid image URL: ${url}`);
 		const served = (url: string) => this.served(url);
 		product.primary_image = images.slice(0, 1).map(served);
 		product.images = images.slice(1).map(served);
-		product.images360 = images360.map(served);
 		product.color_image = typeof body.color_image === 'string' ? [served(body.color_image)] : [];
 		product.errors = [];
 		product.sourceUrls = '';
+		// state is always "imported" here: Ozon means "accepted, not processed yet".
 		const pictures = [
-			...images.map((url, i) => ({ product_id: product.id, url, state: 'imported', is_primary: i === 0, is_color: false, is_360: false })),
-			...images360.map((url) => ({ product_id: product.id, url, state: 'imported', is_primary: false, is_color: false, is_360: true })),
-			...(typeof body.color_image === 'string' ? [{ product_id: product.id, url: body.color_image, state: 'imported', is_primary: false, is_color: true, is_360: false }] : []),
+			...images.map((url, i) => ({ product_id: product.id, url, state: 'imported', is_primary: i === 0, is_color: false })),
+			...(typeof body.color_image === 'string' ? [{ product_id: product.id, url: body.color_image, state: 'imported', is_primary: false, is_color: true }] : []),
 		];
 		return { result: { pictures } };
 	}
@@ -352,7 +470,7 @@ export class OzonSandbox {
 				offer_id: item.offer_id,
 				product_id: 0,
 				status: 'failed',
-				errors: [{ code: 'PRODUCT_NOT_FOUND', field: 'offer_id', level: 'error', description: 'Product not found', message: `no product with offer_id ${item.offer_id}` }],
+				errors: [importError('PRODUCT_NOT_FOUND', 'offer_id', 'Product not found', `no product with offer_id ${item.offer_id}`)],
 			};
 		}
 		const source = JSON.stringify([item.primary_image ?? null, item.images, item.color_image ?? null]);
@@ -365,7 +483,8 @@ export class OzonSandbox {
 				offer_id: item.offer_id,
 				product_id: product.id,
 				status: 'failed',
-				errors: failing.map((url) => ({ code: 'IMAGE_DOWNLOAD_FAILED', field: 'images', url, level: 'error', description: 'Failed to download the image', message: `HTTP 404 for ${url}` })),
+				// No url field: Ozon names the image only inside the text.
+				errors: failing.map((url) => importError('IMAGE_DOWNLOAD_FAILED', 'images', 'Failed to download the image', `HTTP 404 for ${url}`)),
 			};
 		}
 		const good = photos.filter((url) => !downloadFails(url)).map((url) => this.served(url));
@@ -415,6 +534,7 @@ export class OzonSandbox {
 				this.store.log = [];
 				this.store.tasks.clear();
 				this.store.recent.clear();
+				this.store.operations.clear();
 				return send(200, { ok: true });
 			}
 			send(404, { message: `unknown control route ${method} ${path}` });

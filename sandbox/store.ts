@@ -10,7 +10,6 @@ export interface SandboxProduct {
 	primary_image: string[];
 	images: string[];
 	color_image: string[];
-	images360: string[];
 	/** Per-URL download failures from the last import, as /v2/product/pictures/info reports them. */
 	errors: Array<{ url: string; message: string }>;
 	/** The URLs as last sent, to tell an unchanged push ("skipped") from a change. */
@@ -30,21 +29,45 @@ export interface ImportTask {
 	createdAt: number;
 	items: TaskItem[];
 	/** Filled when processing completes. */
-	results?: Array<{ offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: object[] }>;
+	results?: Array<{ offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: ImportError[] }>;
 	neverFinishes: boolean;
 	processingMs: number;
 }
+
+/**
+ * An `errors[]` entry of `/v1/product/import/info`, with Ozon's fields: there is no `url`; a failed
+ * image is named, if at all, inside `message` or `description`.
+ */
+export interface ImportError {
+	code: string;
+	message: string;
+	state: string;
+	level: string;
+	description: string;
+	field: string;
+	attribute_id: number;
+	attribute_name: string;
+}
+
+/** How the image fields of /v3/product/info/list and /v2/product/pictures/info come back. */
+export type ImageFieldsMode = 'present' | 'absent' | 'null';
+
+/** How a switched-off v1 picture import answers: Ozon's code 9, or the older 410 / 404 reports. */
+export type V1OffAnswer = 'obsolete' | '410' | '404';
 
 export interface FaultConfig {
 	/** Added to every answer, in milliseconds. */
 	latencyMs: number;
 	/** Shares of requests (0..1) answered with a fault instead of being processed. */
 	rate5xx: number;
+	/** Answered with Ozon's per-second limit 429 (code 8), as when another tool shares the Client-Id. */
 	rate429: number;
 	rateReset: number;
 	rateTruncated: number;
-	/** Retry-After sent with injected 429s, in seconds. */
+	/** Retry-After (seconds) sent with injected per-second 429s; 0 sends none. */
 	retryAfterSeconds: number;
+	/** Leave out, or send null, the image fields of product information and read-back (Ozon's schema allows it). */
+	imageFields: ImageFieldsMode;
 	/** Share of import tasks that stay pending forever. */
 	rateNeverFinish: number;
 	/** Share of import tasks that take `slowTaskMs` instead of the configured processing time. */
@@ -65,6 +88,16 @@ export interface SandboxConfig {
 	rateLimitPerSecond: number;
 	/** Whether the deprecated v1 picture import still answers (Ozon announced it off from 2026-10-01). */
 	v1Enabled: boolean;
+	/** The answer of the switched-off v1 method. */
+	v1OffAnswer: V1OffAnswer;
+	/**
+	 * Product-update quota in items (products) per Client-Id, counted over both picture imports:
+	 * per rolling minute and per day (the day resets at 03:00 Moscow time); 0 means no limit.
+	 * Past it: 429 with Item-Retry-After in minutes.
+	 */
+	operationLimits: { perMinute: number; perDay: number };
+	/** `expires_at` of the API key, as /v1/roles reports it. */
+	keyExpiresAt: string;
 	/** Photos per product the v2 method accepts. */
 	maxImages: number;
 	faults: FaultConfig;
@@ -77,6 +110,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
 	rateReset: 0,
 	rateTruncated: 0,
 	retryAfterSeconds: 1,
+	imageFields: 'present',
 	rateNeverFinish: 0,
 	rateSlowTask: 0,
 	slowTaskMs: 10_000,
@@ -90,6 +124,10 @@ export function defaultConfig(): SandboxConfig {
 		processingMs: 2000,
 		rateLimitPerSecond: 50,
 		v1Enabled: true,
+		v1OffAnswer: 'obsolete',
+		operationLimits: { perMinute: 0, perDay: 0 },
+		// Keys are valid for about three months.
+		keyExpiresAt: new Date(Date.now() + 90 * 86_400_000).toISOString(),
 		maxImages: 30,
 		faults: { ...DEFAULT_FAULTS },
 	};
@@ -129,7 +167,6 @@ export function seedProducts(count: number): SandboxProduct[] {
 			primary_image: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-main.jpg`],
 			images: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-1.jpg`],
 			color_image: [],
-			images360: [],
 			errors: [],
 			sourceUrls: '',
 		};
@@ -143,6 +180,8 @@ export class SandboxStore {
 	random: () => number;
 	/** Start times of recent requests per Client-Id, for the rate cap. */
 	recent = new Map<string, number[]>();
+	/** Items counted against the product-update quota, per Client-Id. */
+	operations = new Map<string, Array<{ at: number; items: number }>>();
 	/** Every request that reached the sandbox (after auth), for tests and the rate check. */
 	log: Array<{ at: number; clientId: string; path: string; status: number; fault?: string }> = [];
 

@@ -8,6 +8,7 @@ import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { Workflow, type INode, type INodeType, type INodeTypes, type IWorkflowBase } from 'n8n-workflow';
 
 import { OzonSellerApi } from '../../credentials/OzonSellerApi.credentials';
+import { checkRequest } from '../contract/violations';
 import { createAdditionalData, nodeTypes, type TestCredentials } from '../helpers/n8nEngine';
 
 const credential = new OzonSellerApi();
@@ -81,9 +82,13 @@ describe('OzonSellerApi credential', () => {
 		const scope = nock('https://api-seller.ozon.ru')
 			.post('/v1/roles')
 			.times(2)
-			.reply(function () {
+			.reply(function (_uri, body) {
+				// The test request must fit Ozon's contract of /v1/roles too (test/setup/contract.ts fails otherwise).
+				checkRequest('POST', '/v1/roles', this.req.headers, typeof body === 'string' ? body : JSON.stringify(body));
 				const good = this.req.headers['client-id'] === '123456' && this.req.headers['api-key'] === 'good-key';
-				return good ? [200, { roles: [{ name: 'Product', methods: ['/v2/product/pictures/import'] }] }] : [403, { code: 7, message: 'Invalid Api-Key, please contact support' }];
+				return good
+					? [200, { expires_at: '2027-02-27T00:00:00Z', roles: [{ name: 'Product', methods: ['/v2/product/pictures/import'] }] }]
+					: [403, { code: 7, message: 'Invalid Api-Key, please contact support' }];
 			});
 		await expect(credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://api-seller.ozon.ru' })).resolves.toEqual({ status: 'OK', message: 'Connection successful!' });
 		await expect(credentialTest({ clientId: '123456', apiKey: 'wrong-key', baseUrl: 'https://api-seller.ozon.ru/' })).resolves.toEqual({
@@ -104,6 +109,11 @@ describe('OzonSellerApi credential', () => {
 		const result = await credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://proxy.example' });
 		expect(elsewhere).toEqual([]);
 		expect(result).toEqual({ status: 'Error', message: expect.stringMatching(new RegExp(`^The Base URL answered with a redirect \\(HTTP ${status}\\)`)) });
+	});
+
+	it('names every reason Ozon gives a 403 for, not only a bad key', () => {
+		const forbidden = credential.test.rules?.find((rule) => rule.type === 'responseCode' && rule.properties.value === 403);
+		expect(forbidden?.properties.message).toMatch(/wrong, deactivated or expired.*Product \(or Admin\) role.*offer agreement/);
 	});
 
 	it('uses the base URL for a proxy or the sandbox, and Ozon when it is empty', () => {

@@ -213,7 +213,9 @@ describe.each(LINES)('n8n %s', (line) => {
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
 		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
 		expect(status).not.toBe(0);
-		expect(stdout).toContain('Ozon rejected the Client ID / API Key (HTTP 403): Invalid Api-Key, please contact support');
+		// Ozon's words are quoted in the message (n8n may print it JSON-escaped).
+		expect(stdout).toContain('Ozon refused access to /v3/product/info/list (HTTP 403)');
+		expect(stdout).toContain('Invalid Api-Key, please contact support');
 		expect(stdout).not.toContain('WRONG-KEY-e2e-4242');
 	});
 
@@ -279,7 +281,7 @@ describe.each(LINES)('n8n %s', (line) => {
 			// 1.x does not apply the credential's response-code rules and shows its generic 403 text.
 			expect(wrong.message).toBe(
 				line === '2.x'
-					? 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role'
+					? "Ozon refused this Client ID / API Key (HTTP 403): the key may be wrong, deactivated or expired, may lack the Product (or Admin) role, or the seller may not have accepted Ozon's offer agreement"
 					: 'Forbidden - perhaps check your credentials?',
 			);
 

@@ -1,7 +1,10 @@
 /**
  * nock helpers that answer like Ozon (shapes from shared/ozon-api.md), and record what the node sent.
+ * Every request they intercept is checked against Ozon's contract (test/contract/ozonContract.ts).
  */
 import nock from 'nock';
+
+import { checkRequest } from '../contract/violations';
 
 export const BASE_URL = 'http://ozon.test';
 export const CLIENT_ID = '123456';
@@ -13,9 +16,10 @@ export interface MockProduct {
 	id: number;
 	offer_id: string;
 	sku?: number;
-	images?: string[];
-	primary_image?: string[];
-	color_image?: string[];
+	/** Left out (undefined) or null: Ozon's answer does not say, so the current images are unknown. */
+	images?: string[] | null;
+	primary_image?: string[] | null;
+	color_image?: string[] | null;
 }
 
 export function product(n: number, extra: Partial<MockProduct> = {}): MockProduct {
@@ -31,7 +35,39 @@ export function product(n: number, extra: Partial<MockProduct> = {}): MockProduc
 }
 
 export function ozon(): nock.Scope {
-	return nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': API_KEY } });
+	const scope = nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': API_KEY } });
+	// Unknown fields, missing ones, limits: what Ozon's decoder would refuse fails the test.
+	scope.on('request', (req: { method?: string; path?: string; headers?: Record<string, unknown> }, _interceptor: unknown, body: string) => {
+		checkRequest(req.method ?? 'POST', req.path ?? '', req.headers ?? {}, body ?? '');
+	});
+	return scope;
+}
+
+const DAY_MS = 86_400_000;
+
+/** What the default `/v1/roles` answers (reset before each test by test/setup/ozon.ts), and its calls. */
+export const keyRoles = {
+	status: 200,
+	/** `expires_at`; undefined: three months from now. */
+	expiresAt: undefined as string | undefined,
+	calls: 0,
+};
+
+/** Answers `/v1/roles` for any number of calls, from `keyRoles`; optional, so no test has to call it. */
+export function answerRolesByDefault(): void {
+	keyRoles.status = 200;
+	keyRoles.expiresAt = undefined;
+	keyRoles.calls = 0;
+	ozon()
+		.post('/v1/roles')
+		.optionally()
+		.times(Number.MAX_SAFE_INTEGER)
+		.reply(() => {
+			keyRoles.calls++;
+			if (keyRoles.status !== 200) return [keyRoles.status, { code: 7, message: 'Invalid Api-Key, please contact support' }];
+			const expiresAt = keyRoles.expiresAt ?? new Date(Date.now() + 90 * DAY_MS).toISOString();
+			return [200, { expires_at: expiresAt, roles: [{ name: 'Product', methods: ['/v2/product/pictures/import', '/v3/product/info/list'] }] }];
+		});
 }
 
 type Body = Record<string, unknown>;

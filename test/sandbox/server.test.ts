@@ -1,9 +1,15 @@
-/** The sandbox on its own: does it answer like shared/ozon-api.md says Ozon does? */
+/**
+ * The sandbox on its own: does it answer like shared/ozon-api.md says Ozon does? Every answer is
+ * also checked against Ozon's contract (test/setup/contract.ts); the requests these tests get wrong
+ * on purpose are taken out of the check with `expectRefusedByContract`, which also proves that the
+ * contract refuses them too.
+ */
 import axios, { type AxiosResponse } from 'axios';
 import nock from 'nock';
 
-import { OzonSandbox } from '../../sandbox/server';
+import { OzonSandbox, nextDailyReset } from '../../sandbox/server';
 import { seedProducts } from '../../sandbox/store';
+import { takeViolations } from '../contract/violations';
 
 const HEADERS = { 'Client-Id': '123456', 'Api-Key': 'sandbox-api-key' };
 let sandbox: OzonSandbox;
@@ -13,6 +19,13 @@ async function call(path: string, body: unknown = {}, headers: Record<string, st
 }
 const json = (response: AxiosResponse) => JSON.parse(response.data as string);
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The request just sent was bad on purpose: the contract must have refused it as well. */
+function expectRefusedByContract(pattern: RegExp): void {
+	const violations = takeViolations();
+	expect(violations.length).toBeGreaterThan(0);
+	expect(violations.join('\n')).toMatch(pattern);
+}
 
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 
@@ -28,6 +41,7 @@ describe('auth', () => {
 		const response = await call('/v1/roles', {}, {});
 		expect(response.status).toBe(401);
 		expect(json(response)).toEqual({ code: 16, message: 'Client-Id and Api-Key headers are required', details: [] });
+		expectRefusedByContract(/Client-Id header missing/);
 	});
 
 	it('403 for a wrong key', async () => {
@@ -36,9 +50,13 @@ describe('auth', () => {
 		expect(json(response)).toMatchObject({ code: 7, message: 'Invalid Api-Key, please contact support' });
 	});
 
-	it('roles and seller info answer a good key', async () => {
-		expect(json(await call('/v1/roles')).roles[0].methods).toContain('/v2/product/pictures/import');
+	it('roles and seller info answer a good key; roles says when the key expires (about 3 months, or as configured)', async () => {
+		const roles = json(await call('/v1/roles'));
+		expect(roles.roles[0].methods).toContain('/v2/product/pictures/import');
+		expect(Date.parse(roles.expires_at) - Date.now()).toBeGreaterThan(80 * 86_400_000);
 		expect(json(await call('/v1/seller/info')).company.name).toBe('Sandbox Seller');
+		sandbox.store.configure({}, { keyExpiresAt: '2026-12-01T00:00:00Z' });
+		expect(json(await call('/v1/roles')).expires_at).toBe('2026-12-01T00:00:00Z');
 	});
 });
 
@@ -58,10 +76,23 @@ describe('/v3/product/info/list', () => {
 		[{ offer_id: ['a'], sku: ['1'] }],
 		[{ offer_id: Array.from({ length: 1001 }, (_, i) => String(i)) }],
 		[{ offer_id: 'SKU-001' }],
+		[{ offer_id: ['SKU-001'], limit: 10 }],
 	])('400 for a bad request %#', async (body) => {
 		const response = await call('/v3/product/info/list', body);
 		expect(response.status).toBe(400);
 		expect(json(response).code).toBe(3);
+		expectRefusedByContract(/request/);
+	});
+
+	it.each([
+		['left out', 'absent', {}],
+		['null', 'null', { images: null, primary_image: null, color_image: null }],
+	] as const)('the imageFields switch: image fields %s, here and in the read-back', async (_name, mode, fields) => {
+		sandbox.store.configure({ imageFields: mode });
+		const { items } = json(await call('/v3/product/info/list', { offer_id: ['SKU-001'] }));
+		expect(items[0]).toEqual({ id: 100001, offer_id: 'SKU-001', sku: 2000000001, ...fields, statuses: expect.any(Object), errors: [] });
+		const read = json(await call('/v2/product/pictures/info', { product_id: ['100001'] })).items[0];
+		expect(Object.keys(read).sort()).toEqual(mode === 'absent' ? ['errors', 'product_id'] : ['color_photo', 'errors', 'photo', 'primary_photo', 'product_id']);
 	});
 });
 
@@ -75,7 +106,8 @@ describe('v2 import → task → pictures', () => {
 			total: 1,
 		});
 		const { items } = json(await call('/v2/product/pictures/info', { product_id: ['100001'] }));
-		expect(items[0]).toMatchObject({ product_id: 100001, primary_photo: ['https://img.example/1.jpg'], photo: ['https://img.example/2.jpg'], errors: [] });
+		// No photo_360: it left Ozon's schema.
+		expect(items[0]).toEqual({ product_id: 100001, primary_photo: ['https://img.example/1.jpg'], photo: ['https://img.example/2.jpg'], color_photo: [], errors: [] });
 	});
 
 	it('the same URLs again are skipped', async () => {
@@ -88,12 +120,16 @@ describe('v2 import → task → pictures', () => {
 		expect(json(await call('/v1/product/import/info', { task_id: second })).result.items[0].status).toBe('skipped');
 	});
 
-	it('images that fail to download: errors per URL, or failed when none could be fetched', async () => {
+	it('images that fail to download: errors per URL in the read-back, or a failed task (errors without url) when none could be fetched', async () => {
 		const partial = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-003', images: ['https://img.example/ok.jpg', 'https://broken.example/x.jpg'] }, { offer_id: 'SKU-004', images: ['https://img.example/missing/y.jpg'] }] })).task_id;
 		await wait(150);
 		const results = json(await call('/v1/product/import/info', { task_id: partial })).result.items;
 		expect(results[0].status).toBe('imported');
-		expect(results[1]).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'IMAGE_DOWNLOAD_FAILED', url: 'https://img.example/missing/y.jpg' })] });
+		expect(results[1]).toMatchObject({ status: 'failed' });
+		// Ozon's fields only: the image is named inside the message.
+		expect(results[1].errors).toEqual([
+			{ code: 'IMAGE_DOWNLOAD_FAILED', message: 'HTTP 404 for https://img.example/missing/y.jpg', state: 'failed', level: 'error', description: 'Failed to download the image', field: 'images', attribute_id: 0, attribute_name: '' },
+		]);
 		const { items } = json(await call('/v2/product/pictures/info', { product_id: ['100003'] }));
 		expect(items[0].photo).toEqual([]);
 		expect(items[0].primary_photo).toEqual(['https://img.example/ok.jpg']);
@@ -113,40 +149,94 @@ describe('v2 import → task → pictures', () => {
 		['31 images', { items: [{ offer_id: 'SKU-001', images: Array.from({ length: 31 }, (_, i) => `https://img.example/${i}.jpg`) }] }],
 		['a bad URL', { items: [{ offer_id: 'SKU-001', images: ['ftp://x/1.jpg'] }] }],
 		['not JSON', '{"items": ['],
+		['an unknown field in an item', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg'], images360: ['https://img.example/r.jpg'] }] }],
 	])('400 for %s', async (_name, body) => {
 		const response = await call('/v2/product/pictures/import', body);
 		expect(response.status).toBe(400);
 		expect(json(response).code).toBe(3);
+		expectRefusedByContract(/POST \/v2\/product\/pictures\/import/);
 	});
 
 	it('an unknown task is 404', async () => {
 		expect((await call('/v1/product/import/info', { task_id: 42 })).status).toBe(404);
 	});
+
+	it('Ozon\'s decoder refuses unknown fields: 400 naming the field', async () => {
+		const response = await call('/v1/product/import/info', { task_id: 42, verbose: true });
+		expect(response.status).toBe(400);
+		expect(json(response)).toEqual({ code: 3, message: 'proto: (line 1:15): unknown field "verbose"', details: [] });
+		expectRefusedByContract(/unrecognized|verbose/i);
+	});
 });
 
 describe('v1 import (deprecated)', () => {
-	it('applies at once, with 360° images, main photo first', async () => {
-		const response = json(await call('/v1/product/pictures/import', { product_id: 100001, images: ['https://img.example/m.jpg', 'https://img.example/g.jpg'], images360: ['https://img.example/r.jpg'] }));
-		expect(response.result.pictures[0]).toMatchObject({ url: 'https://img.example/m.jpg', state: 'imported', is_primary: true });
+	it('applies at once, main photo first; its answer has no is_360', async () => {
+		const response = json(await call('/v1/product/pictures/import', { product_id: 100001, images: ['https://img.example/m.jpg', 'https://img.example/g.jpg'] }));
+		expect(response.result.pictures[0]).toEqual({ product_id: 100001, url: 'https://img.example/m.jpg', state: 'imported', is_primary: true, is_color: false });
 		const { items } = json(await call('/v2/product/pictures/info', { product_id: ['100001'] }));
-		expect(items[0]).toMatchObject({ primary_photo: ['https://img.example/m.jpg'], photo: ['https://img.example/g.jpg'], photo_360: ['https://img.example/r.jpg'] });
+		expect(items[0]).toEqual({ product_id: 100001, primary_photo: ['https://img.example/m.jpg'], photo: ['https://img.example/g.jpg'], color_photo: [], errors: [] });
 	});
 
-	it('answers 404 once switched off, as Ozon announced', async () => {
-		sandbox.store.configure({}, { v1Enabled: false });
+	it('refuses images360 as an unknown field (it left the method on 2026-07-10), changing nothing', async () => {
+		const response = await call('/v1/product/pictures/import', { product_id: 100001, images: ['https://img.example/m.jpg'], images360: ['https://img.example/r.jpg'] });
+		expect(response.status).toBe(400);
+		expect(json(response)).toMatchObject({ code: 3, message: expect.stringMatching(/^proto: \(line 1:\d+\): unknown field "images360"$/) });
+		expect(sandbox.store.products.get(100001)?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-001-main.jpg']);
+		expectRefusedByContract(/images360/);
+	});
+
+	it.each([
+		['obsolete', 400, { code: 9, message: 'obsolete method cannot be used' }],
+		['410', 410, { code: 5 }],
+		['404', 404, { code: 5 }],
+	] as const)('switched off (answer %s), as Ozon does for retired methods', async (answer, status, body) => {
+		sandbox.store.configure({}, { v1Enabled: false, v1OffAnswer: answer });
 		const response = await call('/v1/product/pictures/import', { product_id: 100001, images: ['https://img.example/m.jpg'] });
-		expect(response.status).toBe(404);
-		expect(json(response).message).toMatch(/switched off/);
+		expect(response.status).toBe(status);
+		expect(json(response)).toMatchObject(body);
 	});
 });
 
 describe('limits and faults', () => {
-	it('caps requests at the configured rate per Client-Id with 429 and Retry-After', async () => {
+	it('caps requests at the configured rate per Client-Id with Ozon\'s per-second 429 (code 8)', async () => {
 		sandbox.store.configure({}, { rateLimitPerSecond: 10 });
 		const responses = await Promise.all(Array.from({ length: 15 }, () => call('/v1/roles')));
 		const limited = responses.filter((r) => r.status === 429);
 		expect(limited).toHaveLength(5);
+		expect(json(limited[0])).toEqual({ code: 8, message: 'You have reached request rate limit per second', details: [] });
 		expect(limited[0].headers['retry-after']).toBe('1');
+	});
+
+	describe('the product-update quota switch (operationLimits)', () => {
+		const push = (offer: string, n = 1) =>
+			call('/v2/product/pictures/import', { items: Array.from({ length: n }, (_, i) => ({ offer_id: i === 0 ? offer : `SKU-00${i + 1}`, images: [`https://img.example/${offer}.jpg`] })) });
+
+		it('per minute: 429 with Item-Retry-After in minutes, the wait in seconds in the message, and what is left', async () => {
+			sandbox.store.configure({}, { operationLimits: { perMinute: 3, perDay: 0 } });
+			expect((await push('SKU-001', 2)).status).toBe(200);
+			const refused = await push('SKU-003', 2);
+			expect(refused.status).toBe(429);
+			expect(refused.headers['item-retry-after']).toBe('1');
+			expect(refused.headers['item-rate-limit-remaining']).toBe('1');
+			expect(json(refused)).toEqual({ code: 'RESOURCE_EXHAUSTED', message: expect.stringMatching(/^You have reached operation items limits\. Retry after (59|60) seconds\. Remaining 1 items$/), details: [] });
+			// Reads do not count, and a push that fits still goes through.
+			expect((await call('/v3/product/info/list', { offer_id: ['SKU-001'] })).status).toBe(200);
+			expect((await push('SKU-004', 1)).status).toBe(200);
+		});
+
+		it('per day: Item-Retry-After is the minutes until 03:00 Moscow time', async () => {
+			sandbox.store.configure({}, { operationLimits: { perMinute: 0, perDay: 1 } });
+			expect((await push('SKU-001')).status).toBe(200);
+			const refused = await call('/v1/product/pictures/import', { product_id: 100002, images: ['https://img.example/2.jpg'] });
+			expect(refused.status).toBe(429);
+			const minutes = Math.ceil((nextDailyReset(Date.now()) - Date.now()) / 60_000);
+			expect(Math.abs(Number(refused.headers['item-retry-after']) - minutes)).toBeLessThanOrEqual(1);
+		});
+
+		it('the next reset is 03:00 Moscow time, 00:00 UTC', () => {
+			expect(new Date(nextDailyReset(Date.parse('2026-11-27T23:30:00Z'))).toISOString()).toBe('2026-11-28T00:00:00.000Z');
+			expect(new Date(nextDailyReset(Date.parse('2026-11-28T00:00:00Z'))).toISOString()).toBe('2026-11-29T00:00:00.000Z');
+		});
 	});
 
 	it('measures the peak requests in any one-second window', async () => {
@@ -159,8 +249,8 @@ describe('limits and faults', () => {
 		expect((await call('/v1/roles')).status).toBe(503);
 		sandbox.store.configure({ rate5xx: 0, rate429: 1, retryAfterSeconds: 7 });
 		const limited = await call('/v1/roles');
-		expect([limited.status, limited.headers['retry-after'], limited.headers['item-retry-after']]).toEqual([429, '7', '7']);
-		expect(json(limited).message).toMatch(/Retry after 7 seconds/);
+		expect([limited.status, limited.headers['retry-after'], limited.headers['item-retry-after']]).toEqual([429, '7', undefined]);
+		expect(json(limited)).toMatchObject({ code: 8, message: 'You have reached request rate limit per second' });
 		sandbox.store.configure({ rate429: 0, rateReset: 1 });
 		await expect(call('/v1/roles')).rejects.toThrow(/socket hang up|ECONNRESET/);
 		sandbox.store.configure({ rateReset: 0, rateTruncated: 1 });

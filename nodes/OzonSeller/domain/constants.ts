@@ -6,8 +6,8 @@
 /** Photos per product. The Sept 2026 schema says 30 (the Oct 2026 one 50); a card holds 30. */
 export const MAX_IMAGES = 30;
 
-/** 360° frames per product on the legacy v1 method (the only one that ever took them). */
-export const MAX_IMAGES_360 = 70;
+/** The day Ozon stopped accepting 360° images: `images360` left the v1 request; v2 never had it. */
+export const IMAGES_360_REMOVED_ON = '2026-07-10';
 
 /** Products per `/v2/product/pictures/import` request. */
 export const MAX_IMPORT_BATCH = 100;

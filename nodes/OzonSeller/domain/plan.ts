@@ -1,15 +1,17 @@
-import { MAX_IMAGES, MAX_IMAGES_360 } from './constants';
+import { IMAGES_360_REMOVED_ON, MAX_IMAGES } from './constants';
 import { listWarningUrls } from './urls';
 import type { PushRequest } from './validate';
 import { chunk } from './collections';
 import type { ImageField, ItemError, ItemWarning, ProductInfo } from './types';
 
-/** The complete image set a push will leave on the product (Ozon replaces the whole set). */
+/**
+ * The complete image set a push will leave on the product (Ozon replaces the whole set). There are
+ * no 360° images in it: no Ozon method accepts them any more.
+ */
 export interface ImageSet {
 	primaryImage?: string;
 	images: string[];
 	colorImage?: string;
-	images360: string[];
 }
 
 /** Where a URL of the final set came from, so Ozon's per-URL errors can name the user's field and index. */
@@ -24,8 +26,7 @@ export interface PlannedImages {
 	errors: ItemError[];
 }
 
-export const V2_IMAGES_360_WARNING =
-	"Not sent: Ozon removed 360° images from picture import on 2026-07-10 and the v2 method has no such field. Choose API Version 'v1 (Deprecated)' to try the legacy method, which Ozon may have switched off";
+export const IMAGES_360_WARNING = `Not sent: Ozon stopped accepting 360° images on ${IMAGES_360_REMOVED_ON}; no Ozon method takes them any more (v1 included). The URLs were checked and left out; the other images were sent as usual`;
 
 function unique(urls: string[]): string[] {
 	return [...new Set(urls)];
@@ -58,6 +59,16 @@ function applyLimit(
 	return urls.slice(0, room);
 }
 
+/** The image fields of the product Ozon left unknown that an append/prepend of `request` would overwrite. */
+function unknownCurrentFields(request: PushRequest, current: ProductInfo): string[] {
+	const unknown: string[] = [];
+	if (current.primaryImage === null) unknown.push('primary_image');
+	if (current.images === null) unknown.push('images');
+	// The colour image is kept only when none is given: then it must be known too.
+	if (current.colorImage === null && !request.colorImage) unknown.push('color_image');
+	return unknown;
+}
+
 /**
  * Works out the full image set to send for one validated push, given the product's current images
  * (needed by append/prepend), and applies Ozon's limits. Pure: no I/O.
@@ -67,29 +78,36 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 	const errors: ItemError[] = [];
 	const newImages = request.images.map(({ url }) => url);
 
+	// Validated and reported, never sent: Ozon's decoder would reject the request with an unknown field.
+	const images360 = request.images360.map(({ url }) => url);
+	if (images360.length > 0) warnings.push({ field: 'images360', message: IMAGES_360_WARNING, urls: listWarningUrls(images360) });
+
 	let primaryImage = request.primaryImage;
 	let colorImage = request.colorImage;
 	let images: string[];
 	if (request.mode === 'replace' || !current) {
 		images = newImages;
 	} else {
-		const currentPrimary = current.primaryImage[0];
+		const unknown = unknownCurrentFields(request, current);
+		if (unknown.length > 0) {
+			// Building on "no photos" would send only the new ones, and Ozon would delete the rest.
+			errors.push({
+				field: 'images',
+				reason: `Not sent: Ozon's product information left out ${unknown.map((field) => `"${field}"`).join(', ')} for this product, so its current images are unknown and a ${request.mode} could delete them (Ozon replaces the whole set). Try again later, or use Mode "Replace" with the complete set of images`,
+			});
+			return { set: { primaryImage, images: newImages, colorImage }, warnings, errors };
+		}
+		const currentPrimary = current.primaryImage?.[0];
+		const currentImages = current.images ?? [];
 		// The current main photo stays on the card: as main unless a new one is given, else in the gallery.
-		const kept = unique(primaryImage ? [...current.primaryImage, ...current.images] : current.images);
+		const kept = unique(primaryImage ? [...(current.primaryImage ?? []), ...currentImages] : currentImages);
 		primaryImage = primaryImage ?? currentPrimary;
-		colorImage = colorImage ?? current.colorImage[0];
+		colorImage = colorImage ?? current.colorImage?.[0];
 		const merged = request.mode === 'append' ? [...kept, ...newImages] : [...newImages, ...kept];
 		images = unique(merged).filter((url) => url !== primaryImage);
 	}
 
 	images = applyLimit('images', images, MAX_IMAGES, request, warnings, errors, primaryImage ? 1 : 0);
-
-	let images360 = request.images360.map(({ url }) => url);
-	if (images360.length > 0 && request.apiVersion === 'v2') {
-		warnings.push({ field: 'images360', message: V2_IMAGES_360_WARNING, urls: listWarningUrls(images360) });
-		images360 = [];
-	}
-	images360 = applyLimit('images360', images360, MAX_IMAGES_360, request, warnings, errors);
 
 	if (errors.length === 0 && !primaryImage && images.length === 0) {
 		errors.push({
@@ -99,7 +117,7 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 		});
 	}
 
-	return { set: { primaryImage, images, colorImage, images360 }, warnings, errors };
+	return { set: { primaryImage, images, colorImage }, warnings, errors };
 }
 
 /**
@@ -110,9 +128,23 @@ export function originOf(request: PushRequest, url: string): UrlOrigin | undefin
 	if (url === request.primaryImage) return { field: 'primary_image' };
 	if (url === request.colorImage) return { field: 'color_image' };
 	const image = request.images.find((entry) => entry.url === url);
-	if (image) return { field: 'images', index: image.index };
-	const frame = request.images360.find((entry) => entry.url === url);
-	return frame ? { field: 'images360', index: frame.index } : undefined;
+	return image ? { field: 'images', index: image.index } : undefined;
+}
+
+/**
+ * The user's URL that a text of Ozon's names (import errors carry no `url` field, only words), with
+ * where it came from. The longest match wins, so ".../1.jpg" does not claim ".../1.jpg?v=2".
+ */
+export function urlMentionedIn(request: PushRequest, text: string): ({ url: string } & UrlOrigin) | undefined {
+	const candidates = [
+		...(request.primaryImage ? [request.primaryImage] : []),
+		...request.images.map(({ url }) => url),
+		...(request.colorImage ? [request.colorImage] : []),
+	];
+	let best: string | undefined;
+	for (const url of candidates) if (text.includes(url) && (!best || url.length > best.length)) best = url;
+	const origin = best ? originOf(request, best) : undefined;
+	return best && origin ? { url: best, ...origin } : undefined;
 }
 
 /** What the product will look like once the set is applied: the base for a later push of it in the same run. */
@@ -125,8 +157,9 @@ export function productAfter(product: ProductInfo, set: ImageSet): ProductInfo {
 	};
 }
 
-/** All photos of a product in display order, main first. */
-export function photosOf(product: Pick<ProductInfo, 'primaryImage' | 'images'>): string[] {
+/** All photos of a product in display order, main first; `null` when Ozon left either list unknown. */
+export function photosOf(product: Pick<ProductInfo, 'primaryImage' | 'images'>): string[] | null {
+	if (product.primaryImage === null || product.images === null) return null;
 	return unique([...product.primaryImage, ...product.images]);
 }
 
@@ -137,10 +170,10 @@ export interface V2ImportItem {
 	images: string[];
 }
 
+/** The legacy method's body. It has no `images360` since 2026-07-10: Ozon would reject the field. */
 export interface V1ImportRequest {
 	product_id: number;
 	images: string[];
-	images360?: string[];
 	color_image?: string;
 }
 
@@ -158,7 +191,6 @@ export function toV1Request(productId: number, set: ImageSet): V1ImportRequest {
 	return {
 		product_id: productId,
 		images: set.primaryImage ? [set.primaryImage, ...set.images] : set.images,
-		...(set.images360.length > 0 ? { images360: set.images360 } : {}),
 		...(set.colorImage ? { color_image: set.colorImage } : {}),
 	};
 }

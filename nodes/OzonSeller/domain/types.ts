@@ -29,12 +29,15 @@ export interface IndexedUrl {
 	index: number;
 }
 
-/** A product as Ozon's `/v3/product/info/list` describes it. */
+/**
+ * A product as Ozon's `/v3/product/info/list` describes it. An image field is `null` when Ozon's
+ * answer left it out or sent null: its current images are unknown, which is not the same as none.
+ */
 export interface ProductInfo {
 	productId: number;
 	offerId: string;
 	sku?: number;
-	primaryImage: string[];
-	images: string[];
-	colorImage: string[];
+	primaryImage: string[] | null;
+	images: string[] | null;
+	colorImage: string[] | null;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
+import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
 import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
 import type {
 	ApiVersion,
@@ -134,8 +134,15 @@ export function validatePushInput(raw: RawPushInput): Validated<PushRequest> {
 				reason:
 					'No image URLs to send. Ozon replaces all photos of a product with the ones sent, so an empty set would delete them; give at least one image URL (or use append/prepend to change only the colour image)',
 			});
-		} else if (!color.url && images360.urls.length === 0) {
-			errors.push({ field: 'images', reason: `No image URLs given: nothing to ${raw.mode}` });
+		} else if (!color.url) {
+			// 360° URLs alone are nothing to send: Ozon accepts them on no method any more.
+			errors.push({
+				field: 'images',
+				reason:
+					images360.urls.length > 0
+						? `Only 360° image URLs given, and Ozon no longer accepts 360° images (since ${IMAGES_360_REMOVED_ON}): nothing to ${raw.mode}`
+						: `No image URLs given: nothing to ${raw.mode}`,
+			});
 		}
 	}
 

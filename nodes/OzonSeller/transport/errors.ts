@@ -1,5 +1,7 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
+import type { RateLimitKind } from './retryAfter';
+
 /**
  * Why a request to Ozon failed, in terms of what the user should do. `auth` and `redirected` (the
  * Base URL answers 3xx: every request would) stop everything; `unavailable` (timeouts, resets, 5xx,
@@ -21,9 +23,16 @@ export interface OzonRequestErrorDetails {
 	httpCode?: number;
 	/** Ozon's own message, if it sent one (never contains request headers). */
 	ozonMessage?: string;
+	/** Requests actually sent; 0 when the node knew the answer without asking again. */
 	attempts: number;
 	retryAfterSeconds?: number;
+	/** When the wait ends (epoch milliseconds). */
+	retryAt?: number;
+	rateLimit?: RateLimitKind;
 }
+
+/** The deprecated single-product method, the one Ozon announced it would switch off. */
+export const V1_PICTURES_IMPORT = '/v1/product/pictures/import';
 
 /**
  * A failed Ozon request, carrying only what is safe to show: endpoint, status, Ozon's message.
@@ -55,9 +64,25 @@ export class OzonRequestError extends Error {
 
 	/** What to do about it, for the n8n error panel and the item's `reason`. */
 	get hint(): string {
-		return HINTS[this.kind];
+		const { kind, httpCode, endpoint, rateLimit } = this.details;
+		if (kind === 'auth' && httpCode === 403) return FORBIDDEN_HINT;
+		if (kind === 'rateLimited' && rateLimit) return RATE_LIMIT_HINTS[rateLimit];
+		if (kind === 'switchedOff' && endpoint !== V1_PICTURES_IMPORT) {
+			return `Ozon has switched off ${endpoint}, which this version of the node uses. Update the n8n-nodes-ozon-seller package.`;
+		}
+		return HINTS[kind];
 	}
 }
+
+const FORBIDDEN_HINT =
+	'Ozon answers 403 when the API key is wrong, deactivated or expired (keys are valid for a limited time), when the key lacks the role this method needs (give it the Product role, or Admin), or when the seller has not accepted Ozon\'s offer agreement. Check the key in Ozon Seller: Settings → Seller API, create a new one if needed and paste it into the Ozon Seller API credential; accept the offer agreement in the seller account if Ozon asks for it.';
+
+const RATE_LIMIT_HINTS: Record<RateLimitKind, string> = {
+	perSecond:
+		'Ozon allows 50 requests per second per Client-Id, counted over every tool that uses it. Lower Requests per Second in the node options if other tools use the same Client-Id.',
+	quota:
+		'Ozon limits how many product updates an account may send per minute and per day (the daily limit resets at 03:00 Moscow time). Run again after the time given, raise Max Rate Limit Wait to wait inside the run, or spread the updates over a longer schedule.',
+};
 
 const HINTS: Record<OzonFailureKind, string> = {
 	redirected:
@@ -68,7 +93,7 @@ const HINTS: Record<OzonFailureKind, string> = {
 	conflict: 'Ozon is still processing an earlier change to this product. Try again in a minute.',
 	rateLimited: 'Ozon limits how many product updates an account may send per minute and per day. Retry after the time given, or spread the sync over a longer schedule.',
 	unavailable: 'Ozon did not answer properly after all retries. Try again later, or raise Timeout / Max Retries in the node options.',
-	switchedOff: "Ozon has switched off the deprecated v1 picture method. Choose API Version 'v2' (360° images can no longer be sent).",
+	switchedOff: "Ozon has switched off the deprecated v1 picture method (/v1/product/pictures/import). Set Options → API Version to 'v2 (Current)', Ozon's current method.",
 };
 
 export function describeStatus(httpCode: number | undefined): string {

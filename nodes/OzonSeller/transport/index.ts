@@ -1,8 +1,24 @@
+import { createHash } from 'node:crypto';
+
 import { NodeOperationError, sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
-import { OzonRequestError, describeStatus, type OzonFailureKind } from './errors';
+import { OzonRequestError, V1_PICTURES_IMPORT, describeStatus, type OzonFailureKind } from './errors';
 import { limiterFor, type RateLimiter } from './rateLimiter';
+import {
+	DEFAULT_WAIT_SECONDS,
+	RATE_LIMIT_TEXT,
+	closeWindow,
+	describeRetryAt,
+	describeWait,
+	headerValue,
+	openWindow,
+	rateLimitKind,
+	retryAfterSeconds,
+	type RateLimitKind,
+} from './retryAfter';
+
+export { retryAfterSeconds } from './retryAfter';
 
 export const CREDENTIAL_NAME = 'ozonSellerApi';
 export const DEFAULT_BASE_URL = 'https://api-seller.ozon.ru';
@@ -91,41 +107,18 @@ function isNetworkFailure(info: ThrownInfo): boolean {
 	);
 }
 
-function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
-	if (!headers) return undefined;
-	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
-	const value = key ? headers[key] : undefined;
-	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
-}
-
-/** Seconds Ozon asks us to wait: Retry-After, Item-Retry-After, or "Retry after N seconds" in the message. */
-export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined): number | undefined {
-	const candidates: number[] = [];
-	for (const name of ['retry-after', 'item-retry-after']) {
-		const value = headerValue(headers, name);
-		if (value === undefined) continue;
-		const seconds = Number(value);
-		if (Number.isFinite(seconds) && seconds >= 0) candidates.push(seconds);
-		else {
-			const date = Date.parse(value);
-			if (!Number.isNaN(date)) candidates.push(Math.max(0, (date - Date.now()) / 1000));
-		}
-	}
-	const fromMessage = message ? /retry after (\d+(?:\.\d+)?)\s*s/i.exec(message) : null;
-	if (fromMessage) candidates.push(Number(fromMessage[1]));
-	return candidates.length > 0 ? Math.max(...candidates) : undefined;
-}
-
 interface Failure {
 	kind: OzonFailureKind;
 	message: string;
 	httpCode?: number;
 	ozonMessage?: string;
 	retryAfterSeconds?: number;
+	retryAt?: number;
+	rateLimit?: RateLimitKind;
 }
 
-/** What one request came to: an answer, or a failure that is final or worth repeating after `waitMs`. */
-type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure; final?: boolean; waitMs?: number };
+/** What one request came to: an answer, or a failure that is final or worth repeating. */
+type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; failure: Failure; final?: boolean };
 
 interface FullResponse {
 	body: unknown;
@@ -133,9 +126,16 @@ interface FullResponse {
 	statusCode: number;
 }
 
-function kindForStatus(status: number, endpoint: string): OzonFailureKind {
+/** Ozon's rpcStatus `code` of an error body, if it has one (a number, or a name such as RESOURCE_EXHAUSTED). */
+function ozonCode(body: { ok: true; value: unknown } | { ok: false; text: string }): unknown {
+	return body.ok && body.value && typeof body.value === 'object' ? (body.value as { code?: unknown }).code : undefined;
+}
+
+function kindForStatus(status: number, endpoint: string, code: unknown, ozonMessage: string | undefined): OzonFailureKind {
 	if (status === 401 || status === 403) return 'auth';
-	if (status === 404) return endpoint.startsWith('/v1/product/pictures/import') ? 'switchedOff' : 'notFound';
+	// A retired method: 400 with code 9 "obsolete method cannot be used"; older reports saw 410 or 404.
+	if (status === 410 || (status === 400 && (String(code) === '9' || /obsolete method/i.test(ozonMessage ?? '')))) return 'switchedOff';
+	if (status === 404) return endpoint === V1_PICTURES_IMPORT ? 'switchedOff' : 'notFound';
 	if (status === 409) return 'conflict';
 	if (status === 429) return 'rateLimited';
 	if (status >= 500) return 'unavailable';
@@ -153,25 +153,52 @@ const STATUS_MESSAGES: Record<OzonFailureKind, string> = {
 	redirected: 'The Base URL answered with a redirect',
 };
 
+function statusMessage(kind: OzonFailureKind, status: number, endpoint: string, ozonMessage: string | undefined): string {
+	if (status === 403) {
+		// Not always a bad key: quote Ozon and name what else it can mean.
+		return `Ozon refused access to ${endpoint} (HTTP 403)${ozonMessage ? `: "${ozonMessage}"` : ''}. The API key may be wrong, deactivated or expired, may lack the role for this method, or the seller's offer agreement may not be accepted`;
+	}
+	const prefix = kind === 'switchedOff' && endpoint !== V1_PICTURES_IMPORT ? `Ozon no longer offers ${endpoint}` : STATUS_MESSAGES[kind];
+	return `${prefix}${describeStatus(status)}${ozonMessage ? `: ${ozonMessage}` : ''}`;
+}
+
+/** A rate-limit failure that says which limit, how long to wait in words, and until when. */
+function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now()): string {
+	const parts = [`Rate limited by Ozon (${RATE_LIMIT_TEXT[window.kind]}), retry after ${describeWait((window.until - now) / 1000)}, at ${describeRetryAt(window.until, now)}`];
+	if (notSent) parts.push('Not sent: Ozon refused this method for this Client-Id a moment ago and asked to wait');
+	if (window.ozonMessage) parts.push(`Ozon said: "${window.ozonMessage}"`);
+	return parts.join('. ');
+}
+
 /**
  * The one place that talks HTTP to Ozon: base URL, authentication (through n8n's credential),
  * timeouts, retries with backoff, the rate limit and the mapping of failures to OzonRequestError.
  */
 export class OzonTransport {
+	/** Methods Ozon answered as switched off in this run: not asked again. */
+	private readonly switchedOff = new Map<string, Failure>();
+
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly baseUrl: string,
 		private readonly limiter: RateLimiter,
 		private readonly secrets: string[],
 		readonly options: TransportOptions,
+		/** The Ozon account without its key: base URL and Client-Id (rate-limit windows are per account). */
+		readonly account: string,
+		/** A one-way hash of base URL, Client-Id and Api-Key: names the key in process-wide caches. */
+		readonly keyId: string,
 	) {}
 
 	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<OzonTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 		const clientId = String(credentials.clientId ?? '').trim();
-		const secrets = [String(credentials.apiKey ?? '').trim()].filter((secret) => secret.length >= 4);
-		return new OzonTransport(ctx, baseUrl, limiterFor(clientId, options.requestsPerSecond), secrets, options);
+		const apiKey = String(credentials.apiKey ?? '').trim();
+		const secrets = [apiKey].filter((secret) => secret.length >= 4);
+		const account = `${baseUrl} ${clientId}`;
+		const keyId = createHash('sha256').update(`${account}\n${apiKey}`).digest('hex');
+		return new OzonTransport(ctx, baseUrl, limiterFor(clientId, options.requestsPerSecond), secrets, options, account, keyId);
 	}
 
 	/**
@@ -209,24 +236,67 @@ export class OzonTransport {
 		return answer;
 	}
 
-	/** POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options say. */
-	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<T> {
-		const maxAttempts = this.options.maxRetries + 1;
+	/**
+	 * POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options
+	 * say (`maxRetries` overrides them for one call).
+	 */
+	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, maxRetries = this.options.maxRetries): Promise<T> {
+		const maxAttempts = maxRetries + 1;
 		const payload = JSON.stringify(body);
 		let lastFailure: Failure | undefined;
 		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
 			await this.limiter.acquire();
+			// Checked after the turn in the queue: Ozon may have refused the method meanwhile.
+			if (await this.waitOutRefusals(endpoint, attempt - 1)) await this.limiter.acquire();
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
 			lastFailure = outcome.failure;
 			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
-			if (attempt < maxAttempts) await sleep(outcome.waitMs ?? backoffDelay(attempt - 1));
+			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
+			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await sleep(backoffDelay(attempt - 1));
 		}
-		throw this.failure(lastFailure as Failure, endpoint, maxAttempts);
+		const failure = lastFailure as Failure;
+		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
+			// Out of retries: say how long Ozon still wants us to wait.
+			const window = { kind: failure.rateLimit ?? 'quota', until: failure.retryAt, ozonMessage: failure.ozonMessage };
+			throw this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, maxAttempts);
+		}
+		throw this.failure(failure, endpoint, maxAttempts);
 	}
 
-	/** One request: its parsed answer, or why it failed, whether repeating it could help, and how long to wait. */
+	/**
+	 * Never sends a method inside a window Ozon asked us to wait (from this or another execution in
+	 * this process), nor a method Ozon said it switched off: waits when the rest of the window fits
+	 * Max Rate Limit Wait (and says so), else fails at once.
+	 */
+	private async waitOutRefusals(endpoint: string, attemptsSoFar: number): Promise<boolean> {
+		const switchedOff = this.switchedOff.get(endpoint);
+		if (switchedOff) throw this.failure(switchedOff, endpoint, attemptsSoFar);
+		const window = openWindow(this.account, endpoint);
+		if (!window) return false;
+		const waitMs = window.until - Date.now();
+		if (waitMs > this.options.maxRateLimitWaitMs) {
+			throw this.failure(
+				{
+					kind: 'rateLimited',
+					httpCode: 429,
+					rateLimit: window.kind,
+					ozonMessage: window.ozonMessage,
+					retryAfterSeconds: waitMs / 1000,
+					retryAt: window.until,
+					message: rateLimitedMessage(window, attemptsSoFar === 0),
+				},
+				endpoint,
+				attemptsSoFar,
+			);
+		}
+		this.ctx.logger.debug(`Ozon ${endpoint}: waiting ${Math.ceil(waitMs / 1000)} s as Ozon asked`);
+		await sleep(waitMs);
+		return true;
+	}
+
+	/** One request: its parsed answer, or why it failed and whether repeating it could help. */
 	private async attempt<T>(endpoint: string, payload: string, schema: z.ZodType<T, z.ZodTypeDef, unknown>): Promise<AttemptOutcome<T>> {
 		let response: FullResponse;
 		try {
@@ -280,15 +350,19 @@ export class OzonTransport {
 		}
 
 		const ozonMessage = this.ozonMessage(parsedBody);
-		const kind = kindForStatus(statusCode, endpoint);
-		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: `${STATUS_MESSAGES[kind]}${describeStatus(statusCode)}${ozonMessage ? `: ${ozonMessage}` : ''}` };
+		const code = ozonCode(parsedBody);
+		const kind = kindForStatus(statusCode, endpoint, code, ozonMessage);
+		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: statusMessage(kind, statusCode, endpoint, ozonMessage) };
 		if (kind === 'rateLimited') {
-			const asked = retryAfterSeconds(headers, ozonMessage);
-			if (asked !== undefined && asked * 1000 > this.options.maxRateLimitWaitMs) {
-				return { ok: false, final: true, failure: { ...failure, retryAfterSeconds: asked, message: `Rate limited by Ozon, retry after ${Math.ceil(asked)} s` } };
-			}
-			return { ok: false, failure, waitMs: asked === undefined ? undefined : Math.ceil(asked * 1000) };
+			// The longest wait Ozon names (or a default for its limit); nothing goes to the method before it ends.
+			const rateLimit = rateLimitKind(code, ozonMessage, headers);
+			const seconds = retryAfterSeconds(headers, ozonMessage) ?? DEFAULT_WAIT_SECONDS[rateLimit];
+			const window = { kind: rateLimit, until: Date.now() + seconds * 1000, ozonMessage };
+			closeWindow(this.account, endpoint, window);
+			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false) };
+			return { ok: false, failure: limited, final: seconds * 1000 > this.options.maxRateLimitWaitMs };
 		}
+		if (kind === 'switchedOff') this.switchedOff.set(endpoint, failure);
 		// Other 4xx answers are final: repeating them would only count against the account.
 		return { ok: false, failure, final: kind !== 'unavailable' };
 	}
@@ -302,6 +376,8 @@ export class OzonTransport {
 			ozonMessage: failure.ozonMessage ? this.redact(failure.ozonMessage) : undefined,
 			attempts,
 			retryAfterSeconds: failure.retryAfterSeconds,
+			retryAt: failure.retryAt,
+			rateLimit: failure.rateLimit,
 		});
 	}
 

@@ -19,26 +19,40 @@ const int64 = z.unknown().transform((value, ctx) => {
 	return z.NEVER;
 });
 
-/** A list of URLs; Ozon may also send one string, null, or leave it out. */
+/**
+ * A list of URLs; Ozon may also send one string. A field left out or sent as null is `null`:
+ * not known, which is not the same as no images.
+ */
 const urlList = z.unknown().transform((value, ctx) => {
-	if (value === null || value === undefined || value === '') return [] as string[];
+	if (value === null || value === undefined) return null;
+	if (value === '') return [] as string[];
 	if (typeof value === 'string') return [value];
 	if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
 	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a list of URLs' });
 	return z.NEVER;
 });
 
-/** Ozon's `errors[]` entries: keep what is useful to a person, whatever the exact fields. */
-const ozonIssue = z
-	.object({
-		code: z.union([z.string(), z.number()]).optional(),
-		field: z.string().optional(),
-		level: z.string().optional(),
-		description: z.string().optional(),
-		message: z.string().optional(),
-		url: z.string().optional(),
-	});
-export type OzonIssue = z.infer<typeof ozonIssue>;
+const text = z.string().optional().nullable();
+
+/**
+ * An `errors[]` entry of `/v1/product/import/info`. It has no `url`: a failed image is named, if at
+ * all, inside `message` or `description`.
+ */
+const importIssue = z.object({
+	code: z.union([z.string(), z.number()]).optional().nullable(),
+	message: text,
+	state: text,
+	level: text,
+	description: text,
+	field: text,
+	attribute_id: z.union([z.string(), z.number()]).optional().nullable(),
+	attribute_name: text,
+});
+export type ImportIssue = z.infer<typeof importIssue>;
+
+/** An `errors[]` entry of `/v2/product/pictures/info`: the URL Ozon could not use and why. */
+const pictureIssue = z.object({ url: text, message: text });
+export type PictureIssue = z.infer<typeof pictureIssue>;
 
 const productInfoListResponse = z.object({
 	items: z
@@ -90,7 +104,7 @@ const importInfoResponse = z.object({
 						offer_id: z.string(),
 						product_id: int64.optional().nullable(),
 						status: z.string(),
-						errors: z.array(ozonIssue).nullable().optional(),
+						errors: z.array(importIssue).nullable().optional(),
 					}),
 			)
 			.default([]),
@@ -104,7 +118,7 @@ export interface TaskItemResult {
 	status: TaskItemStatus;
 	/** Ozon's status text when it is none of the four known ones. */
 	rawStatus: string;
-	errors: OzonIssue[];
+	errors: ImportIssue[];
 }
 
 function toTaskStatus(status: string): TaskItemStatus {
@@ -133,20 +147,23 @@ const picturesInfoResponse = z.object({
 					primary_photo: urlList,
 					photo: urlList,
 					color_photo: urlList,
+					// Gone from Ozon's schema; passed on only if an answer still carries it.
 					photo_360: urlList,
-					errors: z.array(ozonIssue).nullable().optional(),
+					errors: z.array(pictureIssue).nullable().optional(),
 				}),
 		)
 		.default([]),
 });
 
+/** The images of a product as Ozon reads them back; `null` where the answer left a list out. */
 export interface ProductPictures {
 	productId: number;
-	primaryPhoto: string[];
-	photo: string[];
-	colorPhoto: string[];
-	photo360: string[];
-	errors: OzonIssue[];
+	primaryPhoto: string[] | null;
+	photo: string[] | null;
+	colorPhoto: string[] | null;
+	/** Only when Ozon still sends `photo_360` (no longer in its schema). */
+	photo360?: string[];
+	errors: PictureIssue[];
 }
 
 /** `POST /v2/product/pictures/info`: the images a product has now (at most 1000 products). */
@@ -161,7 +178,7 @@ export async function getPicturesInfo(transport: OzonTransport, productIds: numb
 		primaryPhoto: item.primary_photo,
 		photo: item.photo,
 		colorPhoto: item.color_photo,
-		photo360: item.photo_360,
+		...(item.photo_360 ? { photo360: item.photo_360 } : {}),
 		errors: item.errors ?? [],
 	}));
 }
@@ -177,7 +194,6 @@ const importV1Response = z.object({
 						state: z.string().optional(),
 						is_primary: z.boolean().optional(),
 						is_color: z.boolean().optional(),
-						is_360: z.boolean().optional(),
 					}),
 			)
 			.default([]),
@@ -186,15 +202,48 @@ const importV1Response = z.object({
 
 export type V1Picture = z.infer<typeof importV1Response>['result']['pictures'][number];
 
-/** `POST /v1/product/pictures/import` (deprecated): one product by product_id; the only method with images360. */
+/** `POST /v1/product/pictures/import` (deprecated): one product by product_id. */
 export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<V1Picture[]> {
 	const response = await transport.post('/v1/product/pictures/import', request, importV1Response);
 	return response.result.pictures;
 }
 
-/** Text of one Ozon issue for a person. */
-export function issueText(issue: OzonIssue): string {
-	const parts = [issue.description, issue.message].filter((part): part is string => Boolean(part));
-	const text = parts.length > 0 ? [...new Set(parts)].join(': ') : issue.code !== undefined ? `error ${issue.code}` : 'error';
-	return issue.field ? `${issue.field}: ${text}` : text;
+const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });
+
+/**
+ * `POST /v1/roles`: when the API key expires (epoch milliseconds), if Ozon says. Asked once, without
+ * retries: it only feeds a warning.
+ */
+export async function getKeyExpiry(transport: OzonTransport): Promise<number | undefined> {
+	const response = await transport.post('/v1/roles', {}, rolesResponse, 0);
+	const at = response.expires_at ? Date.parse(response.expires_at) : Number.NaN;
+	return Number.isNaN(at) ? undefined : at;
+}
+
+/** Longest piece of Ozon's text put into one error reason. */
+const MAX_OZON_TEXT = 500;
+
+function distinctTexts(parts: Array<string | null | undefined>): string[] {
+	return [...new Set(parts.map((part) => part?.trim()).filter((part): part is string => Boolean(part)))];
+}
+
+/**
+ * Text of an import-task error for a person, from its own fields: attribute name, description,
+ * message, and Ozon's code when there is no text. `redact` runs before shortening, so a secret
+ * cut in half cannot slip past it.
+ */
+export function importIssueText(issue: ImportIssue, redact: (text: string) => string): string {
+	const parts = distinctTexts([issue.attribute_name, issue.description, issue.message]);
+	const text = parts.length > 0 ? parts.join(': ') : `error ${issue.code ?? 'without a description'}`;
+	const code = parts.length > 0 && issue.code !== undefined && issue.code !== null && issue.code !== '' ? ` (Ozon code ${issue.code})` : '';
+	return shorten(redact(`${text}${code}`));
+}
+
+/** Text of a read-back error (`/v2/product/pictures/info`) for a person: redacted, then shortened. */
+export function pictureIssueText(issue: PictureIssue, redact: (text: string) => string): string {
+	return shorten(redact(issue.message?.trim() || 'Ozon reported an error without a description'));
+}
+
+function shorten(text: string): string {
+	return text.length > MAX_OZON_TEXT ? `${text.slice(0, MAX_OZON_TEXT - 1)}…` : text;
 }

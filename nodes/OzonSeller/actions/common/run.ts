@@ -59,6 +59,11 @@ export class RunState {
 		this.outcomes[index].warnings.push(...warnings);
 	}
 
+	/** A warning that concerns the whole run (e.g. the API key expires soon), on every item. */
+	warnEvery(warning: ItemWarning): void {
+		for (const outcome of this.outcomes) outcome.warnings.push(warning);
+	}
+
 	fail(index: number, status: string, errors: ItemError[]): void {
 		const outcome = this.outcomes[index];
 		outcome.success = false;
@@ -92,6 +97,9 @@ export class RunState {
 			this.fail(index, status, [{ field: 'request', reason }]);
 			if (error.details.retryAfterSeconds !== undefined) {
 				this.setData(index, { retry_after_seconds: Math.ceil(error.details.retryAfterSeconds) });
+			}
+			if (error.details.retryAt !== undefined) {
+				this.setData(index, { retry_at: new Date(Math.ceil(error.details.retryAt / 1000) * 1000).toISOString().replace('.000Z', 'Z') });
 			}
 		}
 	}

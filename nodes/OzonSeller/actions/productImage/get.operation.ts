@@ -1,9 +1,10 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
 import { OzonTransport } from '../../transport';
-import { getPicturesInfo, issueText } from '../../transport/ozonApi';
+import { keyExpiryWarning } from '../../transport/keyExpiry';
+import { getPicturesInfo, pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
 import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
@@ -23,6 +24,26 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+const READ_BACK_FIELDS = { primaryPhoto: 'primary_image', photo: 'images', colorPhoto: 'color_image' } as const;
+
+/**
+ * The images of one product for the output. A list Ozon left out is `null` (unknown, not empty),
+ * named in `unknown`. 360° images appear only if Ozon still sends them (they left its schema).
+ */
+function imageData(pictures: ProductPictures, redact: (text: string) => string): { data: IDataObject; unknown: string[] } {
+	const unknown = (Object.keys(READ_BACK_FIELDS) as Array<keyof typeof READ_BACK_FIELDS>)
+		.filter((key) => pictures[key] === null)
+		.map((key) => READ_BACK_FIELDS[key]);
+	const data: IDataObject = {
+		primary_image: pictures.primaryPhoto?.[0] ?? null,
+		images: pictures.photo,
+		color_image: pictures.colorPhoto?.[0] ?? null,
+		...(pictures.photo360 ? { images360: pictures.photo360 } : {}),
+		image_errors: pictures.errors.map((issue) => ({ url: issue.url ? redact(issue.url) : null, message: pictureIssueText(issue, redact) })),
+	};
+	return { data, unknown };
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const run = new RunState(this, items.length);
 	const identified: Identified[] = [];
@@ -34,6 +55,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	if (identified.length === 0) return run.toExecutionData();
 
 	const transport = await OzonTransport.create(this, readTransportOptions(this));
+	const keyWarning = await keyExpiryWarning(transport);
+	const redact = (text: string) => transport.redact(text);
 	const resolved = await resolveProducts(run, transport, identified);
 	const byProduct = groupBy(resolved, (entry) => entry.product.productId);
 
@@ -41,15 +64,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (run.stopped) return;
 		try {
 			for (const pictures of await getPicturesInfo(transport, ids)) {
+				const { data, unknown } = imageData(pictures, redact);
 				for (const { index, product } of byProduct.get(pictures.productId) ?? []) {
-					run.setData(index, {
-						sku: product.sku ?? null,
-						primary_image: pictures.primaryPhoto[0] ?? null,
-						images: pictures.photo,
-						color_image: pictures.colorPhoto[0] ?? null,
-						images360: pictures.photo360,
-						image_errors: pictures.errors.map((issue) => ({ url: issue.url ?? null, message: issueText({ ...issue, url: undefined }) })),
-					});
+					run.setData(index, { sku: product.sku ?? null, ...data });
+					if (unknown.length > 0) {
+						run.warn(index, {
+							field: unknown[0],
+							message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
+						});
+					}
 					run.succeed(index, 'ok');
 				}
 			}
@@ -63,5 +86,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			run.fail(index, 'failed', [{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}` }]);
 		}
 	}
+	if (keyWarning) run.warnEvery(keyWarning);
 	return run.toExecutionData();
 }

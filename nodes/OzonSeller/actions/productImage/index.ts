@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get Images',
 				value: 'get',
-				description: "Read a product's current main, gallery, colour and 360° images",
+				description: "Read a product's current main, gallery and colour images",
 				action: 'Get images of a product',
 			},
 		],

@@ -10,21 +10,25 @@ import {
 	productAfter,
 	toV1Request,
 	toV2Item,
+	urlMentionedIn,
 	type PlannedImages,
 	type V1ImportRequest,
 	type V2ImportItem,
 } from '../../domain/plan';
-import type { ItemError, ProductInfo } from '../../domain/types';
+import type { ItemError, ItemWarning, ProductInfo } from '../../domain/types';
 import { ID_FIELD, validatePushInput, type PushRequest } from '../../domain/validate';
 import { OzonTransport } from '../../transport';
 import { probeImage, type ProbeResult } from '../../transport/imageProbe';
+import { keyExpiryWarning } from '../../transport/keyExpiry';
 import {
 	getImportInfo,
 	getPicturesInfo,
+	importIssueText,
 	importPicturesV1,
 	importPicturesV2,
-	issueText,
-	type OzonIssue,
+	pictureIssueText,
+	type ImportIssue,
+	type PictureIssue,
 	type TaskItemStatus,
 } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
@@ -68,7 +72,7 @@ export const description: INodeProperties[] = [
 	urlParameter({
 		displayName: '360° Image URLs',
 		name: 'images360',
-		description: `Optional 360° frames. ${URL_LIST_HINT}. Only the deprecated v1 method (Options → API Version) can send them; with v2 they are left out with a warning.`,
+		description: `Kept for existing workflows: Ozon stopped accepting 360° images on 2026-07-10, on every method (v1 included). URLs given here are checked and reported in the item's warnings, but never sent. ${URL_LIST_HINT}.`,
 	}),
 	{
 		displayName: 'Mode',
@@ -113,7 +117,7 @@ export const description: INodeProperties[] = [
 						name: 'V1 (Deprecated)',
 						value: 'v1',
 						description:
-							'Single-product /v1/product/pictures/import, the only method that took 360° images; Ozon announced it would be switched off on 2026-10-01',
+							'Single-product /v1/product/pictures/import by product_id, deprecated; Ozon announced it would be switched off on 2026-10-01, and once it is, items fail with a message saying so',
 					},
 				],
 			},
@@ -255,7 +259,6 @@ function urlsToCheck({ request }: ValidEntry): Array<{ url: string; field: strin
 		...(request.primaryImage ? [{ url: request.primaryImage, field: 'primary_image' }] : []),
 		...request.images.map(({ url, index }) => ({ url, field: 'images', index })),
 		...(request.colorImage ? [{ url: request.colorImage, field: 'color_image' }] : []),
-		...(request.apiVersion === 'v1' ? request.images360.map(({ url, index }) => ({ url, field: 'images360', index })) : []),
 	];
 }
 
@@ -281,26 +284,45 @@ function updatedCounts(entry: PushEntry): IDataObject {
 	const { set } = entry.planned;
 	return {
 		images: set.images.length,
-		images360: set.images360.length,
+		// Never sent: Ozon accepts 360° images on no method since 2026-07-10.
+		images360: 0,
 		color_image: set.colorImage !== undefined,
 		primary_image: set.primaryImage !== undefined,
 	};
 }
 
-/** Maps Ozon's issues about this product to the user's fields and positions where a URL says which. */
-function mapIssues(entry: PushEntry, issues: OzonIssue[], onlyOwnUrls: boolean): ItemError[] {
+/**
+ * The errors of a failed import task, from their own fields (they carry no `url`). When Ozon's text
+ * names one of the user's URLs, the error points at that field and position.
+ */
+function taskErrors(entry: PushEntry, issues: ImportIssue[], redact: (text: string) => string): ItemError[] {
+	return issues.map((issue) => {
+		const reason = importIssueText(issue, redact);
+		const named = urlMentionedIn(entry.request, `${issue.message ?? ''} ${issue.description ?? ''}`);
+		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason };
+		return { field: issue.field?.trim() || 'images', reason };
+	});
+}
+
+/**
+ * Ozon's per-URL read-back errors: an error about one of the user's URLs fails the item, named by
+ * field and position. Any other URL may be Ozon's own copy of an image or an older image: reported
+ * as it is, as a warning.
+ */
+function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text: string) => string): { errors: ItemError[]; warnings: ItemWarning[] } {
 	const errors: ItemError[] = [];
+	const others: string[] = [];
 	for (const issue of issues) {
-		const origin = issue.url ? originOf(entry.request, issue.url) : undefined;
-		if (onlyOwnUrls && !origin) continue;
-		errors.push({
-			field: origin?.field ?? issue.field ?? 'images',
-			...(origin?.index !== undefined ? { index: origin.index } : {}),
-			...(issue.url ? { url: issue.url } : {}),
-			reason: issueText({ ...issue, field: undefined }),
-		});
+		const url = issue.url?.trim();
+		const origin = url ? originOf(entry.request, url) : undefined;
+		const reason = pictureIssueText(issue, redact);
+		if (url && origin) errors.push({ field: origin.field, ...(origin.index !== undefined ? { index: origin.index } : {}), url, reason });
+		else others.push(url ? `${redact(url)}: ${reason}` : reason);
 	}
-	return errors;
+	const warnings: ItemWarning[] = others.length
+		? [{ field: 'current_images', message: `Ozon reports image errors for URLs that are not among the ones sent (perhaps Ozon's copies of them, or older images): ${others.join('; ')}` }]
+		: [];
+	return { errors, warnings };
 }
 
 async function submitWave(run: RunState, transport: OzonTransport, wave: PushEntry[][], resultTimeoutMs: number): Promise<ImportTask[]> {
@@ -345,7 +367,7 @@ async function waitForTasks(run: RunState, transport: OzonTransport, tasks: Impo
 					if (!result || result.status === 'pending') continue;
 					entry.status = result.status;
 					if (result.status === 'failed') {
-						const errors = mapIssues(entry, result.errors, false);
+						const errors = taskErrors(entry, result.errors, (text) => transport.redact(text));
 						run.fail(entry.index, 'failed', errors.length > 0 ? errors : [{ field: 'images', reason: `Ozon reported status "${result.rawStatus}" without details` }]);
 					}
 				}
@@ -391,8 +413,13 @@ async function confirm(run: RunState, transport: OzonTransport, entries: PushEnt
 		try {
 			for (const pictures of await getPicturesInfo(transport, ids)) {
 				for (const entry of byProduct.get(pictures.productId) ?? []) {
-					run.setData(entry.index, { current_images: photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo }) });
-					const errors = mapIssues(entry, pictures.errors, true);
+					const current = photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo });
+					run.setData(entry.index, { current_images: current });
+					if (current === null) {
+						run.warn(entry.index, { field: 'current_images', message: "Ozon's read-back left out the product's photo lists: its current images are unknown (null)" });
+					}
+					const { errors, warnings } = readBackIssues(entry, pictures.errors, (text) => transport.redact(text));
+					run.warn(entry.index, ...warnings);
 					if (errors.length > 0) run.fail(entry.index, entry.status as string, errors);
 				}
 			}
@@ -461,6 +488,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	valid = await checkEntryUrls(this, run, valid);
 	const transport = valid.length > 0 ? await OzonTransport.create(this, readTransportOptions(this)) : undefined;
 	if (!transport) return run.toExecutionData();
+	const keyWarning = await keyExpiryWarning(transport);
 
 	const resolved = await resolveProducts(run, transport, valid);
 
@@ -527,5 +555,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	await confirm(run, transport, toSend);
+	if (keyWarning) run.warnEvery(keyWarning);
 	return run.toExecutionData();
 }

@@ -1,5 +1,5 @@
 import { MAX_IMAGES } from '../../../../nodes/OzonSeller/domain/constants';
-import { originOf, planImageSet, planWaves, productAfter, toV1Request, toV2Item, V2_IMAGES_360_WARNING } from '../../../../nodes/OzonSeller/domain/plan';
+import { IMAGES_360_WARNING, originOf, photosOf, planImageSet, planWaves, productAfter, toV1Request, toV2Item, urlMentionedIn } from '../../../../nodes/OzonSeller/domain/plan';
 import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
 import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
 
@@ -27,7 +27,7 @@ const current: ProductInfo = {
 
 describe('planImageSet', () => {
 	it('replace: sends exactly the new images, whatever the product has', () => {
-		expect(planImageSet(request(), current).set).toEqual({ images: [u('n1'), u('n2')], images360: [], primaryImage: undefined, colorImage: undefined });
+		expect(planImageSet(request(), current).set).toEqual({ images: [u('n1'), u('n2')], primaryImage: undefined, colorImage: undefined });
 	});
 
 	it('append: keeps the current main, gallery and colour, new images after', () => {
@@ -35,7 +35,6 @@ describe('planImageSet', () => {
 			primaryImage: u('old-main'),
 			images: [u('old1'), u('old2'), u('n1'), u('n2')],
 			colorImage: u('old-color'),
-			images360: [],
 		});
 	});
 
@@ -77,17 +76,37 @@ describe('planImageSet', () => {
 		expect(plan.warnings[0].urls).toEqual([u('n2')]);
 	});
 
-	it('v2: leaves 360° images out with a warning saying why', () => {
-		const plan = planImageSet(request({ images360: urls('r1', 'r2') }), undefined);
-		expect(plan.set.images360).toEqual([]);
-		expect(plan.warnings).toEqual([{ field: 'images360', message: V2_IMAGES_360_WARNING, urls: [u('r1'), u('r2')] }]);
+	it.each(['v2', 'v1'] as const)('%s: never plans 360° images, and warns that Ozon stopped taking them on 2026-07-10', (apiVersion) => {
+		const plan = planImageSet(request({ apiVersion, images360: urls('r1', 'r2') }), undefined);
+		expect(plan.set).toEqual({ images: [u('n1'), u('n2')], primaryImage: undefined, colorImage: undefined });
+		expect(plan.warnings).toEqual([{ field: 'images360', message: IMAGES_360_WARNING, urls: [u('r1'), u('r2')] }]);
+		expect(IMAGES_360_WARNING).toMatch(/^Not sent: Ozon stopped accepting 360° images on 2026-07-10/);
+		expect(plan.errors).toEqual([]);
 	});
 
-	it('v1: keeps 360° images, limited to 70', () => {
-		const frames = Array.from({ length: 72 }, (_, i) => `r${i}`);
-		const plan = planImageSet(request({ apiVersion: 'v1', images360: urls(...frames) }), undefined);
-		expect(plan.set.images360).toHaveLength(70);
-		expect(plan.warnings[0].field).toBe('images360');
+	it.each([
+		['images', { images: null }, ['"images"']],
+		['primary_image', { primaryImage: null }, ['"primary_image"']],
+		['both', { images: null, primaryImage: null }, ['"primary_image"', '"images"']],
+		['color_image, when no new one is given', { colorImage: null }, ['"color_image"']],
+	] as const)('append/prepend refuse a product whose current %s Ozon left unknown', (_name, unknown, named) => {
+		for (const mode of ['append', 'prepend'] as const) {
+			const plan = planImageSet(request({ mode }), { ...current, ...unknown });
+			expect(plan.errors).toHaveLength(1);
+			expect(plan.errors[0].reason).toMatch(new RegExp(`^Not sent: Ozon's product information left out ${named.join(', ')} for this product, so its current images are unknown and a ${mode} could delete them`));
+		}
+	});
+
+	it('an unknown colour image does not matter when a new one is given; replace never needs the current images', () => {
+		expect(planImageSet(request({ mode: 'append', colorImage: u('c') }), { ...current, colorImage: null }).errors).toEqual([]);
+		const unknown: ProductInfo = { ...current, primaryImage: null, images: null, colorImage: null };
+		expect(planImageSet(request(), unknown)).toEqual({ set: { images: [u('n1'), u('n2')], primaryImage: undefined, colorImage: undefined }, warnings: [], errors: [] });
+	});
+
+	it('photosOf: unknown (null) when either list is unknown, never an empty list', () => {
+		expect(photosOf({ primaryImage: null, images: [u('a')] })).toBeNull();
+		expect(photosOf({ primaryImage: [u('m')], images: null })).toBeNull();
+		expect(photosOf({ primaryImage: [], images: [] })).toEqual([]);
 	});
 
 	it('refuses a set that would leave the product without photos', () => {
@@ -96,32 +115,38 @@ describe('planImageSet', () => {
 		expect(plan.errors[0].reason).toMatch(/^The product would be left without photos/);
 	});
 
-	it('finds where a URL came from, to map Ozon errors back', () => {
+	it('finds where a URL came from, to map Ozon errors back; 360° URLs are never sent, so never an origin', () => {
 		const pushed = request({ primaryImage: u('m'), colorImage: u('c'), images360: urls('r'), apiVersion: 'v1' });
 		expect(originOf(pushed, u('n2'))).toEqual({ field: 'images', index: 1 });
 		expect(originOf(pushed, u('m'))).toEqual({ field: 'primary_image' });
 		expect(originOf(pushed, u('c'))).toEqual({ field: 'color_image' });
-		expect(originOf(pushed, u('r'))).toEqual({ field: 'images360', index: 0 });
+		expect(originOf(pushed, u('r'))).toBeUndefined();
 		expect(originOf(pushed, u('elsewhere'))).toBeUndefined();
+	});
+
+	it('finds the user URL an Ozon text names, preferring the longest match', () => {
+		const pushed = request({ images: [{ url: 'https://a.io/1.jpg', index: 0 }, { url: 'https://a.io/1.jpg?v=2', index: 1 }] });
+		expect(urlMentionedIn(pushed, 'HTTP 404 for https://a.io/1.jpg?v=2')).toEqual({ url: 'https://a.io/1.jpg?v=2', field: 'images', index: 1 });
+		expect(urlMentionedIn(pushed, 'HTTP 404 for https://a.io/1.jpg')).toEqual({ url: 'https://a.io/1.jpg', field: 'images', index: 0 });
+		expect(urlMentionedIn(pushed, 'image too small')).toBeUndefined();
 	});
 });
 
 describe('request bodies', () => {
 	it('v2 item carries offer_id and only the fields that are set', () => {
-		expect(toV2Item('SKU-1', { images: [u('a')], images360: [], primaryImage: u('m') })).toEqual({ offer_id: 'SKU-1', primary_image: u('m'), images: [u('a')] });
+		expect(toV2Item('SKU-1', { images: [u('a')], primaryImage: u('m') })).toEqual({ offer_id: 'SKU-1', primary_image: u('m'), images: [u('a')] });
 	});
 
-	it('v1 request puts the main photo first and sends 360° images', () => {
-		expect(toV1Request(7, { images: [u('a')], images360: [u('r')], primaryImage: u('m'), colorImage: u('c') })).toEqual({
+	it('v1 request puts the main photo first and has no images360 field', () => {
+		expect(toV1Request(7, { images: [u('a')], primaryImage: u('m'), colorImage: u('c') })).toEqual({
 			product_id: 7,
 			images: [u('m'), u('a')],
-			images360: [u('r')],
 			color_image: u('c'),
 		});
 	});
 
 	it('productAfter describes the product once the set is applied', () => {
-		expect(productAfter(current, { images: [u('x')], images360: [] })).toEqual({ ...current, primaryImage: [], images: [u('x')], colorImage: [] });
+		expect(productAfter(current, { images: [u('x')] })).toEqual({ ...current, primaryImage: [], images: [u('x')], colorImage: [] });
 	});
 });
 

@@ -75,6 +75,15 @@ describe('validatePushInput', () => {
 		expect(validatePushInput({ ...base, images: [], colorImage: 'https://a.io/c.jpg', mode: 'append' }).ok).toBe(true);
 	});
 
+	it('still validates 360° URLs (a bad one fails the item), but 360° URLs alone are nothing to send', () => {
+		const bad = validatePushInput({ ...base, images360: 'ftp://a.io/r1.jpg' });
+		expect(bad.ok).toBe(false);
+		if (!bad.ok) expect(bad.errors[0]).toMatchObject({ field: 'images360', reason: 'URL must start with http:// or https:// (got ftp)' });
+		const only360 = validatePushInput({ ...base, images: '', images360: 'https://a.io/r1.jpg', mode: 'append', apiVersion: 'v1' });
+		expect(only360.ok).toBe(false);
+		if (!only360.ok) expect(only360.errors[0].reason).toBe('Only 360° image URLs given, and Ozon no longer accepts 360° images (since 2026-07-10): nothing to append');
+	});
+
 	it('accepts a primary image alone', () => {
 		expect(validatePushInput({ ...base, images: null, primaryImage: 'https://a.io/m.jpg' }).ok).toBe(true);
 	});

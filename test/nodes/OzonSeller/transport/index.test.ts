@@ -46,19 +46,33 @@ useFastTiming();
 
 
 describe('answers that stop the run', () => {
-	it.each([
-		[401, { code: 16, message: 'Client-Id and Api-Key headers are required' }],
-		[403, { code: 7, message: 'Invalid Api-Key, please contact support' }],
-	])('%s: a NodeApiError that says the credential was rejected, sent once', async (status, body) => {
-		const calls = always('/v3/product/info/list', status, body);
+	it('401: a NodeApiError that says the credential was rejected, sent once', async () => {
+		const calls = always('/v3/product/info/list', 401, { code: 16, message: 'Client-Id and Api-Key headers are required' });
 		const { error, json } = await run(GET, twoItems);
 		expect(calls()).toBe(1);
 		expect(json).toEqual([]);
 		// The engine stores the error serialized, as it does for the execution log.
 		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toBe(`Ozon rejected the Client ID / API Key (HTTP ${status}): ${body.message}`);
+		expect(error?.message).toBe('Ozon rejected the Client ID / API Key (HTTP 401): Client-Id and Api-Key headers are required');
 		expect(error?.description).toMatch(/^Check the Client ID and API Key in the Ozon Seller API credential/);
-		expect(error?.httpCode).toBe(String(status));
+		expect(error?.httpCode).toBe('401');
+	});
+
+	// A 403 is not always a bad key: a key without the method's role, or an unsigned offer agreement.
+	it.each([
+		['a bad key', 'Invalid Api-Key, please contact support'],
+		['a key without the role', 'Api-key has no access to this method'],
+		['an unsigned offer agreement', 'Seller has not accepted the offer'],
+	])('403 (%s): quotes Ozon and names every possibility, sent once', async (_case, message) => {
+		const calls = always('/v3/product/info/list', 403, { code: 7, message });
+		const { error } = await run(GET, twoItems);
+		expect(calls()).toBe(1);
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.message).toBe(
+			`Ozon refused access to /v3/product/info/list (HTTP 403): "${message}". The API key may be wrong, deactivated or expired, may lack the role for this method, or the seller's offer agreement may not be accepted`,
+		);
+		expect(error?.description).toMatch(/wrong, deactivated or expired.*lacks the role this method needs.*offer agreement/);
+		expect(error?.httpCode).toBe('403');
 	});
 
 	it('403 under continue-on-fail: every item fails with the reason, paired, and nothing more is sent', async () => {
@@ -71,7 +85,7 @@ describe('answers that stop the run', () => {
 		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item).toMatchObject({ success: false, data: { status: 'failed' } });
-			expect(item.errors[0].reason).toMatch(/^Ozon rejected the Client ID \/ API Key \(HTTP 403\)/);
+			expect(item.errors[0].reason).toMatch(/^Ozon refused access to \/v3\/product\/info\/list \(HTTP 403\): "Invalid Api-Key, please contact support"\. .*offer agreement/);
 		}
 	});
 
@@ -120,7 +134,8 @@ describe('answers that are retried and then succeed', () => {
 		['a truncated JSON body', (i: nock.Interceptor) => i.reply(200, '{"items":[{"id":1001,"offer_')],
 		['a body of the wrong shape', (i: nock.Interceptor) => i.reply(200, { items: 'nope' })],
 		['a 429 with Retry-After', (i: nock.Interceptor) => i.reply(429, { code: 'RESOURCE_EXHAUSTED', message: 'Too many requests' }, { 'Retry-After': '0.05' })],
-		['a 429 with Item-Retry-After', (i: nock.Interceptor) => i.reply(429, { code: 8, message: 'limit' }, { 'Item-Retry-After': '0.05' })],
+		['a 429 with Item-Retry-After 0', (i: nock.Interceptor) => i.reply(429, { code: 'RESOURCE_EXHAUSTED', message: 'limit' }, { 'Item-Retry-After': '0' })],
+		['a per-second 429 (code 8)', (i: nock.Interceptor) => i.reply(429, { code: 8, message: 'You have reached request rate limit per second' }, { 'Retry-After': '0.05' })],
 		['a 429 saying "Retry after 0 seconds"', (i: nock.Interceptor) => i.reply(429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 0 seconds. Remaining 10 items' })],
 	])('%s', async (_name, first) => {
 		okAfter([first]);
@@ -132,10 +147,9 @@ describe('answers that are retried and then succeed', () => {
 
 test('a connection reset (a real socket destroyed mid-request) is retried', async () => {
 	// nock cannot reset a socket under n8n's HTTP agent, so a real local server does it.
-	let calls = 0;
+	let lookups = 0;
 	const server = http.createServer((req, res) => {
-		calls++;
-		if (calls === 1) {
+		if (req.url === '/v3/product/info/list' && ++lookups === 1) {
 			req.socket.destroy();
 			return;
 		}
@@ -143,7 +157,12 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 		req.on('data', (chunk) => (body += chunk));
 		req.on('end', () => {
 			res.setHeader('Content-Type', 'application/json');
-			res.end(req.url === '/v3/product/info/list' ? JSON.stringify({ items: [product(1)] }) : JSON.stringify({ items: [{ product_id: 1001, photo: ['https://cdn.ozon.test/1.jpg'] }] }));
+			const answers: Record<string, unknown> = {
+				'/v1/roles': { expires_at: '2099-01-01T00:00:00Z', roles: [] },
+				'/v3/product/info/list': { items: [product(1)] },
+				'/v2/product/pictures/info': { items: [{ product_id: 1001, photo: ['https://cdn.ozon.test/1.jpg'] }] },
+			};
+			res.end(JSON.stringify(answers[req.url ?? ''] ?? {}));
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -152,7 +171,7 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 		const { port } = server.address() as AddressInfo;
 		const result = await runWorkflow(ozonWorkflow([{ offer: 'SKU-001' }], GET as INode['parameters']), { ...credentials, baseUrl: `http://127.0.0.1:${port}` });
 		const json = (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
-		expect(calls).toBe(3);
+		expect(lookups).toBe(2);
 		expect(json[0]).toMatchObject({ success: true, data: { images: ['https://cdn.ozon.test/1.jpg'] } });
 	} finally {
 		nock.disableNetConnect();
@@ -187,7 +206,7 @@ describe('answers that fail only their items, never retried', () => {
 		const { json } = await run(PUSH, twoItems);
 		expect(calls()).toBe(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 600 } });
-		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon, retry after 600 s\./);
+		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon \(product update limit per minute or per day used up\), retry after 10 min, at /);
 	});
 
 	it('a failed poll never re-sends the write', async () => {
@@ -200,15 +219,151 @@ describe('answers that fail only their items, never retried', () => {
 	});
 });
 
-describe('retryAfterSeconds', () => {
+describe("retryAfterSeconds: the longest wait any of Ozon's hints gives", () => {
+	const now = Date.parse('2026-11-27T12:00:00Z');
 	it.each([
 		[{ 'Retry-After': '30' }, undefined, 30],
-		[{ 'item-retry-after': '12' }, undefined, 12],
+		// Item-Retry-After is in minutes (Ozon: "time in minutes … for the daily limit, until 03:00 Moscow time").
+		[{ 'item-retry-after': '12' }, undefined, 720],
+		[{ 'Item-Retry-After': '1' }, 'You have reached operation items limits. Retry after 20 seconds. Remaining 0 items', 60],
 		[{}, 'You have reached operation items limits. Retry after 120 seconds. Remaining 10 items', 120],
 		[{ 'Retry-After': '5' }, 'Retry after 60 seconds', 60],
+		[{ 'Item-Retry-After': '2', 'Retry-After': '30' }, 'Retry after 100 seconds', 120],
+		[{ 'Retry-After': 'Fri, 27 Nov 2026 12:05:00 GMT', 'Item-Retry-After': '1' }, undefined, 300],
+		[{ 'Item-Retry-After': 'soon' }, undefined, undefined],
 		[{}, 'no hint', undefined],
 	])('%p %p → %p', (headers, message, expected) => {
-		expect(retryAfterSeconds(headers, message)).toBe(expected);
+		expect(retryAfterSeconds(headers, message, now)).toBe(expected);
+	});
+});
+
+describe("Ozon's 429: the longest wait, never a request inside it", () => {
+	const QUOTA = { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 20 seconds. Remaining 0 items' };
+	const PER_SECOND = { code: 8, message: 'You have reached request rate limit per second' };
+	const ISO = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`;
+
+	it('Item-Retry-After: 1 is a minute: beyond Max Rate Limit Wait the import is sent once and the items fail at once, with the wait in words', async () => {
+		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '1', 'Item-Rate-Limit-Remaining': '0' });
+		mockInfoList([product(1), product(2)]);
+		const started = Date.now();
+		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems);
+		expect(calls()).toBe(1);
+		expect(Date.now() - started).toBeLessThan(5000);
+		for (const item of json) {
+			expect(item).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 60, retry_at: expect.stringMatching(new RegExp(`^${ISO}$`)) } });
+			expect(item.errors[0].reason).toMatch(
+				new RegExp(`^Rate limited by Ozon \\(product update limit per minute or per day used up\\), retry after 1 min, at ${ISO} \\(\\d\\d:\\d\\d Moscow time( on [-\\d]+)?\\)\\. Ozon said: "You have reached operation items limits\\. Retry after 20 seconds\\. Remaining 0 items"\\. Ozon limits how many product updates`),
+			);
+		}
+	});
+
+	it('a daily limit says until when, in hours, as an ISO time and in Moscow time', async () => {
+		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '600' });
+		mockInfoList([product(1)]);
+		const { json } = await run(PUSH, [twoItems[0]]);
+		expect(json[0].data.retry_after_seconds).toBe(36000);
+		expect(json[0].errors[0].reason).toMatch(new RegExp(`^Rate limited by Ozon \\(product update limit per minute or per day used up\\), retry after 10 h, at ${ISO} \\(\\d\\d:\\d\\d Moscow time`));
+		expect(json[0].errors[0].reason).toMatch(/the daily limit resets at 03:00 Moscow time/);
+	});
+
+	it.each([
+		['the per-second limit (code 8)', PER_SECOND, {}, 'more than 50 requests per second for this Client-Id', 'retry after 1 s', /Lower Requests per Second/],
+		['the product-update quota', QUOTA, { 'Item-Retry-After': '1' }, 'product update limit per minute or per day used up', 'retry after 1 min', /per minute and per day/],
+	])('tells %s apart in the message and the hint', async (_name, body, headers, limit, wait, hint) => {
+		const calls = always('/v2/product/pictures/import', 429, body, headers);
+		mockInfoList([product(1)]);
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]]);
+		expect(calls()).toBe(1);
+		expect(json[0].errors[0].reason).toContain(`Rate limited by Ozon (${limit}), ${wait}, at `);
+		expect(json[0].errors[0].reason).toMatch(hint);
+	});
+
+	it('another execution in the same process sends nothing to the method inside the window, and says how long is left', async () => {
+		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
+		mockInfoList([product(1), product(2)]);
+		const first = await run(PUSH, [twoItems[0]]);
+		expect(first.json[0].data.retry_after_seconds).toBe(300);
+		const second = await run(PUSH, [twoItems[1]]);
+		expect(calls()).toBe(1);
+		expect(second.json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
+		expect(second.json[0].data.retry_after_seconds).toBeGreaterThan(290);
+		expect(second.json[0].data.retry_after_seconds).toBeLessThanOrEqual(300);
+		expect(second.json[0].errors[0].reason).toMatch(/^Rate limited by Ozon \(product update limit per minute or per day used up\), retry after [45] min( \d+ s)?, at .*Not sent: Ozon refused this method for this Client-Id a moment ago/);
+	});
+
+	it('a later push in the same run is not sent inside the window either', async () => {
+		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
+		mockInfoList([product(1)]);
+		// The same product twice: the second push goes in a later request, after the 429.
+		const { json } = await run(PUSH, [twoItems[0], { offer: 'SKU-001', urls: 'https://img.example/3.jpg' }]);
+		expect(calls()).toBe(1);
+		expect(json.map((item) => item.success)).toEqual([false, false]);
+		expect(json[1].errors[0].reason).toMatch(/Not sent: Ozon refused this method/);
+	});
+
+	it('other methods are not held up by a quota window; a per-second 429 holds every method for its wait', async () => {
+		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
+		mockInfoList([product(1)]);
+		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+		await run(PUSH, [twoItems[0]]);
+		const read = await run(GET, [twoItems[0]]);
+		expect(read.json[0].success).toBe(true);
+	});
+
+	it('within Max Rate Limit Wait, waits out the whole window before sending again, then succeeds', async () => {
+		mockInfoList([product(1)]);
+		const sentAt: number[] = [];
+		ozon()
+			.post('/v2/product/pictures/import')
+			.times(2)
+			.reply(() => {
+				sentAt.push(Date.now());
+				// The message asks for 1 s, Retry-After for 1.5 s: the longer one counts.
+				return sentAt.length === 1 ? [429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 1 seconds. Remaining 0 items' }, { 'Retry-After': '1.5' }] : [200, { task_id: 9000 }];
+			});
+		mockImportInfo([{ items: [{ offer_id: 'SKU-001' }] }]);
+		mockPicturesInfo(() => ({}));
+		const { json } = await run(PUSH, [twoItems[0]]);
+		expect(sentAt).toHaveLength(2);
+		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(1500);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported' } });
+	});
+});
+
+describe('a switched-off method', () => {
+	it.each([
+		['400 with code 9', 400, { code: 9, message: 'obsolete method cannot be used' }],
+		['410', 410, { code: 5, message: 'method is gone' }],
+		['404', 404, { code: 5, message: 'Not Found' }],
+	])('v1 answering %s: each item says Ozon switched the v1 method off and to use v2; never retried, not asked again in the run', async (_name, status, body) => {
+		mockInfoList([product(1), product(2)]);
+		const calls = always('/v1/product/pictures/import', status, body);
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', maxRetries: 3 } }, twoItems);
+		// Both items may be in flight at once; never more than one request per item, never a retry.
+		expect(calls()).toBeLessThanOrEqual(2);
+		for (const item of json) {
+			expect(item.success).toBe(false);
+			expect(item.errors[0].reason).toBe(
+				`Ozon no longer offers the v1 picture method (HTTP ${status}): ${body.message}. Ozon has switched off the deprecated v1 picture method (/v1/product/pictures/import). Set Options → API Version to 'v2 (Current)', Ozon's current method.`,
+			);
+		}
+	});
+
+	it('a later v1 item of the same run is not sent to a method Ozon said is off', async () => {
+		mockInfoList([product(1), product(2)]);
+		const calls = always('/v1/product/pictures/import', 400, { code: 9, message: 'obsolete method cannot be used' });
+		// One request at a time: the second item comes after Ozon's answer to the first.
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', requestsPerSecond: 1 } }, twoItems);
+		expect(json.map((item) => item.success)).toEqual([false, false]);
+		expect(calls()).toBe(1);
+	});
+
+	it('code 9 on another method names that method and asks for a node update', async () => {
+		always('/v3/product/info/list', 400, { code: 9, message: 'obsolete method cannot be used' });
+		const { json } = await run(GET, [twoItems[0]]);
+		expect(json[0].errors[0].reason).toBe(
+			'Ozon no longer offers /v3/product/info/list (HTTP 400): obsolete method cannot be used. Ozon has switched off /v3/product/info/list, which this version of the node uses. Update the n8n-nodes-ozon-seller package.',
+		);
 	});
 });
 

@@ -1,7 +1,8 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
-import { credentials, mockInfoList, mockPicturesInfo, product } from '../../../../helpers/ozonMock';
+import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
+import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
 
@@ -12,7 +13,7 @@ async function get(items: IDataObject[], parameters: IDataObject) {
 
 
 describe('get', () => {
-	it('reads main, gallery, colour and 360° images in bulk, one item per input, paired', async () => {
+	it('reads main, gallery and colour images in bulk, one item per input, paired; 360° images only passed on if Ozon sends them', async () => {
 		const products = Array.from({ length: 1200 }, (_, i) => product(i + 1));
 		const lookups = mockInfoList(products);
 		const reads = mockPicturesInfo((id) => ({
@@ -47,7 +48,31 @@ describe('get', () => {
 				warnings: [],
 			},
 		});
-		expect(output[1].json.data).toMatchObject({ color_image: null, images360: [] });
+		expect(output[1].json.data).toMatchObject({ color_image: null });
+		// photo_360 is gone from Ozon's schema: no promise of an empty list when Ozon sends none.
+		expect(output[1].json.data).not.toHaveProperty('images360');
+	});
+
+	it.each([
+		['left out', {}],
+		['null', { primary_photo: null, photo: null, color_photo: null }],
+	])('image lists Ozon %s are unknown, not empty: null plus a warning', async (_name, missing) => {
+		mockInfoList([product(1)]);
+		ozon()
+			.post('/v2/product/pictures/info')
+			.reply(200, { items: [{ product_id: 1001, ...missing, errors: [] }] });
+		const output = await get([{ offer: 'SKU-001' }], { identifyBy: 'offerId', offerId: '={{ $json.offer }}' });
+		expect(output[0].json).toMatchObject({
+			success: true,
+			data: { primary_image: null, images: null, color_image: null },
+			warnings: [{ field: 'primary_image', message: expect.stringMatching(/^Ozon's answer left out "primary_image", "images", "color_image": shown as null because the current images are unknown, not absent/) }],
+		});
+	});
+
+	it('the operation describes main, gallery and colour images only', () => {
+		const operation = new OzonSeller().description.properties.find((property) => property.name === 'operation');
+		const getOption = (operation?.options as Array<{ value: string; description: string }>).find((option) => option.value === 'get');
+		expect(getOption?.description).toBe("Read a product's current main, gallery and colour images");
 	});
 
 	it('a bad or unknown identifier fails only its item', async () => {

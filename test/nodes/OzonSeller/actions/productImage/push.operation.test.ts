@@ -1,8 +1,10 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import {
+	API_KEY,
 	credentials,
 	mockImportInfo,
 	mockImportV2,
@@ -167,6 +169,47 @@ describe('push: append and prepend', () => {
 		]);
 		expect(json[0].data.previous_images).toEqual(['https://cdn.ozon.test/main.jpg', 'https://cdn.ozon.test/a.jpg']);
 	});
+
+	// On Ozon an import replaces the whole set: building on "no photos" would delete the real ones.
+	it.each([
+		['left out', { images: undefined, primary_image: undefined }],
+		['null', { images: null, primary_image: null }],
+		['images left out', { images: undefined }],
+		['primary_image null', { primary_image: null }],
+	])('when /v3/product/info/list has the image fields %s, append and prepend fail that item and send nothing; replace is unaffected', async (_name, missing) => {
+		const unknown = product(2, { ...missing });
+		mockInfoList([existing, unknown]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+
+		const rows = [
+			{ ...row(existing, 1), mode: 'append' },
+			{ ...row(unknown, 1), mode: 'append' },
+			{ ...row(unknown, 1), mode: 'prepend' },
+			{ ...row(unknown, 1), mode: 'replace' },
+		];
+		const { json } = await push(rows, { mode: '={{ $json.mode }}' });
+
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([
+			[true, 'imported'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'imported'],
+		]);
+		for (const [index, mode] of [[1, 'append'], [2, 'prepend']] as const) {
+			expect(json[index].errors).toEqual([
+				{ field: 'images', reason: expect.stringMatching(new RegExp(`^Not sent: Ozon's product information left out .*"(images|primary_image)".* so its current images are unknown and a ${mode} could delete them`)) },
+			]);
+			expect(json[index].data.previous_images).toBeNull();
+		}
+		// Only the known product's append and the replace went to Ozon.
+		expect(imports.flatMap((call) => call.items as IDataObject[])).toEqual([
+			{ offer_id: 'SKU-001', primary_image: 'https://cdn.ozon.test/main.jpg', color_image: 'https://cdn.ozon.test/c.jpg', images: ['https://cdn.ozon.test/a.jpg', img('SKU-001', 1)] },
+			{ offer_id: 'SKU-002', images: [img('SKU-002', 1)] },
+		]);
+		expect(json[3].data.previous_images).toBeNull();
+	});
 });
 
 describe('push: waiting for the task', () => {
@@ -193,17 +236,36 @@ describe('push: waiting for the task', () => {
 		expect(json[0].warnings).toContainEqual(expect.objectContaining({ field: 'images', message: expect.stringContaining('give it a new URL') }));
 	});
 
-	it('failed carries Ozon errors mapped back to the field and index of the URL', async () => {
+	// Import-task errors have no url: code, message, state, level, description, field, attribute_id, attribute_name.
+	it("failed is reported from the errors' own fields; a URL named in Ozon's text points at its field and index", async () => {
 		setup(() => ({
 			status: 'failed',
-			errors: [{ code: 'image_download_failed', field: 'images', url: img('SKU-001', 2), description: 'Could not download image', level: 'error' }],
+			errors: [
+				{ code: 'IMAGE_DOWNLOAD_FAILED', message: `HTTP 404 for ${img('SKU-001', 2)}`, state: 'failed', level: 'error', description: 'Could not download image', field: 'images', attribute_id: 0, attribute_name: '' },
+				{ code: 'ATTRIBUTE_VALUE_INVALID', message: 'value is not allowed', state: 'failed', level: 'error', description: 'Invalid attribute value', field: 'attributes', attribute_id: 4194, attribute_name: 'Image' },
+			],
 		}));
 		const { json } = await push([row(product(1))]);
 		expect(json[0]).toMatchObject({
 			success: false,
 			data: { status: 'failed', task_id: 9000 },
-			errors: [{ field: 'images', index: 1, url: img('SKU-001', 2), reason: 'Could not download image' }],
+			errors: [
+				{ field: 'images', index: 1, url: img('SKU-001', 2), reason: `Could not download image: HTTP 404 for ${img('SKU-001', 2)} (Ozon code IMAGE_DOWNLOAD_FAILED)` },
+				{ field: 'attributes', reason: 'Image: Invalid attribute value: value is not allowed (Ozon code ATTRIBUTE_VALUE_INVALID)' },
+			],
 		});
+		expect(json[0].errors[1]).not.toHaveProperty('url');
+	});
+
+	it("failed with a bare code, or an echoed key in Ozon's text: still a clear reason, and the key redacted before shortening", async () => {
+		const echo = `${'x'.repeat(495)}${API_KEY} tail`;
+		setup(() => ({ status: 'failed', errors: [{ code: 'E42' }, { message: echo, level: 'error' }] }));
+		const { json } = await push([row(product(1))]);
+		expect(json[0].errors).toEqual([
+			{ field: 'images', reason: 'error E42' },
+			{ field: 'images', reason: `${'x'.repeat(495)}[red…` },
+		]);
+		expect(JSON.stringify(json)).not.toContain(API_KEY.slice(0, 10));
 	});
 
 	it('stops waiting at the result timeout: status pending, not a success', async () => {
@@ -228,6 +290,11 @@ describe('push: waiting for the task', () => {
 			data: { status: 'imported', current_images: ['https://cdn.ozon.test/1.jpg'] },
 			errors: [{ field: 'images', index: 1, url: img('SKU-001', 2), reason: 'HTTP 404 when downloading' }],
 		});
+		// Another URL (Ozon's copy, or an older image) is reported as it is, as a warning.
+		expect(json[0].warnings).toContainEqual({
+			field: 'current_images',
+			message: expect.stringContaining('https://elsewhere.example/old.jpg: an old error about another URL'),
+		});
 	});
 
 	it('with Wait for Result off: no polling, status pending with the task id', async () => {
@@ -239,8 +306,10 @@ describe('push: waiting for the task', () => {
 	});
 });
 
-describe('push: v1 (deprecated) path', () => {
-	it('sends one product by product_id with images360, main photo first', async () => {
+describe('push: v1 (deprecated) path and 360° images', () => {
+	const IMAGES_360_NOT_SENT = /^Not sent: Ozon stopped accepting 360° images on 2026-07-10; no Ozon method takes them any more \(v1 included\)/;
+
+	it('v1 sends one product by product_id, main photo first, and never images360 (Ozon would refuse the field)', async () => {
 		mockInfoList([product(1)]);
 		const v1Calls: IDataObject[] = [];
 		ozon()
@@ -249,7 +318,7 @@ describe('push: v1 (deprecated) path', () => {
 				return true;
 			})
 			.reply(200, { result: { pictures: [{ product_id: 1001, url: img('m', 0), state: 'imported', is_primary: true, is_color: false }] } });
-		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/x.jpg'], photo_360: ['https://cdn.ozon.test/r.jpg'] }));
+		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/x.jpg'] }));
 
 		const { json } = await push([{ offer: 'SKU-001', urls: img('g', 1), r: `${img('r', 1)};${img('r', 2)}` }], {
 			primaryImage: img('m', 0),
@@ -257,27 +326,33 @@ describe('push: v1 (deprecated) path', () => {
 			options: { apiVersion: 'v1' },
 		});
 
-		expect(v1Calls).toEqual([{ product_id: 1001, images: [img('m', 0), img('g', 1)], images360: [img('r', 1), img('r', 2)] }]);
-		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported', updated: { images: 1, images360: 2, primary_image: true } } });
+		expect(v1Calls).toEqual([{ product_id: 1001, images: [img('m', 0), img('g', 1)] }]);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported', updated: { images: 1, images360: 0, primary_image: true } } });
+		expect(json[0].warnings).toContainEqual({ field: 'images360', message: expect.stringMatching(IMAGES_360_NOT_SENT), urls: [img('r', 1), img('r', 2)] });
 	});
 
-	it('when Ozon has switched v1 off, the item fails saying to use v2', async () => {
-		mockInfoList([product(1)]);
-		ozon().post('/v1/product/pictures/import').reply(404, { code: 5, message: 'method not found' });
-		const { json } = await push([row(product(1))], { options: { apiVersion: 'v1' } });
-		expect(json[0].success).toBe(false);
-		expect(json[0].errors[0].reason).toMatch(/^Ozon no longer offers the v1 picture method \(HTTP 404\): method not found\. Ozon has switched off/);
-	});
-
-	it('on v2, 360° images are left out with a warning and the rest is sent', async () => {
+	it('v2: 360° images are left out with the same warning, updated.images360 is 0, and the rest is sent', async () => {
 		mockInfoList([product(1)]);
 		const imports = mockImportV2();
 		mockImportInfo(imports);
 		mockPicturesInfo(() => ({}));
 		const { json } = await push([row(product(1))], { images360: img('r', 1) });
 		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }]);
-		expect(json[0].success).toBe(true);
-		expect(json[0].warnings).toContainEqual(expect.objectContaining({ field: 'images360', urls: [img('r', 1)] }));
+		expect(json[0]).toMatchObject({ success: true, data: { updated: { images360: 0 } } });
+		expect(json[0].warnings).toContainEqual({ field: 'images360', message: expect.stringMatching(IMAGES_360_NOT_SENT), urls: [img('r', 1)] });
+	});
+
+	it('a dry run on v1 shows a body without images360', async () => {
+		mockInfoList([product(1)]);
+		const { json } = await push([row(product(1), 1)], { images360: img('r', 1), options: { apiVersion: 'v1', dryRun: true } });
+		expect(json[0].data.request).toEqual({ method: 'POST', endpoint: '/v1/product/pictures/import', body: { product_id: 1001, images: [img('SKU-001', 1)] } });
+	});
+
+	it('the node describes 360° images as never sent, and v1 as no way to send them', () => {
+		const properties = new OzonSeller().description.properties;
+		const images360 = properties.find((property) => property.name === 'images360');
+		expect(images360?.description).toMatch(/^Kept for existing workflows: Ozon stopped accepting 360° images on 2026-07-10, on every method \(v1 included\)\. .*never sent/);
+		expect(JSON.stringify(properties)).not.toMatch(/only (the deprecated )?v1|took 360|with 360/i);
 	});
 });
 

@@ -1,0 +1,120 @@
+/**
+ * Ozon's "too many requests" answers: which limit was hit, how long Ozon asks to wait, and the
+ * process-wide windows inside which a refused method is not sent again. Ozon may restrict an
+ * account that keeps sending requests it has refused.
+ */
+
+/**
+ * `perSecond`: more than 50 requests per second for the Client-Id, all methods together
+ * (`{"code":8,"message":"You have reached request rate limit per second"}`).
+ * `quota`: the product-update limit per minute or per day (`Item-Retry-After`, "operation items limits").
+ */
+export type RateLimitKind = 'perSecond' | 'quota';
+
+/** What to assume when a 429 names no wait: the next second, or the per-minute quota's window. */
+export const DEFAULT_WAIT_SECONDS: Record<RateLimitKind, number> = { perSecond: 1, quota: 60 };
+
+export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
+	if (!headers) return undefined;
+	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
+	const value = key ? headers[key] : undefined;
+	return Array.isArray(value) ? String(value[0]) : value === undefined ? undefined : String(value);
+}
+
+function nonNegativeNumber(text: string | undefined): number | undefined {
+	if (text === undefined || text.trim() === '') return undefined;
+	const number = Number(text);
+	return Number.isFinite(number) && number >= 0 ? number : undefined;
+}
+
+/**
+ * Seconds Ozon asks us to wait: the longest of `Item-Retry-After` (minutes: for the daily limit,
+ * until 03:00 Moscow time), `Retry-After` (seconds or an HTTP date) and "Retry after N seconds" in
+ * the message. Undefined when none of them says.
+ */
+export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number | undefined {
+	const candidates: number[] = [];
+	const itemMinutes = nonNegativeNumber(headerValue(headers, 'item-retry-after'));
+	if (itemMinutes !== undefined) candidates.push(itemMinutes * 60);
+	const retryAfter = headerValue(headers, 'retry-after');
+	const retrySeconds = nonNegativeNumber(retryAfter);
+	if (retrySeconds !== undefined) candidates.push(retrySeconds);
+	else if (retryAfter !== undefined) {
+		const date = Date.parse(retryAfter);
+		if (!Number.isNaN(date)) candidates.push(Math.max(0, (date - now) / 1000));
+	}
+	const fromMessage = message ? /retry after (\d+(?:\.\d+)?)\s*s/i.exec(message) : null;
+	if (fromMessage) candidates.push(Number(fromMessage[1]));
+	return candidates.length > 0 ? Math.max(...candidates) : undefined;
+}
+
+/** Tells the per-second limit (code 8) from the product-update quota. */
+export function rateLimitKind(code: unknown, message: string | undefined, headers: Record<string, unknown> | undefined): RateLimitKind {
+	if (headerValue(headers, 'item-retry-after') !== undefined) return 'quota';
+	if (String(code) === '8' || /per second/i.test(message ?? '')) return 'perSecond';
+	return 'quota';
+}
+
+export const RATE_LIMIT_TEXT: Record<RateLimitKind, string> = {
+	perSecond: 'more than 50 requests per second for this Client-Id',
+	quota: 'product update limit per minute or per day used up',
+};
+
+/** A wait in words: "45 s", "2 min 5 s", "3 h 12 min". */
+export function describeWait(seconds: number): string {
+	const total = Math.max(0, Math.ceil(seconds));
+	if (total < 60) return `${total} s`;
+	if (total < 3600) {
+		const rest = total % 60;
+		return `${Math.floor(total / 60)} min${rest ? ` ${rest} s` : ''}`;
+	}
+	const minutes = Math.ceil((total % 3600) / 60);
+	const hours = Math.floor(total / 3600) + (minutes === 60 ? 1 : 0);
+	return `${hours} h${minutes && minutes < 60 ? ` ${minutes} min` : ''}`;
+}
+
+/** Moscow is UTC+3 all year (no daylight saving since 2014); Ozon's daily limits reset at 03:00 there. */
+const MOSCOW_OFFSET_MS = 3 * 3600_000;
+
+/** When a wait ends, as an ISO time and in Moscow time: "2026-11-28T00:00:00Z (03:00 Moscow time on 2026-11-28)". */
+export function describeRetryAt(at: number, now = Date.now()): string {
+	const iso = new Date(Math.ceil(at / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+	const moscow = new Date(at + MOSCOW_OFFSET_MS).toISOString();
+	const sameDay = moscow.slice(0, 10) === new Date(now + MOSCOW_OFFSET_MS).toISOString().slice(0, 10);
+	return `${iso} (${moscow.slice(11, 16)} Moscow time${sameDay ? '' : ` on ${moscow.slice(0, 10)}`})`;
+}
+
+/** A refusal in force: the method (or, for the per-second limit, every method) waits until `until`. */
+export interface RetryWindow {
+	until: number;
+	kind: RateLimitKind;
+	ozonMessage?: string;
+}
+
+// Process-wide, like Ozon's limits: every execution of this n8n process shares them.
+const windows = new Map<string, RetryWindow>();
+const EVERY_METHOD = '*';
+
+/** `account` names the Ozon account without the key (base URL and Client-Id). */
+export function closeWindow(account: string, endpoint: string, window: RetryWindow): void {
+	const key = `${account} ${window.kind === 'perSecond' ? EVERY_METHOD : endpoint}`;
+	const existing = windows.get(key);
+	if (!existing || existing.until < window.until) windows.set(key, window);
+}
+
+/** The window `endpoint` must still wait out for `account`, if any. */
+export function openWindow(account: string, endpoint: string, now = Date.now()): RetryWindow | undefined {
+	let longest: RetryWindow | undefined;
+	for (const key of [`${account} ${endpoint}`, `${account} ${EVERY_METHOD}`]) {
+		const window = windows.get(key);
+		if (!window) continue;
+		if (window.until <= now) windows.delete(key);
+		else if (!longest || window.until > longest.until) longest = window;
+	}
+	return longest;
+}
+
+/** For tests: forget every window. */
+export function resetRetryWindows(): void {
+	windows.clear();
+}

@@ -1,0 +1,15 @@
+/**
+ * Per test: forget the process-wide state the node keeps between executions (Ozon's rate-limit
+ * windows, the API key's expiry date), and answer `/v1/roles` on the nock host with a key that is
+ * valid for months, so every run's hourly key check has an answer. Tests that care set
+ * `keyRoles` (test/helpers/ozonMock.ts).
+ */
+import { resetKeyExpiryChecks } from '../../nodes/OzonSeller/transport/keyExpiry';
+import { resetRetryWindows } from '../../nodes/OzonSeller/transport/retryAfter';
+import { answerRolesByDefault } from '../helpers/ozonMock';
+
+beforeEach(() => {
+	resetRetryWindows();
+	resetKeyExpiryChecks();
+	answerRolesByDefault();
+});
