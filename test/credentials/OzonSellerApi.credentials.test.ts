@@ -93,7 +93,7 @@ describe('OzonSellerApi credential', () => {
 		await expect(credentialTest({ clientId: '123456', apiKey: 'good-key', baseUrl: 'https://api-seller.ozon.ru' })).resolves.toEqual({ status: 'OK', message: 'Connection successful!' });
 		await expect(credentialTest({ clientId: '123456', apiKey: 'wrong-key', baseUrl: 'https://api-seller.ozon.ru/' })).resolves.toEqual({
 			status: 'Error',
-			message: 'Ozon rejected this Client ID / API Key: check both, and that the key is active and has the Product (or Admin) role',
+			message: "Ozon refused this Client ID / API Key (HTTP 403): the key may be wrong, deactivated or expired, may lack the Product (or Admin) role, or the seller may not have accepted Ozon's offer agreement",
 		});
 		expect(scope.isDone()).toBe(true);
 	});
