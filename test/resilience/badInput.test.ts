@@ -47,6 +47,7 @@ const offerCases: Case[] = [
 	['loopback', { images: ['http://127.0.0.1/1.jpg'] }, 'images', /cannot reach this address: 127\.0\.0\.1 is a loopback address/],
 	['localhost', { images: ['http://localhost:9000/1.jpg'] }, 'images', /cannot reach this address: localhost is a local or internal name/],
 	['a name without a dot', { images: ['http://nas/photos/1.jpg'] }, 'images', /cannot reach this address: nas is an intranet name/],
+	['a wildcard-DNS name with a public address before a loopback one', { images: ['http://1.1.1.1.127.0.0.1.nip.io/1.jpg'] }, 'images', /cannot reach this address: 1\.1\.1\.1\.127\.0\.0\.1\.nip\.io names 127\.0\.0\.1, a loopback address/],
 	['a private primary image', { images: [ok], primary: 'http://10.0.0.5/main.jpg' }, 'primary_image', /cannot reach this address: 10\.0\.0\.5 is a private address/],
 	['two primary images', { images: [ok], primary: 'https://img.example.com/a.jpg https://img.example.com/b.jpg' }, 'primary_image', /Expected one URL, got several/],
 	['bad primary image', { images: [ok], primary: 'not-a-url' }, 'primary_image', /Invalid URL format/],

@@ -100,6 +100,8 @@ describe('checkUrls', () => {
 		'http://metadata.google.internal/computeMetadata/v1/',
 		'http://127.0.0.1.nip.io/a.jpg',
 		'http://7f000001.nip.io/a.jpg',
+		'http://1.1.1.1.127.0.0.1.nip.io/a.jpg',
+		'http://8-8-8-8-10-0-0-1.nip.io/a.jpg',
 		'http://[::ffff:0:7f00:1]/a.jpg',
 	])('never contacts %s: refused before any check, as Ozon could not fetch it either', async (url) => {
 		// No interceptor: a request would fail with "not reachable" instead of the refusal.
