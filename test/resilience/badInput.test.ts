@@ -175,6 +175,40 @@ describe('2 MB of separators in every text field', () => {
 	});
 });
 
+/**
+ * Text fields within the size limits can still be costly to read: encoding an internationalised host
+ * name is quadratic in its length. A 2 MB cell of 1,000 URLs with 2,000-character IDN hosts used to
+ * block the event loop for 6 s per field.
+ */
+describe('2 MB of URLs with long internationalised host names', () => {
+	const idnUrl = (n: number) => {
+		let host = '';
+		for (let i = 0; i < 2000; i++) host += String.fromCodePoint(0x4e00 + ((i * 7 + n) % 20_000));
+		return `http://${host}.com/${n}.jpg`;
+	};
+	const cell = Array.from({ length: 1000 }, (_, n) => idnUrl(n)).join(' ');
+
+	it('in Images and 360° Images: the item fails with a clear reason, the valid one is pushed, the run takes under a second', async () => {
+		expect(cell.length).toBeGreaterThan(2_000_000);
+		const started = performance.now();
+		const outcome = await run('offerId', [{ offer: 'SKU-001', images: [ok] }, { offer: 'SKU-001', images: cell, r360: cell, primary: idnUrl(0) }]);
+		const elapsed = performance.now() - started;
+		expect(outcome.error).toBeUndefined();
+		expect((outcome.items[0].json as unknown as Result).success).toBe(true);
+		const result = outcome.items[1].json as unknown as Result;
+		expect(result).toMatchObject({ success: false, data: { status: 'invalid' } });
+		expect(result.errors).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ field: 'images', index: 0, reason: 'URL host is longer than 253 characters' }),
+				expect.objectContaining({ field: 'images360', index: 999, reason: 'URL host is longer than 253 characters' }),
+				expect.objectContaining({ field: 'primary_image', reason: 'URL host is longer than 253 characters' }),
+			]),
+		);
+		expect(outcome.nodeMs).toBeLessThan(1000);
+		expect(elapsed).toBeLessThan(1000);
+	});
+});
+
 test('the matrix has at least 40 cases', () => {
 	expect(offerCases.length + productIdCases.length).toBeGreaterThanOrEqual(40);
 });
