@@ -126,9 +126,12 @@ function toTaskStatus(status: string): TaskItemStatus {
 	return known.includes(status as TaskItemStatus) ? (status as TaskItemStatus) : 'pending';
 }
 
-/** `POST /v1/product/import/info`: the per-product state of an import task. */
-export async function getImportInfo(transport: OzonTransport, taskId: number): Promise<TaskItemResult[]> {
-	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse);
+/**
+ * `POST /v1/product/import/info`: the per-product state of an import task. A refusal that lasts
+ * past `deadline` (the end of Result Timeout) is not waited out.
+ */
+export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number): Promise<TaskItemResult[]> {
+	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
 		productId: item.product_id ?? undefined,
@@ -215,7 +218,7 @@ const rolesResponse = z.object({ expires_at: z.string().optional().nullable() })
  * retries: it only feeds a warning.
  */
 export async function getKeyExpiry(transport: OzonTransport): Promise<number | undefined> {
-	const response = await transport.post('/v1/roles', {}, rolesResponse, 0);
+	const response = await transport.post('/v1/roles', {}, rolesResponse, { maxRetries: 0 });
 	const at = response.expires_at ? Date.parse(response.expires_at) : Number.NaN;
 	return Number.isNaN(at) ? undefined : at;
 }

@@ -360,7 +360,7 @@ async function waitForTasks(run: RunState, transport: OzonTransport, tasks: Impo
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = task.entries.filter((entry) => awaitingOzon(run, entry));
 			try {
-				const results = await getImportInfo(transport, task.taskId);
+				const results = await getImportInfo(transport, task.taskId, task.deadline);
 				const byOffer = new Map(results.map((result) => [result.offerId, result]));
 				for (const entry of waiting) {
 					const result = byOffer.get(entry.v2Item?.offer_id as string);
