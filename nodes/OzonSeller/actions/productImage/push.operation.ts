@@ -448,6 +448,14 @@ async function confirm(run: RunState, transport: OzonTransport, entries: PushEnt
 }
 
 async function writeV1(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+	const open = entries.filter((entry) => !run.outcomes[entry.index].final);
+	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
+	// (the transport remembers the answer for the run); otherwise the rest go out side by side.
+	await writeV1Entries(run, transport, open.slice(0, 1));
+	await writeV1Entries(run, transport, open.slice(1));
+}
+
+async function writeV1Entries(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
 	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
 		if (run.stopped || run.outcomes[entry.index].final) return;
 		try {
