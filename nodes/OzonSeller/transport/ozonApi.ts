@@ -213,14 +213,30 @@ export async function importPicturesV1(transport: OzonTransport, request: V1Impo
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });
 
+/** An RFC 3339 date-time (or a bare date), as Ozon's answers write them. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * Earlier dates are placeholders, not expiry dates: Go's zero time (0001-01-01) or the Unix epoch
+ * for a key without one. Keys began to expire in 2026.
+ */
+const EARLIEST_EXPIRY = Date.UTC(2020, 0, 1);
+
+/** Reads `expires_at`; anything that is not plainly a date is "not said" rather than a guess. */
+export function parseExpiry(text: string | null | undefined): number | undefined {
+	const trimmed = text?.trim() ?? '';
+	if (!RFC3339.test(trimmed)) return undefined;
+	const at = Date.parse(trimmed);
+	return Number.isNaN(at) || at < EARLIEST_EXPIRY ? undefined : at;
+}
+
 /**
  * `POST /v1/roles`: when the API key expires (epoch milliseconds), if Ozon says. Asked once, without
  * retries: it only feeds a warning.
  */
 export async function getKeyExpiry(transport: OzonTransport): Promise<number | undefined> {
 	const response = await transport.post('/v1/roles', {}, rolesResponse, { maxRetries: 0 });
-	const at = response.expires_at ? Date.parse(response.expires_at) : Number.NaN;
-	return Number.isNaN(at) ? undefined : at;
+	return parseExpiry(response.expires_at);
 }
 
 /** Longest piece of Ozon's text put into one error reason. */
