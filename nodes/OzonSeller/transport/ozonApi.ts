@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+import { MAX_URL_LENGTH } from '../domain/constants';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { V1ImportRequest, V2ImportItem } from '../domain/plan';
 import type { OzonTransport } from './index';
@@ -263,6 +264,24 @@ export function pictureIssueText(issue: PictureIssue, redact: (text: string) => 
 	return shorten(redact(issue.message?.trim() || 'Ozon reported an error without a description'));
 }
 
-function shorten(text: string): string {
-	return text.length > MAX_OZON_TEXT ? `${text.slice(0, MAX_OZON_TEXT - 1)}…` : text;
+/** Longest field name taken from an import-task error. */
+const MAX_OZON_FIELD = 100;
+
+/** Longest URL taken from a read-back error (the user's own URLs are at most this long too). */
+const MAX_OZON_URL = MAX_URL_LENGTH;
+
+/** The field an import-task error names, if any: redacted, then shortened. */
+export function importIssueField(issue: ImportIssue, redact: (text: string) => string): string | undefined {
+	const field = issue.field?.trim();
+	return field ? shorten(redact(field), MAX_OZON_FIELD) : undefined;
+}
+
+/** The URL a read-back error names, if any, as it may be shown: redacted, then shortened. */
+export function pictureIssueUrl(issue: PictureIssue, redact: (text: string) => string): string | undefined {
+	const url = issue.url?.trim();
+	return url ? shorten(redact(url), MAX_OZON_URL) : undefined;
+}
+
+function shorten(text: string, maxLength = MAX_OZON_TEXT): string {
+	return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -23,10 +23,12 @@ import { keyExpiryWarning } from '../../transport/keyExpiry';
 import {
 	getImportInfo,
 	getPicturesInfo,
+	importIssueField,
 	importIssueText,
 	importPicturesV1,
 	importPicturesV2,
 	pictureIssueText,
+	pictureIssueUrl,
 	type ImportIssue,
 	type PictureIssue,
 	type TaskItemStatus,
@@ -300,7 +302,7 @@ function taskErrors(entry: PushEntry, issues: ImportIssue[], redact: (text: stri
 		const reason = importIssueText(issue, redact);
 		const named = urlMentionedIn(entry.request, `${issue.message ?? ''} ${issue.description ?? ''}`);
 		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason };
-		return { field: issue.field?.trim() || 'images', reason };
+		return { field: importIssueField(issue, redact) ?? 'images', reason };
 	});
 }
 
@@ -317,7 +319,7 @@ function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text:
 		const origin = url ? originOf(entry.request, url) : undefined;
 		const reason = pictureIssueText(issue, redact);
 		if (url && origin) errors.push({ field: origin.field, ...(origin.index !== undefined ? { index: origin.index } : {}), url, reason });
-		else others.push(url ? `${redact(url)}: ${reason}` : reason);
+		else others.push(url ? `${pictureIssueUrl(issue, redact)}: ${reason}` : reason);
 	}
 	const warnings: ItemWarning[] = others.length
 		? [{ field: 'current_images', message: `Ozon reports image errors for URLs that are not among the ones sent (perhaps Ozon's copies of them, or older images): ${others.join('; ')}` }]
