@@ -96,7 +96,15 @@ describe('refusal windows and time limits', () => {
 	});
 
 	it('a request that waited out a window checks again before it is sent: no request inside a window Ozon gave meanwhile', async () => {
-		mockInfoList([product(1), product(2)]);
+		// An earlier refusal, still in force when the imports are due. Both batches queue for the
+		// limiter (one request a second): the first waits the window out and queues again behind the
+		// second, which is sent once the window is over and refused for 10 minutes.
+		ozon()
+			.post('/v3/product/info/list')
+			.reply(() => {
+				closeWindow(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: Date.now() + 1800 });
+				return [200, { items: [product(1), product(2)] }];
+			});
 		const imports: number[] = [];
 		ozon()
 			.post('/v2/product/pictures/import')
@@ -105,9 +113,6 @@ describe('refusal windows and time limits', () => {
 				imports.push(Date.now());
 				return imports.length === 1 ? [429, QUOTA, { 'Item-Retry-After': '10' }] : [200, { task_id: 9000 }];
 			});
-		// An earlier refusal still in force. Both batches wait it out, then queue for the limiter
-		// (one request a second): the first is refused for 10 minutes while the second waits its turn.
-		closeWindow(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: Date.now() + 2500 });
 		const { json } = await run({ ...PUSH, options: { requestsPerSecond: 1, maxRateLimitWait: 30, batchSize: 1 } }, [row(1), row(2)]);
 		expect(imports).toHaveLength(1);
 		expect(json.map((item) => [item.success, item.data.status])).toEqual([
