@@ -9,6 +9,7 @@ import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
+import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
@@ -156,6 +157,8 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 		let body = '';
 		req.on('data', (chunk) => (body += chunk));
 		req.on('end', () => {
+			// A real server rather than nock: hold what reaches it to Ozon's contract all the same.
+			checkRequest(req.method ?? '', req.url ?? '', req.headers, body);
 			res.setHeader('Content-Type', 'application/json');
 			const answers: Record<string, unknown> = {
 				'/v1/roles': { expires_at: '2099-01-01T00:00:00Z', roles: [] },
