@@ -5,7 +5,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { closeWindow } from '../../nodes/OzonSeller/transport/retryAfter';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
 import { BASE_URL, CLIENT_ID, credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
 
@@ -121,6 +121,25 @@ describe('refusal windows and time limits', () => {
 		]);
 		expect(json.some((item) => /Not sent: Ozon refused this method/.test(item.errors[0].reason))).toBe(true);
 	}, 20_000);
+});
+
+describe('cancellation', () => {
+	it('an execution cancelled while it waits out a refusal window ends at once, and sends nothing more', async () => {
+		mockInfoList([product(1)]);
+		const sentAt = always('/v2/product/pictures/import', 429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits' }, { 'Item-Retry-After': '1' });
+		const execution = startWorkflow(ozonWorkflow([row(1)], PUSH as INode['parameters']), credentials);
+		// Refused for a minute, within Max Rate Limit Wait (120 s): the node waits. The user stops it.
+		while (sentAt.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		// Let the answer arrive, so the node is waiting rather than reading it.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		const cancelledAt = Date.now();
+		execution.cancel();
+		const { run: result } = await execution.result;
+		expect(Date.now() - cancelledAt).toBeLessThan(2000);
+		// (n8n's server marks the execution canceled; the engine alone reports the node's error.)
+		expect(result.data.resultData.error?.message).toBe('The execution was cancelled');
+		expect(sentAt).toHaveLength(1);
+	});
 });
 
 describe('a switched-off v1', () => {

@@ -263,7 +263,7 @@ export class OzonTransport {
 			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
-			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await sleep(backoffDelay(attempt - 1));
+			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await this.pause(backoffDelay(attempt - 1));
 		}
 		const failure = lastFailure as Failure;
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
@@ -301,8 +301,29 @@ export class OzonTransport {
 			);
 		}
 		this.ctx.logger.debug(`Ozon ${endpoint}: waiting ${Math.ceil(waitMs / 1000)} s as Ozon asked`);
-		await sleep(waitMs);
+		await this.pause(waitMs);
 		return true;
+	}
+
+	/**
+	 * Sleeps, but ends at once when the execution is cancelled: a refusal window may last up to an
+	 * hour of Max Rate Limit Wait, and a cancelled execution must not linger that long.
+	 */
+	private async pause(ms: number): Promise<void> {
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		if (!signal) return await sleep(ms);
+		let stopWaiting = () => {};
+		const cancelled = new Promise<void>((resolve) => {
+			stopWaiting = resolve;
+			signal.addEventListener('abort', stopWaiting, { once: true });
+		});
+		// In steps of a second, so a cancelled wait leaves no long timer behind.
+		const until = Date.now() + ms;
+		for (let left = ms; left > 0 && !signal.aborted; left = until - Date.now()) {
+			await Promise.race([sleep(Math.min(left, 1000)), cancelled]);
+		}
+		signal.removeEventListener('abort', stopWaiting);
+		if (signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
 	}
 
 	/** One request: its parsed answer, or why it failed and whether repeating it could help. */
