@@ -4,7 +4,7 @@ import { MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
-import { getPicturesInfo, pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
+import { getPicturesInfo, pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
 import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
@@ -39,7 +39,7 @@ function imageData(pictures: ProductPictures, redact: (text: string) => string):
 		images: pictures.photo,
 		color_image: pictures.colorPhoto?.[0] ?? null,
 		...(pictures.photo360 ? { images360: pictures.photo360 } : {}),
-		image_errors: pictures.errors.map((issue) => ({ url: issue.url ? redact(issue.url) : null, message: pictureIssueText(issue, redact) })),
+		image_errors: pictures.errors.map((issue) => ({ url: pictureIssueUrl(issue, redact) ?? null, message: pictureIssueText(issue, redact) })),
 	};
 	return { data, unknown };
 }

@@ -23,10 +23,12 @@ import { keyExpiryWarning } from '../../transport/keyExpiry';
 import {
 	getImportInfo,
 	getPicturesInfo,
+	importIssueField,
 	importIssueText,
 	importPicturesV1,
 	importPicturesV2,
 	pictureIssueText,
+	pictureIssueUrl,
 	type ImportIssue,
 	type PictureIssue,
 	type TaskItemStatus,
@@ -300,7 +302,7 @@ function taskErrors(entry: PushEntry, issues: ImportIssue[], redact: (text: stri
 		const reason = importIssueText(issue, redact);
 		const named = urlMentionedIn(entry.request, `${issue.message ?? ''} ${issue.description ?? ''}`);
 		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason };
-		return { field: issue.field?.trim() || 'images', reason };
+		return { field: importIssueField(issue, redact) ?? 'images', reason };
 	});
 }
 
@@ -317,7 +319,7 @@ function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text:
 		const origin = url ? originOf(entry.request, url) : undefined;
 		const reason = pictureIssueText(issue, redact);
 		if (url && origin) errors.push({ field: origin.field, ...(origin.index !== undefined ? { index: origin.index } : {}), url, reason });
-		else others.push(url ? `${redact(url)}: ${reason}` : reason);
+		else others.push(url ? `${pictureIssueUrl(issue, redact)}: ${reason}` : reason);
 	}
 	const warnings: ItemWarning[] = others.length
 		? [{ field: 'current_images', message: `Ozon reports image errors for URLs that are not among the ones sent (perhaps Ozon's copies of them, or older images): ${others.join('; ')}` }]
@@ -360,7 +362,7 @@ async function waitForTasks(run: RunState, transport: OzonTransport, tasks: Impo
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = task.entries.filter((entry) => awaitingOzon(run, entry));
 			try {
-				const results = await getImportInfo(transport, task.taskId);
+				const results = await getImportInfo(transport, task.taskId, task.deadline);
 				const byOffer = new Map(results.map((result) => [result.offerId, result]));
 				for (const entry of waiting) {
 					const result = byOffer.get(entry.v2Item?.offer_id as string);
@@ -448,6 +450,14 @@ async function confirm(run: RunState, transport: OzonTransport, entries: PushEnt
 }
 
 async function writeV1(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+	const open = entries.filter((entry) => !run.outcomes[entry.index].final);
+	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
+	// (the transport remembers the answer for the run); otherwise the rest go out side by side.
+	await writeV1Entries(run, transport, open.slice(0, 1));
+	await writeV1Entries(run, transport, open.slice(1));
+}
+
+async function writeV1Entries(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
 	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
 		if (run.stopped || run.outcomes[entry.index].final) return;
 		try {
