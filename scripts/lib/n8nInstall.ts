@@ -154,15 +154,49 @@ export function nodeBinary(major: 20 | 24): string {
 
 const SQLITE_BINDING = ['node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'];
 
-/** Cheap checks on every use: the marker, n8n's entry point, the built sqlite3 binding, the same Node. */
+/**
+ * How a marker names the Node an install was verified with: relative to the cache folder when the
+ * Node lives in it (Node.js 24 does), so a cache that is copied or moved (`OZON_N8N_CACHE`) stays valid.
+ */
+function nodeKey(cacheRoot: string, node: string): string {
+	const relative = path.relative(cacheRoot, node);
+	return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? node : relative;
+}
+
+function sameNode(markerNode: string, cacheRoot: string, node: string): boolean {
+	const key = nodeKey(cacheRoot, node);
+	if (markerNode === key || markerNode === node) return true;
+	// Markers written before names were relative hold the absolute path in the cache they were made in.
+	return key !== node && markerNode.endsWith(`${path.sep}${key}`);
+}
+
+/**
+ * Loads the install's sqlite3 with `node` and runs one query in memory: a binding that is there but
+ * damaged (cut off, emptied) passes a file check yet makes n8n fail with "SQLite package has not been
+ * found installed" on every run, or crash. Throws (rather than blaming the install) if the check itself
+ * could not run, so a busy machine never gets a working cache deleted.
+ */
+function sqliteProblem(dir: string, node: string): string | undefined {
+	const check = `const s=require(${JSON.stringify(path.join(dir, 'node_modules', 'sqlite3'))});const d=new s.Database(':memory:');d.get('select 1 as one',(e,r)=>{if(e||!r||r.one!==1){console.error(e||'no row');process.exit(1)}d.close()})`;
+	const result = spawnSync(node, ['-e', check], { env: cleanNpmEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+	if (result.error) throw new Error(`Could not check the sqlite3 module of ${dir} with ${node} (${result.error.message}); nothing was removed, run the command again.`);
+	if (result.status === 0) return undefined;
+	const why = `${result.stderr ?? ''}`.trim().split('\n').find((line) => /Error|error:/.test(line)) ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
+	return `the sqlite3 module does not load with ${node}: ${why.trim().slice(0, 300)}`;
+}
+
+/**
+ * Checks on every use: the marker, n8n's entry point, and sqlite3 loading with the Node that will run
+ * n8n (the failure this cache exists to prevent, at a fraction of a second).
+ */
 export function n8nProblem(dir: string, { version, before }: N8nVersion, node: string): string | undefined {
 	const marker = readMarker(dir);
 	if (!marker) return 'no .ready marker';
 	if (marker.version !== `${version} --before=${before}`) return `it was installed as n8n ${marker.version}`;
-	if (marker.node !== node) return `it was verified with ${marker.node}, not ${node}`;
+	if (!sameNode(marker.node, path.dirname(dir), node)) return `it was verified with ${marker.node}, not ${node}`;
 	if (!fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) return "n8n's entry point is missing";
 	if (!fs.existsSync(path.join(dir, ...SQLITE_BINDING))) return 'the sqlite3 native module was never built';
-	return undefined;
+	return sqliteProblem(dir, node);
 }
 
 /**
@@ -170,8 +204,8 @@ export function n8nProblem(dir: string, { version, before }: N8nVersion, node: s
  * and runs its database migrations in a throwaway user folder.
  */
 function verifyN8n(dir: string, version: string, node: string, env: Record<string, string>): void {
-	const sqliteCheck = `const s=require(${JSON.stringify(path.join(dir, 'node_modules', 'sqlite3'))});const d=new s.Database(':memory:');d.get('select 1 as one',(e,r)=>{if(e||!r||r.one!==1){console.error(e||'no row');process.exit(1)}d.close()})`;
-	step(`Loading the sqlite3 module of n8n ${version} with ${node}`, node, ['-e', sqliteCheck]);
+	const sqlite = sqliteProblem(dir, node);
+	if (sqlite) throw new StepError(`Loading the sqlite3 module of n8n ${version} failed: ${sqlite}`);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-verify-'));
 	try {
 		step(`Starting n8n ${version} once (n8n list:workflow opens and migrates its database)`, node, [path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), 'list:workflow'], {
@@ -233,7 +267,7 @@ export function ensureN8n(versions: N8nVersion[], nodeMajor: 20 | 24, env: Recor
 		try {
 			installN8n(dir, candidate, node);
 			verifyN8n(dir, version, node, env);
-			writeMarker(dir, { version: `${version} --before=${candidate.before}`, node });
+			writeMarker(dir, { version: `${version} --before=${candidate.before}`, node: nodeKey(CACHE, node) });
 			commit(dir, target);
 			log(`n8n ${version} installed and verified in ${target}`);
 			return { dir: target, version, node };
