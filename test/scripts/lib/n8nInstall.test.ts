@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -123,5 +124,74 @@ describe('a cache that was copied or moved is still trusted', () => {
 	it('still refuses a marker made with a Node elsewhere in another cache', () => {
 		const root = cacheAt((other) => path.join(other, 'node22', 'bin', 'node'));
 		expect(n8nProblem(path.join(root, 'n8n-2.41.1'), version, node24(root))).toMatch(/verified with /);
+	});
+});
+
+/** Loads n8nInstall with its cache at `cache` (the folder is read once, when the module loads). */
+function installerWithCache(cache: string): typeof import('../../../scripts/lib/n8nInstall') {
+	const saved = process.env.OZON_N8N_CACHE;
+	process.env.OZON_N8N_CACHE = cache;
+	try {
+		let loaded: typeof import('../../../scripts/lib/n8nInstall') | undefined;
+		jest.isolateModules(() => {
+			loaded = require('../../../scripts/lib/n8nInstall') as typeof import('../../../scripts/lib/n8nInstall');
+		});
+		return loaded as typeof import('../../../scripts/lib/n8nInstall');
+	} finally {
+		if (saved === undefined) delete process.env.OZON_N8N_CACHE;
+		else process.env.OZON_N8N_CACHE = saved;
+	}
+}
+
+describe('ensureN8n housekeeping and errors (no install: npm is kept off the PATH)', () => {
+	const version = { version: '1.123.81', before: '2026-09-23T16:00:00Z' };
+	let cache: string;
+	let savedPath: string | undefined;
+	beforeEach(() => {
+		cache = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-cache-house-'));
+		// Should anything here try to install, it fails at once instead of downloading n8n.
+		savedPath = process.env.PATH;
+		process.env.PATH = path.join(cache, 'no-such-bin');
+	});
+	afterEach(() => {
+		process.env.PATH = savedPath;
+		fs.rmSync(cache, { recursive: true, force: true });
+	});
+
+	function verifiedInstall(dir: string): void {
+		fs.mkdirSync(path.join(dir, 'node_modules', 'n8n', 'bin'), { recursive: true });
+		fs.writeFileSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), '');
+		writeSqlite(dir, true);
+		fs.writeFileSync(path.join(dir, '.ready'), JSON.stringify({ version: `${version.version} --before=${version.before}`, node: process.execPath, verifiedAt: '2026-11-27T00:00:00Z' }));
+	}
+
+	function deadPid(): number {
+		const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+		return Number(child.stdout);
+	}
+
+	it('removes the half-done install a killed run left behind, even once the cache is whole again', () => {
+		const target = path.join(cache, `n8n-${version.version}`);
+		verifiedInstall(target);
+		const host = os.hostname().replace(/[^A-Za-z0-9.]/g, '_');
+		const killedLongAgo = `${target}.partial-Ab12Cd`;
+		const killedJustNow = `${target}.partial-${host}-${deadPid()}-Xy34Zw`;
+		const stillRunning = `${target}.partial-${host}-${process.pid}-Qr56St`;
+		for (const partial of [killedLongAgo, killedJustNow, stillRunning]) {
+			fs.mkdirSync(path.join(partial, 'node_modules', 'n8n'), { recursive: true });
+		}
+		const threeHoursAgo = new Date(Date.now() - 3 * 60 * 60 * 1000);
+		fs.utimesSync(killedLongAgo, threeHoursAgo, threeHoursAgo);
+
+		const installer = installerWithCache(cache);
+		expect(installer.ensureN8n([version], 20, {}).dir).toBe(target);
+		expect([killedLongAgo, killedJustNow, stillRunning].map((partial) => fs.existsSync(partial))).toEqual([false, false, true]);
+	});
+
+	it('says what failed and how to retry when the cache folder cannot be written', () => {
+		const notAFolder = path.join(cache, 'a-file');
+		fs.writeFileSync(notAFolder, '');
+		const installer = installerWithCache(path.join(notAFolder, 'ozon-e2e'));
+		expect(() => installer.ensureN8n([version], 20, {})).toThrow(/n8n install cache.*ENOTDIR[\s\S]*OZON_N8N_CACHE/);
 	});
 });
