@@ -74,6 +74,7 @@ describe('parseUrlList: every rule with its error', () => {
 		['a host name over 253 characters', `https://${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(10)}.com/1.jpg`, 'URL host is longer than 253 characters'],
 		['an IDN host over 253 characters once encoded', `https://${idnHost(200, 0)}.рф/1.jpg`, 'URL host is longer than 253 characters'],
 		['an IDN host of 2,000 characters', `https://${idnHost(2000, 0)}.com/1.jpg`, 'URL host is longer than 253 characters'],
+		['a long login before a short host keeps its own reason', `https://${'u'.repeat(400)}:pw@a.io/1.jpg`, 'URL must not contain a user name or password; use a public or signed URL'],
 	])('%s is refused on its index', (_name, bad, reason) => {
 		const result = parseUrlList('images', ['https://a.io/ok.jpg', bad]);
 		expect(result.errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason })]);
