@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
-import { chunk, groupBy } from '../../domain/collections';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
-import { getPicturesInfo, pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
-import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
+import { pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
 import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { readTransportOptions, requestOptionFields } from '../common/options';
 import { ItemParameters } from '../common/parameters';
+import { readPictures } from '../common/readBack';
 import { RunState } from '../common/run';
 
 export const description: INodeProperties[] = [
@@ -58,27 +56,24 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
 	const resolved = await resolveProducts(run, transport, identified);
-	const byProduct = groupBy(resolved, (entry) => entry.product.productId);
 
-	await mapConcurrent(chunk([...byProduct.keys()], MAX_PICTURES_INFO_BATCH), REQUEST_CONCURRENCY, async (ids) => {
-		if (run.stopped) return;
-		try {
-			for (const pictures of await getPicturesInfo(transport, ids)) {
-				const { data, unknown } = imageData(pictures, redact);
-				for (const { index, product } of byProduct.get(pictures.productId) ?? []) {
-					run.setData(index, { sku: product.sku ?? null, ...data });
-					if (unknown.length > 0) {
-						run.warn(index, {
-							field: unknown[0],
-							message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
-						});
-					}
-					run.succeed(index, 'ok');
+	await readPictures(run, transport, resolved, {
+		answered(pictures, entries) {
+			const { data, unknown } = imageData(pictures, redact);
+			for (const { index, product } of entries) {
+				run.setData(index, { sku: product.sku ?? null, ...data });
+				if (unknown.length > 0) {
+					run.warn(index, {
+						field: unknown[0],
+						message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
+					});
 				}
+				run.succeed(index, 'ok');
 			}
-		} catch (error) {
-			run.requestFailed(error, ids.flatMap((id) => (byProduct.get(id) ?? []).map((entry) => entry.index)));
-		}
+		},
+		failed(error, entries) {
+			run.requestFailed(error, entries.map((entry) => entry.index));
+		},
 	});
 
 	for (const { index, product } of resolved) {
