@@ -16,7 +16,7 @@ export class OzonSeller implements INodeType {
 		icon: { light: 'file:../../icons/ozon.svg', dark: 'file:../../icons/ozon.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { push: "Push Images", get: "Get Images" }[$parameter["operation"]] }}',
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Push product photos to Ozon and read them back (Ozon Seller API)',
 		defaults: { name: 'Ozon Seller' },
 		usableAsTool: true,

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
@@ -9,56 +9,6 @@ import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
 import type { ItemParameters } from './parameters';
 import type { RunState } from './run';
-
-/** "How is the product named" plus the matching identifier field, for any operation. */
-export function identifyFields(operation: string[]): INodeProperties[] {
-	const show = { resource: ['productImage'], operation };
-	return [
-		{
-			displayName: 'Identify Product By',
-			name: 'identifyBy',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show },
-			options: [
-				{ name: 'Offer ID (Article)', value: 'offerId', description: "The seller's own article code, offer_id" },
-				{ name: 'Product ID', value: 'productId', description: "Ozon's numeric product_id" },
-				{ name: 'SKU', value: 'sku', description: "Ozon's SKU shown on the product page" },
-			],
-			default: 'offerId',
-		},
-		{
-			displayName: 'Offer ID',
-			name: 'offerId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'SKU-001',
-			description: "The product's article (offer_id) in your Ozon catalogue",
-			displayOptions: { show: { ...show, identifyBy: ['offerId'] } },
-		},
-		{
-			displayName: 'Product ID',
-			name: 'productId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '137285792',
-			description: "Ozon's numeric product_id",
-			displayOptions: { show: { ...show, identifyBy: ['productId'] } },
-		},
-		{
-			displayName: 'SKU',
-			name: 'sku',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '1826453232',
-			description: "Ozon's SKU of the product",
-			displayOptions: { show: { ...show, identifyBy: ['sku'] } },
-		},
-	];
-}
 
 export interface Identified {
 	index: number;

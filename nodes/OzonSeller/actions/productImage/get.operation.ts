@@ -1,26 +1,28 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
-import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
-import { readTransportOptions, requestOptionFields } from '../common/options';
+import { identifyProductFields, requestOptionFields } from '../common.descriptions';
+import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
+import { readTransportOptions } from '../common/options';
 import { ItemParameters } from '../common/parameters';
 import { readPictures } from '../common/readBack';
 import { RunState } from '../common/run';
 
-export const description: INodeProperties[] = [
-	...identifyFields(['get']),
+const properties: INodeProperties[] = [
+	...identifyProductFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: ['productImage'], operation: ['get'] } },
 		options: [...requestOptionFields],
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['get'] } }, properties);
 
 const READ_BACK_FIELDS = { primaryPhoto: 'primary_image', photo: 'images', colorPhoto: 'color_image' } as const;
 

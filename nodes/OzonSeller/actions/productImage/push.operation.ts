@@ -1,10 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
-import { identifyFields, resolveProducts } from '../common/identify';
-import { readTransportOptions, requestOptionFields } from '../common/options';
+import { identifyProductFields, requestOptionFields } from '../common.descriptions';
+import { resolveProducts } from '../common/identify';
+import { readTransportOptions } from '../common/options';
 import { RunState } from '../common/run';
 import { checkUrls } from './push/checkUrls';
 import { answerDryRuns } from './push/dryRun';
@@ -15,49 +16,47 @@ import { readBack } from './push/readBack';
 import { leaveTasksPending, waitForTasks } from './push/waitForTasks';
 import { writeImages } from './push/write';
 
-const show = { resource: ['productImage'], operation: ['push'] };
-
 const URL_LIST_HINT =
 	'An array from an expression, or one text of URLs separated by commas, semicolons, spaces or new lines (e.g. a spreadsheet cell)';
 
-/**
- * An image-URL text field of the push operation. (The lint rule that wants 'color'-named string
- * fields to be colour pickers does not apply: colorImage holds the URL of a swatch image.)
- */
-function urlParameter(field: Pick<INodeProperties, 'displayName' | 'name' | 'description'> & Partial<INodeProperties>): INodeProperties {
-	return { type: 'string', default: '', displayOptions: { show }, ...field };
-}
-
-export const description: INodeProperties[] = [
-	...identifyFields(['push']),
-	urlParameter({
+const properties: INodeProperties[] = [
+	...identifyProductFields,
+	{
 		displayName: 'Image URLs',
 		name: 'images',
+		type: 'string',
+		default: '',
 		placeholder: 'https://cdn.example.com/sku-001/1.jpg, https://cdn.example.com/sku-001/2.jpg',
 		description: `Public JPEG or PNG URLs in the order they should appear on the product card. ${URL_LIST_HINT}.`,
 		hint: 'With Mode "Replace", any photo of the product not listed here is removed from Ozon',
-	}),
-	urlParameter({
+	},
+	{
 		displayName: 'Primary Image URL',
 		name: 'primaryImage',
+		type: 'string',
+		default: '',
 		description: 'Optional main photo. If empty, the first image URL becomes the main photo.',
-	}),
-	urlParameter({
+	},
+	{
 		displayName: 'Color Image URL',
 		name: 'colorImage',
+		// eslint-disable-next-line n8n-nodes-base/node-param-color-type-unused -- the URL of a swatch image, not a colour to pick
+		type: 'string',
+		default: '',
 		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
-	}),
-	urlParameter({
+	},
+	{
 		displayName: '360° Image URLs',
 		name: 'images360',
+		type: 'string',
+		default: '',
 		description: `Kept for existing workflows: Ozon stopped accepting 360° images on 2026-07-10, on every method (v1 included). URLs given here are checked and reported in the item's warnings, but never sent. ${URL_LIST_HINT}.`,
-	}),
+	},
 	{
 		displayName: 'Mode',
 		name: 'mode',
 		type: 'options',
 		default: 'replace',
-		displayOptions: { show },
 		options: [
 			{
 				name: 'Replace',
@@ -82,7 +81,6 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
 		options: [
 			{
 				displayName: 'API Version',
@@ -161,6 +159,8 @@ export const description: INodeProperties[] = [
 		],
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['push'] } }, properties);
 
 function readPushSettings(ctx: IExecuteFunctions): PushSettings {
 	const firstOptions = ctx.getNodeParameter('options', 0, {}) as IDataObject;
