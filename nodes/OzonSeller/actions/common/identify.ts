@@ -7,8 +7,12 @@ import { ID_FIELD, validateIdentifier } from '../../domain/validate';
 import type { OzonTransport } from '../../transport';
 import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
-import type { ItemParameters } from './parameters';
+import { identifyProductFields } from '../common.descriptions';
+import { ParameterError, choiceReader, type ItemParameters } from './parameters';
 import type { RunState } from './run';
+
+/** How the product is named, from the value or the displayed name of Identify Product By. */
+export const readIdentifyBy = choiceReader<IdentifyBy>(identifyProductFields, 'identifyBy');
 
 export interface Identified {
 	index: number;
@@ -20,7 +24,12 @@ export interface Identified {
 export function readIdentifier(params: ItemParameters, run: RunState, index: number): Identified | undefined {
 	let identifyBy: IdentifyBy = 'offerId';
 	try {
-		identifyBy = params.get('identifyBy', index) as IdentifyBy;
+		const chosen = readIdentifyBy(params.get('identifyBy', index));
+		if (chosen instanceof ParameterError) {
+			run.fail(index, 'invalid', [chosen.toItemError()]);
+			return undefined;
+		}
+		identifyBy = chosen;
 		const raw = params.get(identifyBy, index, undefined);
 		const { value, error } = validateIdentifier(identifyBy, raw);
 		if (error) {

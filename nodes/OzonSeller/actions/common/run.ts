@@ -64,6 +64,11 @@ export class RunState {
 		for (const outcome of this.outcomes) outcome.warnings.push(warning);
 	}
 
+	/** A failure that concerns the whole run (e.g. a bad execution-level setting), on every item. */
+	failEvery(status: string, error: ItemError): void {
+		this.outcomes.forEach((_, index) => this.fail(index, status, [error]));
+	}
+
 	fail(index: number, status: string, errors: ItemError[]): void {
 		const outcome = this.outcomes[index];
 		outcome.success = false;

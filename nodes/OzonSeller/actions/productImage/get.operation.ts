@@ -5,8 +5,7 @@ import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
 import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
-import { readTransportOptions } from '../common/options';
-import { ItemParameters } from '../common/parameters';
+import { ItemParameters, readTransportOptions } from '../common/parameters';
 import { readPictures } from '../common/readBack';
 import { RunState } from '../common/run';
 
@@ -54,7 +53,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (identified.length === 0) return run.toExecutionData();
 
-	const transport = await OzonTransport.create(this, readTransportOptions(this));
+	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
 	const resolved = await resolveProducts(run, transport, identified);

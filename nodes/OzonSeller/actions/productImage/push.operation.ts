@@ -1,17 +1,19 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
+import type { ApiVersion, IdentifyBy, PushMode, TooManyImages } from '../../domain/types';
+import type { RawPushInput } from '../../domain/validate';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
-import { resolveProducts } from '../common/identify';
-import { readTransportOptions } from '../common/options';
+import { readIdentifyBy, resolveProducts } from '../common/identify';
+import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
 import { RunState } from '../common/run';
 import { checkUrls } from './push/checkUrls';
 import { answerDryRuns } from './push/dryRun';
 import type { PushSettings } from './push/entries';
 import { planPushes } from './push/plan';
-import { readAndValidate } from './push/read';
+import { readAndValidate, type PushItemInput } from './push/read';
 import { readBack } from './push/readBack';
 import { leaveTasksPending, waitForTasks } from './push/waitForTasks';
 import { writeImages } from './push/write';
@@ -162,25 +164,62 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['push'] } }, properties);
 
-function readPushSettings(ctx: IExecuteFunctions): PushSettings {
-	const firstOptions = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+const readMode = choiceReader<PushMode>(properties, 'mode');
+const readApiVersion = choiceReader<ApiVersion>(properties, 'apiVersion');
+const readTooManyImages = choiceReader<TooManyImages>(properties, 'tooManyImages');
+const readDryRun = booleanReader(properties, 'dryRun');
+const readCheckUrls = booleanReader(properties, 'checkUrls');
+const readWaitForResult = booleanReader(properties, 'waitForResult');
+
+/** Per item: what one item asks for, with every choice value normalised or reported. */
+function readPushItem(params: ItemParameters, index: number): PushItemInput {
+	const options = params.options(index);
+	const reads = new ItemReads();
+	const identifyBy = reads.take<IdentifyBy | undefined>(readIdentifyBy(params.get('identifyBy', index)), undefined);
+	const input: RawPushInput = {
+		identifyBy: identifyBy ?? 'offerId',
+		identifier: identifyBy ? params.get(identifyBy, index, undefined) : undefined,
+		images: params.get('images', index, ''),
+		primaryImage: params.get('primaryImage', index, ''),
+		colorImage: params.get('colorImage', index, ''),
+		images360: params.get('images360', index, ''),
+		mode: reads.take(readMode(params.get('mode', index, 'replace')), 'replace'),
+		tooManyImages: reads.take(readTooManyImages(options.tooManyImages ?? 'truncate'), 'truncate'),
+		apiVersion: reads.take(readApiVersion(options.apiVersion ?? 'v2'), 'v2'),
+	};
+	const dryRun = reads.take(readDryRun(options.dryRun), false);
+	const checkUrls = reads.take(readCheckUrls(options.checkUrls), false);
+	return { input, dryRun, checkUrls, errors: reads.errors, identified: identifyBy !== undefined };
+}
+
+/** Once per execution, from the first item: these govern requests shared by many items. */
+function readPushSettings(params: ItemParameters): PushSettings | ParameterError {
+	const options = params.options(0);
+	const waitForResult = readWaitForResult(options.waitForResult);
+	if (waitForResult instanceof ParameterError) return waitForResult;
 	return {
-		waitForResult: firstOptions.waitForResult !== false,
-		resultTimeoutMs: Math.max(1, Number(firstOptions.resultTimeout ?? 60) || 60) * 1000,
-		batchSize: Math.min(MAX_IMPORT_BATCH, Math.max(1, Math.round(Number(firstOptions.batchSize ?? MAX_IMPORT_BATCH) || MAX_IMPORT_BATCH))),
+		waitForResult,
+		resultTimeoutMs: Math.max(1, Number(options.resultTimeout ?? 60) || 60) * 1000,
+		batchSize: Math.min(MAX_IMPORT_BATCH, Math.max(1, Math.round(Number(options.batchSize ?? MAX_IMPORT_BATCH) || MAX_IMPORT_BATCH))),
 	};
 }
 
 /** Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const run = new RunState(this, items.length);
-	const settings = readPushSettings(this);
+	const params = new ItemParameters(this);
+	const settings = readPushSettings(params);
+	if (settings instanceof ParameterError) {
+		// A setting of the whole execution: no item can be sent without it.
+		run.failEvery('invalid', settings.toItemError());
+		return run.toExecutionData();
+	}
 
-	const valid = await readAndValidate(this, run, items.length);
+	const valid = await readAndValidate(run, items.length, (index) => readPushItem(params, index));
 	const checked = await checkUrls(this, run, valid);
 	if (checked.length === 0) return run.toExecutionData();
 
-	const transport = await OzonTransport.create(this, readTransportOptions(this));
+	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
 	const resolved = await resolveProducts(run, transport, checked);
 	const planned = planPushes(run, resolved);
