@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_NAME } from '../../credentials/OzonSellerApi.credentials';
 import * as productImage from './actions/productImage';
 import { router } from './actions/router';
 
@@ -22,7 +23,7 @@ export class OzonSeller implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ozonSellerApi', required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

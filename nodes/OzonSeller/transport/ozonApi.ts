@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 
+import { refuse } from '../domain/refuse';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { V1ImportRequest, V2ImportItem } from '../domain/plan';
+import { ID_FIELD } from '../domain/validate';
 import type { OzonTransport } from './index';
 
 // Answers can hold thousands of products: these checks avoid z.union, which tries every branch
@@ -15,8 +17,7 @@ import type { OzonTransport } from './index';
 const int64 = z.unknown().transform((value, ctx) => {
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
 	if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected an integer id' });
-	return z.NEVER;
+	return refuse(ctx, 'expected an integer id');
 });
 
 /**
@@ -28,8 +29,7 @@ const urlList = z.unknown().transform((value, ctx) => {
 	if (value === '') return [] as string[];
 	if (typeof value === 'string') return [value];
 	if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a list of URLs' });
-	return z.NEVER;
+	return refuse(ctx, 'expected a list of URLs');
 });
 
 const text = z.string().optional().nullable();
@@ -70,11 +70,9 @@ const productInfoListResponse = z.object({
 		.default([]),
 });
 
-const ID_REQUEST_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
-
 /** `POST /v3/product/info/list`: products by one kind of identifier (at most 1000). Unknown ones are absent. */
 export async function listProducts(transport: OzonTransport, by: IdentifyBy, ids: string[]): Promise<ProductInfo[]> {
-	const response = await transport.post('/v3/product/info/list', { [ID_REQUEST_FIELD[by]]: ids }, productInfoListResponse);
+	const response = await transport.post('/v3/product/info/list', { [ID_FIELD[by]]: ids }, productInfoListResponse);
 	return response.items.map((item) => ({
 		productId: item.id,
 		offerId: item.offer_id,
@@ -102,19 +100,16 @@ const importInfoResponse = z.object({
 				z
 					.object({
 						offer_id: z.string(),
-						product_id: int64.optional().nullable(),
 						status: z.string(),
 						errors: z.array(importIssue).nullable().optional(),
 					}),
 			)
 			.default([]),
-		total: z.number().optional(),
 	}),
 });
 
 export interface TaskItemResult {
 	offerId: string;
-	productId?: number;
 	status: TaskItemStatus;
 	/** Ozon's status text when it is none of the four known ones. */
 	rawStatus: string;
@@ -131,7 +126,6 @@ export async function getImportInfo(transport: OzonTransport, taskId: number): P
 	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse);
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
-		productId: item.product_id ?? undefined,
 		status: toTaskStatus(item.status),
 		rawStatus: item.status,
 		errors: item.errors ?? [],
@@ -200,12 +194,12 @@ const importV1Response = z.object({
 	}),
 });
 
-export type V1Picture = z.infer<typeof importV1Response>['result']['pictures'][number];
-
-/** `POST /v1/product/pictures/import` (deprecated): one product by product_id. */
-export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<V1Picture[]> {
-	const response = await transport.post('/v1/product/pictures/import', request, importV1Response);
-	return response.result.pictures;
+/**
+ * `POST /v1/product/pictures/import` (deprecated): one product by product_id. Its answer lists the
+ * pictures as "imported" before Ozon processes them, so only its shape is checked.
+ */
+export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<void> {
+	await transport.post('/v1/product/pictures/import', request, importV1Response);
 }
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });

@@ -9,7 +9,7 @@ import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
 import { identifyProductFields } from '../common.descriptions';
 import { ParameterError, choiceReader, type ItemParameters } from './parameters';
-import type { RunState } from './run';
+import type { ItemLedger } from './ledger';
 
 /** How the product is named, from the value or the displayed name of Identify Product By. */
 export const readIdentifyBy = choiceReader<IdentifyBy>(identifyProductFields, 'identifyBy');
@@ -21,25 +21,25 @@ export interface Identified {
 }
 
 /** Reads and validates the identifier of item `index`; a bad one settles the item as invalid. */
-export function readIdentifier(params: ItemParameters, run: RunState, index: number): Identified | undefined {
+export function readIdentifier(params: ItemParameters, ledger: ItemLedger, index: number): Identified | undefined {
 	let identifyBy: IdentifyBy = 'offerId';
 	try {
 		const chosen = readIdentifyBy(params.get('identifyBy', index));
 		if (chosen instanceof ParameterError) {
-			run.fail(index, 'invalid', [chosen.toItemError()]);
+			ledger.fail(index, 'invalid', [chosen.toItemError()]);
 			return undefined;
 		}
 		identifyBy = chosen;
 		const raw = params.get(identifyBy, index, undefined);
 		const { value, error } = validateIdentifier(identifyBy, raw);
 		if (error) {
-			run.fail(index, 'invalid', [error]);
+			ledger.fail(index, 'invalid', [error]);
 			return undefined;
 		}
-		run.setData(index, identifierData(identifyBy, value as string));
+		ledger.setData(index, identifierData(identifyBy, value as string));
 		return { index, identifyBy, identifier: value as string };
 	} catch (error) {
-		run.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
+		ledger.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
 		return undefined;
 	}
 }
@@ -66,7 +66,7 @@ function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {
  * (one per 1000 identifiers of a kind). Unknown products settle their items; the rest are returned.
  */
 export async function resolveProducts<T extends Identified>(
-	run: RunState,
+	ledger: ItemLedger,
 	transport: OzonTransport,
 	entries: T[],
 ): Promise<Array<T & { product: ProductInfo }>> {
@@ -77,7 +77,7 @@ export async function resolveProducts<T extends Identified>(
 		chunk([...new Set(group.map((entry) => entry.identifier))], MAX_INFO_LIST_BATCH).map((ids) => ({ by, ids, group })),
 	);
 	await mapConcurrent(lookups, REQUEST_CONCURRENCY, async ({ by, ids, group }) => {
-		if (run.stopped) return;
+		if (ledger.stopped) return;
 		try {
 			for (const product of await listProducts(transport, by, ids)) {
 				const key = keyOf(product, by);
@@ -85,7 +85,7 @@ export async function resolveProducts<T extends Identified>(
 			}
 		} catch (error) {
 			const wanted = new Set(ids);
-			run.requestFailed(
+			ledger.requestFailed(
 				error,
 				group.filter((entry) => wanted.has(entry.identifier)).map((entry) => entry.index),
 			);
@@ -94,16 +94,16 @@ export async function resolveProducts<T extends Identified>(
 
 	const resolved: Array<T & { product: ProductInfo }> = [];
 	for (const entry of entries) {
-		if (run.outcomes[entry.index].final) continue;
+		if (ledger.isSettled(entry.index)) continue;
 		const product = found.get(`${entry.identifyBy}:${entry.identifier}`);
 		if (!product) {
 			const field = ID_FIELD[entry.identifyBy];
-			run.fail(entry.index, 'invalid', [
+			ledger.fail(entry.index, 'invalid', [
 				{ field, reason: `No product with ${field} "${entry.identifier}" in this Ozon account` },
 			]);
 			continue;
 		}
-		run.setData(entry.index, { offer_id: product.offerId, product_id: product.productId });
+		ledger.setData(entry.index, { offer_id: product.offerId, product_id: product.productId });
 		resolved.push({ ...entry, product });
 	}
 	return resolved;

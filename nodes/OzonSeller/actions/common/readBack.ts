@@ -4,7 +4,7 @@ import type { ProductInfo } from '../../domain/types';
 import type { OzonTransport } from '../../transport';
 import { getPicturesInfo, type ProductPictures } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
-import type { RunState } from './run';
+import type { ItemLedger } from './ledger';
 
 /** What an operation does with the answer of a read-back, or with its failure. */
 export interface ReadBackHandlers<T> {
@@ -19,14 +19,14 @@ export interface ReadBackHandlers<T> {
  * however many entries name it), and hands each answer to the operation.
  */
 export async function readPictures<T extends { index: number; product: ProductInfo }>(
-	run: RunState,
+	ledger: ItemLedger,
 	transport: OzonTransport,
 	entries: T[],
 	handlers: ReadBackHandlers<T>,
 ): Promise<void> {
 	const byProduct = groupBy(entries, (entry) => entry.product.productId);
 	await mapConcurrent(chunk([...byProduct.keys()], MAX_PICTURES_INFO_BATCH), REQUEST_CONCURRENCY, async (ids) => {
-		if (run.stopped) return;
+		if (ledger.stopped) return;
 		try {
 			for (const pictures of await getPicturesInfo(transport, ids)) {
 				handlers.answered(pictures, byProduct.get(pictures.productId) ?? []);

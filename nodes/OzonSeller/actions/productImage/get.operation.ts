@@ -7,7 +7,7 @@ import { identifyProductFields, requestOptionFields } from '../common.descriptio
 import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { ItemParameters, readTransportOptions } from '../common/parameters';
 import { readPictures } from '../common/readBack';
-import { RunState } from '../common/run';
+import { ItemLedger } from '../common/ledger';
 
 const properties: INodeProperties[] = [
 	...identifyProductFields,
@@ -44,44 +44,44 @@ function imageData(pictures: ProductPictures, redact: (text: string) => string):
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const run = new RunState(this, items.length);
+	const ledger = new ItemLedger(this, items.length);
 	const identified: Identified[] = [];
 	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
-		const entry = readIdentifier(params, run, index);
+		const entry = readIdentifier(params, ledger, index);
 		if (entry) identified.push(entry);
 	}
-	if (identified.length === 0) return run.toExecutionData();
+	if (identified.length === 0) return ledger.toExecutionData();
 
 	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
-	const resolved = await resolveProducts(run, transport, identified);
+	const resolved = await resolveProducts(ledger, transport, identified);
 
-	await readPictures(run, transport, resolved, {
+	await readPictures(ledger, transport, resolved, {
 		answered(pictures, entries) {
 			const { data, unknown } = imageData(pictures, redact);
 			for (const { index, product } of entries) {
-				run.setData(index, { sku: product.sku ?? null, ...data });
+				ledger.setData(index, { sku: product.sku ?? null, ...data });
 				if (unknown.length > 0) {
-					run.warn(index, {
+					ledger.warn(index, {
 						field: unknown[0],
 						message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
 					});
 				}
-				run.succeed(index, 'ok');
+				ledger.succeed(index, 'ok');
 			}
 		},
 		failed(error, entries) {
-			run.requestFailed(error, entries.map((entry) => entry.index));
+			ledger.requestFailed(error, entries.map((entry) => entry.index));
 		},
 	});
 
 	for (const { index, product } of resolved) {
-		if (!run.outcomes[index].final) {
-			run.fail(index, 'failed', [{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}` }]);
+		if (!ledger.isSettled(index)) {
+			ledger.fail(index, 'failed', [{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}` }]);
 		}
 	}
-	if (keyWarning) run.warnEvery(keyWarning);
-	return run.toExecutionData();
+	if (keyWarning) ledger.warnEvery(keyWarning);
+	return ledger.toExecutionData();
 }

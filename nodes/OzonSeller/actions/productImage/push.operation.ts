@@ -8,7 +8,7 @@ import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
 import { readIdentifyBy, resolveProducts } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
-import { RunState } from '../common/run';
+import { ItemLedger } from '../common/ledger';
 import { checkUrls } from './push/checkUrls';
 import { answerDryRuns } from './push/dryRun';
 import type { PushSettings } from './push/entries';
@@ -206,29 +206,29 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 
 /** Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const run = new RunState(this, items.length);
+	const ledger = new ItemLedger(this, items.length);
 	const params = new ItemParameters(this);
 	const settings = readPushSettings(params);
 	if (settings instanceof ParameterError) {
 		// A setting of the whole execution: no item can be sent without it.
-		run.failEvery('invalid', settings.toItemError());
-		return run.toExecutionData();
+		ledger.failEvery('invalid', settings.toItemError());
+		return ledger.toExecutionData();
 	}
 
-	const valid = await readAndValidate(run, items.length, (index) => readPushItem(params, index));
-	const checked = await checkUrls(this, run, valid);
-	if (checked.length === 0) return run.toExecutionData();
+	const valid = await readAndValidate(ledger, items.length, (index) => readPushItem(params, index));
+	const checked = await checkUrls(this, ledger, valid);
+	if (checked.length === 0) return ledger.toExecutionData();
 
 	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
-	const resolved = await resolveProducts(run, transport, checked);
-	const planned = planPushes(run, resolved);
-	const toSend = answerDryRuns(run, planned);
-	const lastTasks = await writeImages(run, transport, toSend, settings);
-	if (settings.waitForResult) await waitForTasks(run, transport, lastTasks, settings.resultTimeoutMs);
-	else leaveTasksPending(run, lastTasks);
-	await readBack(run, transport, toSend);
+	const resolved = await resolveProducts(ledger, transport, checked);
+	const planned = planPushes(ledger, resolved);
+	const toSend = answerDryRuns(ledger, planned);
+	const lastTasks = await writeImages(ledger, transport, toSend, settings);
+	if (settings.waitForResult) await waitForTasks(ledger, transport, lastTasks, settings.resultTimeoutMs);
+	else leaveTasksPending(ledger, lastTasks);
+	await readBack(ledger, transport, toSend);
 
-	if (keyWarning) run.warnEvery(keyWarning);
-	return run.toExecutionData();
+	if (keyWarning) ledger.warnEvery(keyWarning);
+	return ledger.toExecutionData();
 }

@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import type { ItemError } from '../../../domain/types';
 import { probeImage, type ProbeResult } from '../../../transport/imageProbe';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { RunState } from '../../common/run';
+import type { ItemLedger } from '../../common/ledger';
 import type { ValidEntry } from './entries';
 
 /** The URLs of an entry that would be sent, with the field and position to report a failure on. */
@@ -19,7 +19,7 @@ function urlsToCheck({ request }: ValidEntry): Array<{ url: string; field: strin
  * Stage 2, check URLs (items with Check URLs First): probes every URL once, shared across items,
  * and settles the items with a bad URL. Returns the entries still in play.
  */
-export async function checkUrls(ctx: IExecuteFunctions, run: RunState, entries: ValidEntry[]): Promise<ValidEntry[]> {
+export async function checkUrls(ctx: IExecuteFunctions, ledger: ItemLedger, entries: ValidEntry[]): Promise<ValidEntry[]> {
 	const checked = entries.filter((entry) => entry.checkUrls);
 	if (checked.length === 0) return entries;
 	const unique = [...new Set(checked.flatMap((entry) => urlsToCheck(entry).map(({ url }) => url)))];
@@ -31,7 +31,7 @@ export async function checkUrls(ctx: IExecuteFunctions, run: RunState, entries: 
 			const result = results.get(url);
 			if (result && !result.ok) errors.push({ field, ...(index !== undefined ? { index } : {}), url, reason: result.reason });
 		}
-		if (errors.length > 0) run.fail(entry.index, 'invalid', errors);
+		if (errors.length > 0) ledger.fail(entry.index, 'invalid', errors);
 	}
-	return entries.filter((entry) => !run.outcomes[entry.index].final);
+	return entries.filter((entry) => !ledger.isSettled(entry.index));
 }

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { photosOf, planImageSet, productAfter, toV1Request, toV2Item } from '../../../domain/plan';
 import type { ProductInfo } from '../../../domain/types';
-import type { RunState } from '../../common/run';
+import type { ItemLedger } from '../../common/ledger';
 import type { PushEntry, ResolvedEntry } from './entries';
 
 function updatedCounts(entry: PushEntry): IDataObject {
@@ -20,23 +20,23 @@ function updatedCounts(entry: PushEntry): IDataObject {
  * Stage 4, plan: the complete image set each item leaves on its product, and the request body that
  * sets it. In input order: a product pushed twice builds on the set its earlier push leaves.
  */
-export function planPushes(run: RunState, resolved: ResolvedEntry[]): PushEntry[] {
+export function planPushes(ledger: ItemLedger, resolved: ResolvedEntry[]): PushEntry[] {
 	const after = new Map<number, ProductInfo>();
 	const planned: PushEntry[] = [];
 	for (const { index, request, dryRun, product } of resolved) {
 		const base = after.get(product.productId) ?? product;
 		const plan = planImageSet(request, base);
-		run.warn(index, ...plan.warnings);
-		run.setData(index, { previous_images: photosOf(base) });
+		ledger.warn(index, ...plan.warnings);
+		ledger.setData(index, { previous_images: photosOf(base) });
 		if (plan.errors.length > 0) {
-			run.fail(index, 'invalid', plan.errors);
+			ledger.fail(index, 'invalid', plan.errors);
 			continue;
 		}
 		after.set(product.productId, productAfter(base, plan.set));
 		const entry: PushEntry = { index, request, dryRun, product, planned: plan };
 		if (request.apiVersion === 'v1') entry.v1Request = toV1Request(product.productId, plan.set);
 		else entry.v2Item = toV2Item(product.offerId, plan.set);
-		run.setData(index, { updated: updatedCounts(entry) });
+		ledger.setData(index, { updated: updatedCounts(entry) });
 		planned.push(entry);
 	}
 	return planned;

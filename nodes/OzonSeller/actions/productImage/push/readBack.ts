@@ -3,7 +3,7 @@ import type { ItemError, ItemWarning } from '../../../domain/types';
 import type { OzonTransport } from '../../../transport';
 import { pictureIssueText, type PictureIssue } from '../../../transport/ozonApi';
 import { readPictures } from '../../common/readBack';
-import type { RunState } from '../../common/run';
+import type { ItemLedger } from '../../common/ledger';
 import type { PushEntry } from './entries';
 
 /**
@@ -31,38 +31,38 @@ function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text:
  * Stage 8, read back: reads the images of every imported or skipped item and settles it on Ozon's
  * status and per-URL errors. A failed read-back only warns: the task status already confirmed the write.
  */
-export async function readBack(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+export async function readBack(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
 	const redact = (text: string) => transport.redact(text);
-	const toRead = entries.filter((entry) => !run.outcomes[entry.index].final && (entry.status === 'imported' || entry.status === 'skipped'));
+	const toRead = entries.filter((entry) => !ledger.isSettled(entry.index) && (entry.status === 'imported' || entry.status === 'skipped'));
 
-	await readPictures(run, transport, toRead, {
+	await readPictures(ledger, transport, toRead, {
 		answered(pictures, written) {
 			for (const entry of written) {
 				const current = photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo });
-				run.setData(entry.index, { current_images: current });
+				ledger.setData(entry.index, { current_images: current });
 				if (current === null) {
-					run.warn(entry.index, { field: 'current_images', message: "Ozon's read-back left out the product's photo lists: its current images are unknown (null)" });
+					ledger.warn(entry.index, { field: 'current_images', message: "Ozon's read-back left out the product's photo lists: its current images are unknown (null)" });
 				}
 				const { errors, warnings } = readBackIssues(entry, pictures.errors, redact);
-				run.warn(entry.index, ...warnings);
-				if (errors.length > 0) run.fail(entry.index, entry.status as string, errors);
+				ledger.warn(entry.index, ...warnings);
+				if (errors.length > 0) ledger.fail(entry.index, entry.status as string, errors);
 			}
 		},
 		failed(error, unread) {
 			const message = error instanceof Error ? error.message : String(error);
-			for (const entry of unread) run.warn(entry.index, { field: 'current_images', message: `Could not read the images back: ${message}` });
+			for (const entry of unread) ledger.warn(entry.index, { field: 'current_images', message: `Could not read the images back: ${message}` });
 		},
 	});
 
 	for (const entry of toRead) {
-		if (run.outcomes[entry.index].final) continue;
+		if (ledger.isSettled(entry.index)) continue;
 		if (entry.status === 'skipped') {
-			run.warn(entry.index, {
+			ledger.warn(entry.index, {
 				field: 'images',
 				message:
 					'Ozon skipped this product: the URLs are the same as it already has, so nothing was fetched again. To make Ozon fetch a changed file, give it a new URL (for example add ?v=2)',
 			});
 		}
-		run.succeed(entry.index, entry.status as string);
+		ledger.succeed(entry.index, entry.status as string);
 	}
 }

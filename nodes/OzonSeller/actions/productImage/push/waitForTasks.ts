@@ -5,15 +5,15 @@ import type { ItemError } from '../../../domain/types';
 import type { OzonTransport } from '../../../transport';
 import { getImportInfo, importIssueText, type ImportIssue } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { RunState } from '../../common/run';
+import type { ItemLedger } from '../../common/ledger';
 import type { ImportTask, PushEntry } from './entries';
 
 /** Polling schedule for import tasks. Mutable so tests can run it quickly. */
 export const polling = { firstDelayMs: 2000, factor: 1.5, maxIntervalMs: 10_000 };
 
 /** Sent, not yet settled, and Ozon has not said how it went. */
-export function awaitingOzon(run: RunState, entry: PushEntry): boolean {
-	return entry.status === 'pending' && !run.outcomes[entry.index].final;
+export function awaitingOzon(ledger: ItemLedger, entry: PushEntry): boolean {
+	return entry.status === 'pending' && !ledger.isSettled(entry.index);
 }
 
 /**
@@ -33,13 +33,13 @@ function taskErrors(entry: PushEntry, issues: ImportIssue[], redact: (text: stri
  * Stage 7, wait for tasks: polls every task until each of its products is imported, skipped or
  * failed, or its deadline passes (then the item is settled as `pending`).
  */
-export async function waitForTasks(run: RunState, transport: OzonTransport, tasks: ImportTask[], resultTimeoutMs: number): Promise<void> {
+export async function waitForTasks(ledger: ItemLedger, transport: OzonTransport, tasks: ImportTask[], resultTimeoutMs: number): Promise<void> {
 	let active = tasks;
-	while (active.length > 0 && !run.stopped) {
+	while (active.length > 0 && !ledger.stopped) {
 		const now = Date.now();
 		const due = active.filter((task) => task.nextPollAt <= now);
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
-			const waiting = task.entries.filter((entry) => awaitingOzon(run, entry));
+			const waiting = task.entries.filter((entry) => awaitingOzon(ledger, entry));
 			try {
 				const results = await getImportInfo(transport, task.taskId);
 				const byOffer = new Map(results.map((result) => [result.offerId, result]));
@@ -49,24 +49,24 @@ export async function waitForTasks(run: RunState, transport: OzonTransport, task
 					entry.status = result.status;
 					if (result.status === 'failed') {
 						const errors = taskErrors(entry, result.errors, (text) => transport.redact(text));
-						run.fail(entry.index, 'failed', errors.length > 0 ? errors : [{ field: 'images', reason: `Ozon reported status "${result.rawStatus}" without details` }]);
+						ledger.fail(entry.index, 'failed', errors.length > 0 ? errors : [{ field: 'images', reason: `Ozon reported status "${result.rawStatus}" without details` }]);
 					}
 				}
 			} catch (error) {
 				// The write stands; only its result is unknown. It is never re-sent.
-				run.requestFailed(error, waiting.map((entry) => entry.index), 'pending');
+				ledger.requestFailed(error, waiting.map((entry) => entry.index), 'pending');
 			}
 			task.polls += 1;
 			const interval = Math.min(polling.maxIntervalMs, polling.firstDelayMs * polling.factor ** task.polls);
 			task.nextPollAt = Math.min(Date.now() + interval, task.deadline);
 		});
 		active = active.filter((task) => {
-			const stillPending = task.entries.filter((entry) => awaitingOzon(run, entry));
+			const stillPending = task.entries.filter((entry) => awaitingOzon(ledger, entry));
 			if (stillPending.length === 0) return false;
 			// The last poll happens at the deadline; whatever is still pending after it has timed out.
 			if (due.includes(task) && Date.now() >= task.deadline) {
 				for (const entry of stillPending) {
-					run.fail(entry.index, 'pending', [
+					ledger.fail(entry.index, 'pending', [
 						{
 							field: 'task',
 							reason: `Ozon had not finished processing within ${Math.round(resultTimeoutMs / 1000)} s (task_id ${task.taskId}). The images may still appear; check later with Get Images, or raise Result Timeout`,
@@ -88,13 +88,13 @@ export async function waitForTasks(run: RunState, transport: OzonTransport, task
  * With Wait for Result off, the last requests' items are not waited for: they succeed as `pending`
  * with the task that shows how they went.
  */
-export function leaveTasksPending(run: RunState, tasks: ImportTask[]): void {
+export function leaveTasksPending(ledger: ItemLedger, tasks: ImportTask[]): void {
 	for (const entry of tasks.flatMap((task) => task.entries).sort((a, b) => a.index - b.index)) {
-		if (!awaitingOzon(run, entry)) continue;
-		run.warn(entry.index, {
+		if (!awaitingOzon(ledger, entry)) continue;
+		ledger.warn(entry.index, {
 			field: 'waitForResult',
 			message: `Not waited for Ozon's processing result (Wait for Result is off); task_id ${entry.taskId} shows it`,
 		});
-		run.succeed(entry.index, 'pending');
+		ledger.succeed(entry.index, 'pending');
 	}
 }

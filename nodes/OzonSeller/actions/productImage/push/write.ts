@@ -3,45 +3,45 @@ import { ID_FIELD } from '../../../domain/validate';
 import type { OzonTransport } from '../../../transport';
 import { importPicturesV1, importPicturesV2 } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { RunState } from '../../common/run';
+import type { ItemLedger } from '../../common/ledger';
 import type { ImportTask, PushEntry, PushSettings } from './entries';
 import { polling, waitForTasks } from './waitForTasks';
 
 /** The deprecated method: one product a request, answered before Ozon processes the images. */
-async function writeV1(run: RunState, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+async function writeV1(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
 	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
-		if (run.stopped || run.outcomes[entry.index].final) return;
+		if (ledger.stopped || ledger.isSettled(entry.index)) return;
 		try {
 			await importPicturesV1(transport, entry.v1Request as V1ImportRequest);
 			entry.status = 'imported';
-			run.warn(entry.index, {
+			ledger.warn(entry.index, {
 				field: 'apiVersion',
 				message:
 					"Sent with Ozon's deprecated v1 method, which answers before processing the images: current_images may still show the previous photos for a while",
 			});
 		} catch (error) {
-			run.requestFailed(error, [entry.index]);
+			ledger.requestFailed(error, [entry.index]);
 		}
 	});
 }
 
 /** Sends one wave's batches; each accepted batch becomes a task to wait for. */
-async function submitWave(run: RunState, transport: OzonTransport, wave: PushEntry[][], resultTimeoutMs: number): Promise<ImportTask[]> {
+async function submitWave(ledger: ItemLedger, transport: OzonTransport, wave: PushEntry[][], resultTimeoutMs: number): Promise<ImportTask[]> {
 	const tasks: ImportTask[] = [];
 	await mapConcurrent(wave, REQUEST_CONCURRENCY, async (batch) => {
-		const open = batch.filter((entry) => !run.outcomes[entry.index].final);
-		if (open.length === 0 || run.stopped) return;
+		const open = batch.filter((entry) => !ledger.isSettled(entry.index));
+		if (open.length === 0 || ledger.stopped) return;
 		try {
 			const taskId = await importPicturesV2(transport, open.map((entry) => entry.v2Item as V2ImportItem));
 			const now = Date.now();
 			for (const entry of open) {
 				entry.taskId = taskId;
 				entry.status = 'pending';
-				run.setData(entry.index, { task_id: taskId });
+				ledger.setData(entry.index, { task_id: taskId });
 			}
 			tasks.push({ taskId, entries: open, deadline: now + resultTimeoutMs, nextPollAt: now + polling.firstDelayMs, polls: 0 });
 		} catch (error) {
-			run.requestFailed(error, open.map((entry) => entry.index));
+			ledger.requestFailed(error, open.map((entry) => entry.index));
 		}
 	});
 	return tasks;
@@ -52,26 +52,26 @@ async function submitWave(run: RunState, transport: OzonTransport, wave: PushEnt
  * A product's n-th push goes in wave n, sent once wave n-1's tasks have finished, so repeated pushes
  * land in input order. Returns the tasks of the last wave, which the next stage waits for.
  */
-export async function writeImages(run: RunState, transport: OzonTransport, toSend: PushEntry[], settings: PushSettings): Promise<ImportTask[]> {
-	await writeV1(run, transport, toSend.filter((entry) => entry.v1Request));
+export async function writeImages(ledger: ItemLedger, transport: OzonTransport, toSend: PushEntry[], settings: PushSettings): Promise<ImportTask[]> {
+	await writeV1(ledger, transport, toSend.filter((entry) => entry.v1Request));
 
 	const waves = planWaves(toSend.filter((entry) => entry.v2Item), (entry) => entry.product.offerId, settings.batchSize);
 	const lastWrite = new Map<string, PushEntry>();
 	let tasks: ImportTask[] = [];
 	for (const [waveIndex, wave] of waves.entries()) {
-		if (waveIndex > 0) await waitForTasks(run, transport, tasks, settings.resultTimeoutMs);
+		if (waveIndex > 0) await waitForTasks(ledger, transport, tasks, settings.resultTimeoutMs);
 		for (const batch of wave) {
 			for (const entry of batch) {
 				const previous = lastWrite.get(entry.product.offerId);
 				if (previous && previous.status === 'pending') {
-					run.fail(entry.index, 'invalid', [
+					ledger.fail(entry.index, 'invalid', [
 						{ field: ID_FIELD[entry.request.identifyBy], reason: 'Not sent: an earlier push of this product in this run had not finished processing' },
 					]);
 				}
 				lastWrite.set(entry.product.offerId, entry);
 			}
 		}
-		tasks = await submitWave(run, transport, wave, settings.resultTimeoutMs);
+		tasks = await submitWave(ledger, transport, wave, settings.resultTimeoutMs);
 	}
 	return tasks;
 }
