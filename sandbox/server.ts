@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the Ozon Seller API, behaving as shared/ozon-api.md describes: auth,
+ * A local stand-in for the Ozon Seller API, behaving as Ozon documents its methods (see the README): auth,
  * the 50 requests/second cap, Ozon's error body shape, a JSON decoder that rejects unknown fields,
  * asynchronous import tasks, the product-update quota (429 with Item-Retry-After in minutes), seeded
  * products, images that fail to download, a switched-off v1 method, and switchable faults. Control
@@ -525,10 +525,7 @@ export class OzonSandbox {
 				return send(200, { requests: this.store.log.length, byStatus, byPath, faults, peakRequestsPerSecond: this.store.peakRequestsPerSecond(), tasks: this.store.tasks.size });
 			}
 			if (path === '/__sandbox/reset' && method === 'POST') {
-				this.store.log = [];
-				this.store.tasks.clear();
-				this.store.recent.clear();
-				this.store.operations.clear();
+				this.store.reset();
 				return send(200, { ok: true });
 			}
 			send(404, { message: `unknown control route ${method} ${path}` });

@@ -6,9 +6,55 @@ import { z } from 'zod';
 
 import { refuse } from '../domain/refuse';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
-import type { V1ImportRequest, V2ImportItem } from '../domain/plan';
+import type { ImageSet } from '../domain/plan';
 import { ID_FIELD } from '../domain/validate';
+import { V1_PICTURES_IMPORT } from './errors';
 import type { OzonTransport } from './index';
+
+const PICTURES_IMPORT_V2 = '/v2/product/pictures/import';
+
+// Ozon's request bodies, in its own snake_case.
+
+export interface V2ImportItem {
+	offer_id: string;
+	primary_image?: string;
+	color_image?: string;
+	images: string[];
+}
+
+/** The legacy method's body. It has no `images360` since 2026-07-10: Ozon would reject the field. */
+export interface V1ImportRequest {
+	product_id: number;
+	images: string[];
+	color_image?: string;
+}
+
+/** Ozon's v2 item for the image set of one product, by offer_id. */
+export function toV2Item(offerId: string, set: ImageSet): V2ImportItem {
+	return {
+		offer_id: offerId,
+		...(set.primaryImage ? { primary_image: set.primaryImage } : {}),
+		...(set.colorImage ? { color_image: set.colorImage } : {}),
+		images: set.images,
+	};
+}
+
+/** v1 has no primary field: the first image is the main one. */
+export function toV1Request(productId: number, set: ImageSet): V1ImportRequest {
+	return {
+		product_id: productId,
+		images: set.primaryImage ? [set.primaryImage, ...set.images] : set.images,
+		...(set.colorImage ? { color_image: set.colorImage } : {}),
+	};
+}
+
+/** The write request for one product, as a dry run shows it: what would be sent, and where. */
+export function importRequest(item: { v2Item?: V2ImportItem; v1Request?: V1ImportRequest }): { method: 'POST'; endpoint: string; body: object | undefined } {
+	return item.v2Item
+		? { method: 'POST', endpoint: PICTURES_IMPORT_V2, body: { items: [item.v2Item] } }
+		: { method: 'POST', endpoint: V1_PICTURES_IMPORT, body: item.v1Request };
+}
+
 
 // Answers can hold thousands of products: these checks avoid z.union, which tries every branch
 // and allocates per value, and schemas strip unknown keys instead of copying them (passthrough).
@@ -87,7 +133,7 @@ const importV2Response = z.object({ task_id: int64 });
 
 /** `POST /v2/product/pictures/import`: sets the full image set of up to 100 products; answers a task. */
 export async function importPicturesV2(transport: OzonTransport, items: V2ImportItem[]): Promise<number> {
-	const response = await transport.post('/v2/product/pictures/import', { items }, importV2Response);
+	const response = await transport.post(PICTURES_IMPORT_V2, { items }, importV2Response);
 	return response.task_id;
 }
 
@@ -199,7 +245,7 @@ const importV1Response = z.object({
  * pictures as "imported" before Ozon processes them, so only its shape is checked.
  */
 export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<void> {
-	await transport.post('/v1/product/pictures/import', request, importV1Response);
+	await transport.post(V1_PICTURES_IMPORT, request, importV1Response);
 }
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { importRequest } from '../../../transport/ozonApi';
 import type { ItemLedger } from '../../common/ledger';
 import type { PushEntry } from './entries';
 
@@ -9,10 +10,7 @@ import type { PushEntry } from './entries';
  */
 export function answerDryRuns(ledger: ItemLedger, planned: PushEntry[]): PushEntry[] {
 	for (const entry of planned.filter((candidate) => candidate.dryRun)) {
-		const request = entry.v2Item
-			? { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [entry.v2Item] } }
-			: { method: 'POST', endpoint: '/v1/product/pictures/import', body: entry.v1Request };
-		ledger.setData(entry.index, { request } as IDataObject);
+		ledger.setData(entry.index, { request: importRequest(entry) } as IDataObject);
 		ledger.succeed(entry.index, 'dry_run');
 	}
 	return planned.filter((entry) => !entry.dryRun);

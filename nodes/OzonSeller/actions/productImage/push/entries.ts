@@ -1,7 +1,7 @@
-import type { PlannedImages, V1ImportRequest, V2ImportItem } from '../../../domain/plan';
+import type { PlannedImages } from '../../../domain/plan';
 import type { ProductInfo } from '../../../domain/types';
 import type { PushRequest } from '../../../domain/validate';
-import type { TaskItemStatus } from '../../../transport/ozonApi';
+import type { TaskItemStatus, V1ImportRequest, V2ImportItem } from '../../../transport/ozonApi';
 import type { Identified } from '../../common/identify';
 
 /** An item whose parameters passed validation: what the user asked for, per item. */

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { photosOf, planImageSet, productAfter, toV1Request, toV2Item } from '../../../domain/plan';
+import { photosOf, planImageSet, productAfter } from '../../../domain/plan';
 import type { ProductInfo } from '../../../domain/types';
+import { toV1Request, toV2Item } from '../../../transport/ozonApi';
 import type { ItemLedger } from '../../common/ledger';
 import type { PushEntry, ResolvedEntry } from './entries';
 

@@ -1,7 +1,7 @@
-import { planWaves, type V1ImportRequest, type V2ImportItem } from '../../../domain/plan';
+import { planWaves } from '../../../domain/plan';
 import { ID_FIELD } from '../../../domain/validate';
 import type { OzonTransport } from '../../../transport';
-import { importPicturesV1, importPicturesV2 } from '../../../transport/ozonApi';
+import { importPicturesV1, importPicturesV2, type V1ImportRequest, type V2ImportItem } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
 import type { ItemLedger } from '../../common/ledger';
 import type { ImportTask, PushEntry, PushSettings } from './entries';
