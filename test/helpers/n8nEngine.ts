@@ -180,6 +180,18 @@ export async function runWorkflow(
 	credentials: TestCredentials,
 	startNode?: string,
 ): Promise<RunResult> {
+	return await startWorkflow(json, credentials, startNode).result;
+}
+
+/**
+ * Starts a workflow and hands back the way to cancel it, as the editor's Stop button does: the
+ * execution's abort signal fires, the run is reported cancelled and the node is left to notice.
+ */
+export function startWorkflow(
+	json: WorkflowJson,
+	credentials: TestCredentials,
+	startNode?: string,
+): { result: Promise<RunResult>; cancel: () => void } {
 	const workflowData: IWorkflowBase = {
 		id: 'test-workflow',
 		name: 'test',
@@ -203,13 +215,17 @@ export async function runWorkflow(
 
 	const start = startNode ?? json.nodes.find((node) => node.type === 'test.testInput')?.name;
 	const executor = new WorkflowExecute(additionalData, 'manual');
-	const run = await executor.run({ workflow, startNode: start ? workflow.getNode(start) ?? undefined : undefined });
-	const runData = run.data.resultData.runData;
-	return {
-		run,
-		output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? undefined,
-		error: run.data.resultData.error as Error | undefined,
-	};
+	const execution = executor.run({ workflow, startNode: start ? workflow.getNode(start) ?? undefined : undefined });
+	const result = (async (): Promise<RunResult> => {
+		const run = await execution;
+		const runData = run.data.resultData.runData;
+		return {
+			run,
+			output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? undefined,
+			error: run.data.resultData.error as Error | undefined,
+		};
+	})();
+	return { result, cancel: () => execution.cancel() };
 }
 
 export const OZON_NODE_NAME = 'Ozon Seller';

@@ -34,8 +34,9 @@ export function product(n: number, extra: Partial<MockProduct> = {}): MockProduc
 	};
 }
 
-export function ozon(): nock.Scope {
-	const scope = nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': API_KEY } });
+/** A nock scope for the Ozon host and one key (the test key unless another is given). */
+export function ozon(apiKey = API_KEY): nock.Scope {
+	const scope = nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': apiKey } });
 	// Unknown fields, missing ones, limits: what Ozon's decoder would refuse fails the test.
 	scope.on('request', (req: { method?: string; path?: string; headers?: Record<string, unknown> }, _interceptor: unknown, body: string) => {
 		checkRequest(req.method ?? 'POST', req.path ?? '', req.headers ?? {}, body ?? '');

@@ -47,6 +47,7 @@ const offerCases: Case[] = [
 	['loopback', { images: ['http://127.0.0.1/1.jpg'] }, 'images', /cannot reach this address: 127\.0\.0\.1 is a loopback address/],
 	['localhost', { images: ['http://localhost:9000/1.jpg'] }, 'images', /cannot reach this address: localhost is a local or internal name/],
 	['a name without a dot', { images: ['http://nas/photos/1.jpg'] }, 'images', /cannot reach this address: nas is an intranet name/],
+	['a wildcard-DNS name with a public address before a loopback one', { images: ['http://1.1.1.1.127.0.0.1.nip.io/1.jpg'] }, 'images', /cannot reach this address: 1\.1\.1\.1\.127\.0\.0\.1\.nip\.io names 127\.0\.0\.1, a loopback address/],
 	['a private primary image', { images: [ok], primary: 'http://10.0.0.5/main.jpg' }, 'primary_image', /cannot reach this address: 10\.0\.0\.5 is a private address/],
 	['two primary images', { images: [ok], primary: 'https://img.example.com/a.jpg https://img.example.com/b.jpg' }, 'primary_image', /Expected one URL, got several/],
 	['bad primary image', { images: [ok], primary: 'not-a-url' }, 'primary_image', /Invalid URL format/],
@@ -167,6 +168,40 @@ describe('2 MB of separators in every text field', () => {
 					: { field: 'product_id', reason: 'Product ID is longer than 19 digits (2000000 characters given)' },
 				{ field: 'primary_image', reason: 'Text is 2000000 characters long; one URL takes at most 2048' },
 				{ field: 'color_image', reason: 'Text is 2000000 characters long; one URL takes at most 2048' },
+			]),
+		);
+		expect(outcome.nodeMs).toBeLessThan(1000);
+		expect(elapsed).toBeLessThan(1000);
+	});
+});
+
+/**
+ * Text fields within the size limits can still be costly to read: encoding an internationalised host
+ * name is quadratic in its length. A 2 MB cell of 1,000 URLs with 2,000-character IDN hosts used to
+ * block the event loop for 6 s per field.
+ */
+describe('2 MB of URLs with long internationalised host names', () => {
+	const idnUrl = (n: number) => {
+		let host = '';
+		for (let i = 0; i < 2000; i++) host += String.fromCodePoint(0x4e00 + ((i * 7 + n) % 20_000));
+		return `http://${host}.com/${n}.jpg`;
+	};
+	const cell = Array.from({ length: 1000 }, (_, n) => idnUrl(n)).join(' ');
+
+	it('in Images and 360° Images: the item fails with a clear reason, the valid one is pushed, the run takes under a second', async () => {
+		expect(cell.length).toBeGreaterThan(2_000_000);
+		const started = performance.now();
+		const outcome = await run('offerId', [{ offer: 'SKU-001', images: [ok] }, { offer: 'SKU-001', images: cell, r360: cell, primary: idnUrl(0) }]);
+		const elapsed = performance.now() - started;
+		expect(outcome.error).toBeUndefined();
+		expect((outcome.items[0].json as unknown as Result).success).toBe(true);
+		const result = outcome.items[1].json as unknown as Result;
+		expect(result).toMatchObject({ success: false, data: { status: 'invalid' } });
+		expect(result.errors).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ field: 'images', index: 0, reason: 'URL host is longer than 253 characters' }),
+				expect.objectContaining({ field: 'images360', index: 999, reason: 'URL host is longer than 253 characters' }),
+				expect.objectContaining({ field: 'primary_image', reason: 'URL host is longer than 253 characters' }),
 			]),
 		);
 		expect(outcome.nodeMs).toBeLessThan(1000);

@@ -166,13 +166,24 @@ export function hostBlockReason(hostname: string): string | undefined {
 	}
 	if (!host.includes('.')) return `${hostname} is an intranet name (no domain)`;
 	if (LOOPBACK_DOMAINS.some((domain) => isUnder(host, domain))) return `${hostname} is a name that resolves to a loopback address`;
-	// Wildcard DNS services (nip.io, sslip.io, …) resolve names such as 10.0.0.1.nip.io or 10-0-0-1.sslip.io.
-	const embedded = /(?:^|[.-])(\d{1,3})[.-](\d{1,3})[.-](\d{1,3})[.-](\d{1,3})(?=[.-]|$)/.exec(host);
-	if (embedded) {
-		const address = parseV4(embedded.slice(1, 5).join('.'));
+	const embedded = embeddedV4Reason(host) ?? wildcardNameReason(host);
+	return embedded ? `${hostname} ${embedded}` : undefined;
+}
+
+/**
+ * Wildcard DNS services (nip.io, sslip.io, …) resolve names such as 10.0.0.1.nip.io or
+ * 10-0-0-1.sslip.io to the address they spell, and nip.io reads the one written last
+ * (1.1.1.1.127.0.0.1.nip.io is 127.0.0.1): every run of four numbers is screened, not the first.
+ */
+function embeddedV4Reason(host: string): string | undefined {
+	const labels = host.split(/[.-]/);
+	const isOctet = labels.map((label) => /^\d{1,3}$/.test(label));
+	for (let at = 0; at + 4 <= labels.length; at++) {
+		if (!(isOctet[at] && isOctet[at + 1] && isOctet[at + 2] && isOctet[at + 3])) continue;
+		const written = labels.slice(at, at + 4).join('.');
+		const address = parseV4(written);
 		const reason = address === undefined ? undefined : v4Reason(address);
-		if (reason) return `${hostname} names ${embedded.slice(1, 5).join('.')}, ${reason}`;
+		if (reason) return `names ${written}, ${reason}`;
 	}
-	const wildcard = wildcardNameReason(host);
-	return wildcard ? `${hostname} ${wildcard}` : undefined;
+	return undefined;
 }

@@ -21,6 +21,15 @@ export const MAX_PICTURES_INFO_BATCH = 1000;
 /** Longest image URL accepted. Browsers and CDNs commonly cap URLs near 2 KB. */
 export const MAX_URL_LENGTH = 2048;
 
+/** Longest host name DNS allows (in its ASCII form): Ozon could never look up a longer one. */
+export const MAX_HOST_LENGTH = 253;
+
+/**
+ * Longest host text (with a port) read from a URL before it is parsed: encoding an internationalised
+ * name is quadratic in its length, so a 2,000-character one would cost milliseconds per URL.
+ */
+export const MAX_HOST_TEXT_LENGTH = MAX_HOST_LENGTH + ':65535'.length;
+
 /** Longest text accepted for one URL, spaces around it included; checked before it is parsed. */
 export const MAX_URL_TEXT_LENGTH = 2 * MAX_URL_LENGTH;
 

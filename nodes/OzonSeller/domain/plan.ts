@@ -93,7 +93,7 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 			// Building on "no photos" would send only the new ones, and Ozon would delete the rest.
 			errors.push({
 				field: 'images',
-				reason: `Not sent: Ozon's product information left out ${unknown.map((field) => `"${field}"`).join(', ')} for this product, so its current images are unknown and a ${request.mode} could delete them (Ozon replaces the whole set). Try again later, or use Mode "Replace" with the complete set of images`,
+				reason: `Not sent: Ozon's product information left out ${unknown.map((field) => `"${field}"`).join(', ')} for this product, so its current images are unknown and ${request.mode === 'append' ? 'an' : 'a'} ${request.mode} could delete them (Ozon replaces the whole set). Try again later, or use Mode "Replace" with the complete set of images`,
 			});
 			return { set: { primaryImage, images: newImages, colorImage }, warnings, errors };
 		}

@@ -5,6 +5,8 @@ import { refuse } from './refuse';
 import {
 	ACCEPTED_IMAGE_EXTENSIONS,
 	MAX_FIELD_LENGTH,
+	MAX_HOST_LENGTH,
+	MAX_HOST_TEXT_LENGTH,
 	MAX_URL_ENTRIES,
 	MAX_URL_LENGTH,
 	MAX_URL_TEXT_LENGTH,
@@ -14,6 +16,25 @@ import { hostBlockReason } from './addresses';
 import type { IndexedUrl, ItemError, ItemWarning } from './types';
 
 const COMMA = 0x2c;
+
+const HOST_TOO_LONG = `URL host is longer than ${MAX_HOST_LENGTH} characters`;
+
+const endsHostText = (character: string) => character === '/' || character === '?' || character === '#' || character === '\\';
+
+/**
+ * Length of the host (and port) as written, found without parsing: after the scheme's colon and
+ * any slashes, up to the path, and after the last "@" (a login is refused with its own reason).
+ */
+function hostTextLength(value: string): number {
+	const colon = value.indexOf(':');
+	if (colon === -1) return 0;
+	let start = colon + 1;
+	while (start < value.length && (value[start] === '/' || value[start] === '\\')) start++;
+	let end = start;
+	while (end < value.length && !endsHostText(value[end])) end++;
+	const login = value.lastIndexOf('@', end - 1);
+	return end - Math.max(start, login + 1);
+}
 
 /**
  * One image URL: http(s), a host, no spaces, control or invisible characters, no embedded login.
@@ -26,6 +47,7 @@ export const imageUrlSchema = z
 		if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse(ctx, 'URL contains whitespace or control characters');
 		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
 		if (/\p{Cf}/u.test(value)) return refuse(ctx, 'URL contains invisible formatting characters (e.g. a zero-width space)');
+		if (hostTextLength(value) > MAX_HOST_TEXT_LENGTH) return refuse(ctx, HOST_TOO_LONG);
 		let parsed: URL;
 		try {
 			parsed = new URL(value);
@@ -37,6 +59,7 @@ export const imageUrlSchema = z
 		}
 		// WHATWG parsing would read "https:///a.jpg" as host "a.jpg": insist on a host in the text itself.
 		if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) return refuse(ctx, 'URL has no host');
+		if (parsed.hostname.length > MAX_HOST_LENGTH) return refuse(ctx, HOST_TOO_LONG);
 		if (parsed.username || parsed.password) {
 			return refuse(ctx, 'URL must not contain a user name or password; use a public or signed URL');
 		}

@@ -113,16 +113,27 @@ async function screen(url: URL, hop: number, filter: EgressFilter | undefined, t
 	return refused(egressRefusal(url.hostname, verdict.error) ?? `${url.hostname}, which n8n's egress rules refuse (${messageOf(verdict.error).slice(0, 200)})`);
 }
 
+const CANCELLED: ProbeResult = { ok: false, reason: 'Not checked: the execution was cancelled' };
+
 /** Checks one image URL. Never throws: anything unexpected fails the URL with a reason. */
 export async function probeImage(ctx: IExecuteFunctions, url: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
+	// n8n leaves a cancelled node running and only fires this signal: every check must heed it.
+	const cancelSignal = ctx.getExecutionCancelSignal?.();
 	try {
-		return await probe(ctx, url, timeoutMs, egressFilterOf(ctx));
+		return await probe(ctx, url, timeoutMs, egressFilterOf(ctx), cancelSignal);
 	} catch (error) {
+		if (cancelSignal?.aborted) return CANCELLED;
 		return { ok: false, reason: `Could not be checked: ${messageOf(error).slice(0, 200)}` };
 	}
 }
 
-async function probe(ctx: IExecuteFunctions, url: string, timeoutMs: number, filter: EgressFilter | undefined): Promise<ProbeResult> {
+async function probe(
+	ctx: IExecuteFunctions,
+	url: string,
+	timeoutMs: number,
+	filter: EgressFilter | undefined,
+	cancelSignal: AbortSignal | undefined,
+): Promise<ProbeResult> {
 	let current: URL;
 	try {
 		current = new URL(url);
@@ -130,17 +141,21 @@ async function probe(ctx: IExecuteFunctions, url: string, timeoutMs: number, fil
 		return { ok: false, reason: 'Invalid URL format' };
 	}
 	for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+		if (cancelSignal?.aborted) return CANCELLED;
 		const screening = await screen(current, hop, filter, timeoutMs);
 		if (!screening.ok) return screening;
 		let response: ProbeResponse;
 		let ranged = false;
 		try {
-			response = await request(ctx, current.href, 'HEAD', timeoutMs);
+			if (cancelSignal?.aborted) return CANCELLED;
+			response = await request(ctx, current.href, 'HEAD', timeoutMs, cancelSignal);
 			if ([400, 403, 405, 501].includes(response.statusCode)) {
 				ranged = true;
-				response = await request(ctx, current.href, 'GET', timeoutMs);
+				if (cancelSignal?.aborted) return CANCELLED;
+				response = await request(ctx, current.href, 'GET', timeoutMs, cancelSignal);
 			}
 		} catch (error) {
+			if (cancelSignal?.aborted) return CANCELLED;
 			return { ok: false, reason: describeFailure(error, timeoutMs) };
 		}
 		const { statusCode } = response;
@@ -174,7 +189,13 @@ async function probe(ctx: IExecuteFunctions, url: string, timeoutMs: number, fil
 	return { ok: false, reason: `More than ${MAX_REDIRECTS} redirects` };
 }
 
-async function request(ctx: IExecuteFunctions, url: string, method: 'HEAD' | 'GET', timeoutMs: number): Promise<ProbeResponse> {
+async function request(
+	ctx: IExecuteFunctions,
+	url: string,
+	method: 'HEAD' | 'GET',
+	timeoutMs: number,
+	cancelSignal: AbortSignal | undefined,
+): Promise<ProbeResponse> {
 	const response = (await ctx.helpers.httpRequest({
 		method,
 		url,
@@ -185,6 +206,8 @@ async function request(ctx: IExecuteFunctions, url: string, method: 'HEAD' | 'GE
 		ignoreHttpStatusErrors: true,
 		disableFollowRedirect: true,
 		timeout: timeoutMs,
+		// Unlike the authenticated helper, plain httpRequest does not attach the cancel signal itself.
+		...(cancelSignal ? { abortSignal: cancelSignal } : {}),
 	} as IHttpRequestOptions)) as ProbeResponse;
 	response.body?.destroy?.();
 	return response;

@@ -7,7 +7,6 @@ import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSell
 import { OzonRequestError, V1_PICTURES_IMPORT, describeStatus, type OzonFailureKind } from './errors';
 import { limiterFor, type RateLimiter } from './rateLimiter';
 import {
-	DEFAULT_WAIT_SECONDS,
 	RATE_LIMIT_TEXT,
 	closeWindow,
 	describeRetryAt,
@@ -15,7 +14,7 @@ import {
 	headerValue,
 	openWindow,
 	rateLimitKind,
-	retryAfterSeconds,
+	refusalSeconds,
 	type RateLimitKind,
 } from './retryAfter';
 
@@ -115,6 +114,14 @@ interface Failure {
 	retryAfterSeconds?: number;
 	retryAt?: number;
 	rateLimit?: RateLimitKind;
+}
+
+/** Per-call settings of `OzonTransport.post`. */
+export interface PostOptions {
+	/** Further attempts after the first, instead of the node's option. */
+	maxRetries?: number;
+	/** Epoch milliseconds after which the answer is of no use: a longer refusal is not waited out. */
+	deadline?: number;
 }
 
 /** What one request came to: an answer, or a failure that is final or worth repeating. */
@@ -238,23 +245,25 @@ export class OzonTransport {
 
 	/**
 	 * POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options
-	 * say (`maxRetries` overrides them for one call).
+	 * say (`call.maxRetries` overrides them for one call). `call.deadline` (epoch milliseconds): a
+	 * refusal window that ends after it is not waited out; the call fails at once instead.
 	 */
-	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, maxRetries = this.options.maxRetries): Promise<T> {
-		const maxAttempts = maxRetries + 1;
+	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, call: PostOptions = {}): Promise<T> {
+		const maxAttempts = (call.maxRetries ?? this.options.maxRetries) + 1;
 		const payload = JSON.stringify(body);
 		let lastFailure: Failure | undefined;
 		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
 			await this.limiter.acquire();
-			// Checked after the turn in the queue: Ozon may have refused the method meanwhile.
-			if (await this.waitOutRefusals(endpoint, attempt - 1)) await this.limiter.acquire();
+			// Checked after every turn in the queue: Ozon may have refused the method meanwhile, also
+			// while this request was waiting out an earlier window.
+			while (await this.waitOutRefusals(endpoint, attempt - 1, call.deadline)) await this.limiter.acquire();
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
 			lastFailure = outcome.failure;
 			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
-			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await sleep(backoffDelay(attempt - 1));
+			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await this.pause(backoffDelay(attempt - 1));
 		}
 		const failure = lastFailure as Failure;
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
@@ -270,13 +279,13 @@ export class OzonTransport {
 	 * this process), nor a method Ozon said it switched off: waits when the rest of the window fits
 	 * Max Rate Limit Wait (and says so), else fails at once.
 	 */
-	private async waitOutRefusals(endpoint: string, attemptsSoFar: number): Promise<boolean> {
+	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline?: number): Promise<boolean> {
 		const switchedOff = this.switchedOff.get(endpoint);
 		if (switchedOff) throw this.failure(switchedOff, endpoint, attemptsSoFar);
 		const window = openWindow(this.account, endpoint);
 		if (!window) return false;
 		const waitMs = window.until - Date.now();
-		if (waitMs > this.options.maxRateLimitWaitMs) {
+		if (waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline)) {
 			throw this.failure(
 				{
 					kind: 'rateLimited',
@@ -292,8 +301,29 @@ export class OzonTransport {
 			);
 		}
 		this.ctx.logger.debug(`Ozon ${endpoint}: waiting ${Math.ceil(waitMs / 1000)} s as Ozon asked`);
-		await sleep(waitMs);
+		await this.pause(waitMs);
 		return true;
+	}
+
+	/**
+	 * Sleeps, but ends at once when the execution is cancelled: a refusal window may last up to an
+	 * hour of Max Rate Limit Wait, and a cancelled execution must not linger that long.
+	 */
+	private async pause(ms: number): Promise<void> {
+		const signal = this.ctx.getExecutionCancelSignal?.();
+		if (!signal) return await sleep(ms);
+		let stopWaiting = () => {};
+		const cancelled = new Promise<void>((resolve) => {
+			stopWaiting = resolve;
+			signal.addEventListener('abort', stopWaiting, { once: true });
+		});
+		// In steps of a second, so a cancelled wait leaves no long timer behind.
+		const until = Date.now() + ms;
+		for (let left = ms; left > 0 && !signal.aborted; left = until - Date.now()) {
+			await Promise.race([sleep(Math.min(left, 1000)), cancelled]);
+		}
+		signal.removeEventListener('abort', stopWaiting);
+		if (signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
 	}
 
 	/** One request: its parsed answer, or why it failed and whether repeating it could help. */
@@ -356,7 +386,7 @@ export class OzonTransport {
 		if (kind === 'rateLimited') {
 			// The longest wait Ozon names (or a default for its limit); nothing goes to the method before it ends.
 			const rateLimit = rateLimitKind(code, ozonMessage, headers);
-			const seconds = retryAfterSeconds(headers, ozonMessage) ?? DEFAULT_WAIT_SECONDS[rateLimit];
+			const seconds = refusalSeconds(rateLimit, headers, ozonMessage);
 			const window = { kind: rateLimit, until: Date.now() + seconds * 1000, ozonMessage };
 			closeWindow(this.account, endpoint, window);
 			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false) };

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 
+import { MAX_URL_LENGTH } from '../domain/constants';
 import { refuse } from '../domain/refuse';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { ImageSet } from '../domain/plan';
@@ -167,9 +168,12 @@ function toTaskStatus(status: string): TaskItemStatus {
 	return known.includes(status as TaskItemStatus) ? (status as TaskItemStatus) : 'pending';
 }
 
-/** `POST /v1/product/import/info`: the per-product state of an import task. */
-export async function getImportInfo(transport: OzonTransport, taskId: number): Promise<TaskItemResult[]> {
-	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse);
+/**
+ * `POST /v1/product/import/info`: the per-product state of an import task. A refusal that lasts
+ * past `deadline` (the end of Result Timeout) is not waited out.
+ */
+export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number): Promise<TaskItemResult[]> {
+	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
 		status: toTaskStatus(item.status),
@@ -250,14 +254,30 @@ export async function importPicturesV1(transport: OzonTransport, request: V1Impo
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });
 
+/** An RFC 3339 date-time (or a bare date), as Ozon's answers write them. */
+const RFC3339 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?$/i;
+
+/**
+ * Earlier dates are placeholders, not expiry dates: Go's zero time (0001-01-01) or the Unix epoch
+ * for a key without one. Keys began to expire in 2026.
+ */
+const EARLIEST_EXPIRY = Date.UTC(2020, 0, 1);
+
+/** Reads `expires_at`; anything that is not plainly a date is "not said" rather than a guess. */
+export function parseExpiry(text: string | null | undefined): number | undefined {
+	const trimmed = text?.trim() ?? '';
+	if (!RFC3339.test(trimmed)) return undefined;
+	const at = Date.parse(trimmed);
+	return Number.isNaN(at) || at < EARLIEST_EXPIRY ? undefined : at;
+}
+
 /**
  * `POST /v1/roles`: when the API key expires (epoch milliseconds), if Ozon says. Asked once, without
  * retries: it only feeds a warning.
  */
 export async function getKeyExpiry(transport: OzonTransport): Promise<number | undefined> {
-	const response = await transport.post('/v1/roles', {}, rolesResponse, 0);
-	const at = response.expires_at ? Date.parse(response.expires_at) : Number.NaN;
-	return Number.isNaN(at) ? undefined : at;
+	const response = await transport.post('/v1/roles', {}, rolesResponse, { maxRetries: 0 });
+	return parseExpiry(response.expires_at);
 }
 
 /** Longest piece of Ozon's text put into one error reason. */
@@ -284,6 +304,24 @@ export function pictureIssueText(issue: PictureIssue, redact: (text: string) => 
 	return shorten(redact(issue.message?.trim() || 'Ozon reported an error without a description'));
 }
 
-function shorten(text: string): string {
-	return text.length > MAX_OZON_TEXT ? `${text.slice(0, MAX_OZON_TEXT - 1)}…` : text;
+/** Longest field name taken from an import-task error. */
+const MAX_OZON_FIELD = 100;
+
+/** Longest URL taken from a read-back error (the user's own URLs are at most this long too). */
+const MAX_OZON_URL = MAX_URL_LENGTH;
+
+/** The field an import-task error names, if any: redacted, then shortened. */
+export function importIssueField(issue: ImportIssue, redact: (text: string) => string): string | undefined {
+	const field = issue.field?.trim();
+	return field ? shorten(redact(field), MAX_OZON_FIELD) : undefined;
+}
+
+/** The URL a read-back error names, if any, as it may be shown: redacted, then shortened. */
+export function pictureIssueUrl(issue: PictureIssue, redact: (text: string) => string): string | undefined {
+	const url = issue.url?.trim();
+	return url ? shorten(redact(url), MAX_OZON_URL) : undefined;
+}
+
+function shorten(text: string, maxLength = MAX_OZON_TEXT): string {
+	return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }

@@ -14,6 +14,19 @@ export type RateLimitKind = 'perSecond' | 'quota';
 /** What to assume when a 429 names no wait: the next second, or the per-minute quota's window. */
 export const DEFAULT_WAIT_SECONDS: Record<RateLimitKind, number> = { perSecond: 1, quota: 60 };
 
+/**
+ * Shortest refusal window: Ozon counts requests per second, so a request refused with a wait of
+ * zero (or a Retry-After date already past) is not sent again within the same second.
+ */
+export const MIN_WAIT_SECONDS = 1;
+
+/**
+ * Longest refusal window: Ozon's longest wait is its daily limit, which resets at 03:00 Moscow
+ * time, so no real answer asks for more than a day. A longer figure (a broken proxy, a typo) would
+ * otherwise shut the method for this n8n process for years, or past the end of JavaScript dates.
+ */
+export const MAX_WAIT_SECONDS = 86_400;
+
 export function headerValue(headers: Record<string, unknown> | undefined, name: string): string | undefined {
 	if (!headers) return undefined;
 	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
@@ -28,14 +41,27 @@ function nonNegativeNumber(text: string | undefined): number | undefined {
 }
 
 /**
+ * Every value of a header that may be repeated: Node joins repeated headers with ", " (n8n may also
+ * hand over an array). Only for headers whose values hold no commas of their own (not HTTP dates).
+ */
+function listedNumbers(headers: Record<string, unknown> | undefined, name: string): number[] {
+	if (!headers) return [];
+	const key = Object.keys(headers).find((header) => header.toLowerCase() === name);
+	const raw = key ? headers[key] : undefined;
+	if (raw === undefined || raw === null) return [];
+	const values = (Array.isArray(raw) ? raw : [raw]).flatMap((value) => String(value).split(','));
+	return values.map((value) => nonNegativeNumber(value)).filter((value): value is number => value !== undefined);
+}
+
+/**
  * Seconds Ozon asks us to wait: the longest of `Item-Retry-After` (minutes: for the daily limit,
  * until 03:00 Moscow time), `Retry-After` (seconds or an HTTP date) and "Retry after N seconds" in
  * the message. Undefined when none of them says.
  */
 export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number | undefined {
 	const candidates: number[] = [];
-	const itemMinutes = nonNegativeNumber(headerValue(headers, 'item-retry-after'));
-	if (itemMinutes !== undefined) candidates.push(itemMinutes * 60);
+	// Sent twice (by Ozon and a proxy, say): the longest counts, as for the other hints.
+	for (const itemMinutes of listedNumbers(headers, 'item-retry-after')) candidates.push(itemMinutes * 60);
 	const retryAfter = headerValue(headers, 'retry-after');
 	const retrySeconds = nonNegativeNumber(retryAfter);
 	if (retrySeconds !== undefined) candidates.push(retrySeconds);
@@ -46,6 +72,15 @@ export function retryAfterSeconds(headers: Record<string, unknown> | undefined, 
 	const fromMessage = message ? /retry after (\d+(?:\.\d+)?)\s*s/i.exec(message) : null;
 	if (fromMessage) candidates.push(Number(fromMessage[1]));
 	return candidates.length > 0 ? Math.max(...candidates) : undefined;
+}
+
+/**
+ * The refusal window for a 429, in seconds: the longest wait Ozon names (or the default for its
+ * limit), never under a second and never over a day.
+ */
+export function refusalSeconds(kind: RateLimitKind, headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number {
+	const named = retryAfterSeconds(headers, message, now) ?? DEFAULT_WAIT_SECONDS[kind];
+	return Math.min(MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, named));
 }
 
 /** Tells the per-second limit (code 8) from the product-update quota. */

@@ -2,7 +2,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
-import { pictureIssueText, type ProductPictures } from '../../transport/ozonApi';
+import { pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
 import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { ItemParameters, readTransportOptions } from '../common/parameters';
@@ -38,7 +38,7 @@ function imageData(pictures: ProductPictures, redact: (text: string) => string):
 		images: pictures.photo,
 		color_image: pictures.colorPhoto?.[0] ?? null,
 		...(pictures.photo360 ? { images360: pictures.photo360 } : {}),
-		image_errors: pictures.errors.map((issue) => ({ url: issue.url ? redact(issue.url) : null, message: pictureIssueText(issue, redact) })),
+		image_errors: pictures.errors.map((issue) => ({ url: pictureIssueUrl(issue, redact) ?? null, message: pictureIssueText(issue, redact) })),
 	};
 	return { data, unknown };
 }

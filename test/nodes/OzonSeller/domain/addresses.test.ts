@@ -31,6 +31,12 @@ describe('hostBlockReason', () => {
 		['http://127.0.0.1.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
 		['http://10-0-0-5.sslip.io/a.jpg', /names 10\.0\.0\.5, a private/],
 		['http://app.169.254.169.254.nip.io/', /link-local/],
+		// nip.io reads the address written last, before its domain: a public one in front hides nothing.
+		['http://1.1.1.1.127.0.0.1.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
+		['http://8-8-8-8-127-0-0-1.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
+		['http://1.1.1.1-127.0.0.1.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
+		['http://5.10.0.0.1.nip.io/a.jpg', /names 10\.0\.0\.1, a private/],
+		['http://93.184.216.34.169.254.169.254.sslip.io/', /names 169\.254\.169\.254, a link-local/],
 		// Hex and IPv6-dash forms of wildcard DNS services.
 		['http://7f000001.nip.io/a.jpg', /names 127\.0\.0\.1, a loopback/],
 		['http://a9fea9fe.nip.io/a.jpg', /names 169\.254\.169\.254, a link-local/],

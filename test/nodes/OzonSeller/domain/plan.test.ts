@@ -93,7 +93,7 @@ describe('planImageSet', () => {
 		for (const mode of ['append', 'prepend'] as const) {
 			const plan = planImageSet(request({ mode }), { ...current, ...unknown });
 			expect(plan.errors).toHaveLength(1);
-			expect(plan.errors[0].reason).toMatch(new RegExp(`^Not sent: Ozon's product information left out ${named.join(', ')} for this product, so its current images are unknown and a ${mode} could delete them`));
+			expect(plan.errors[0].reason).toMatch(new RegExp(`^Not sent: Ozon's product information left out ${named.join(', ')} for this product, so its current images are unknown and ${mode === 'append' ? 'an' : 'a'} ${mode} could delete them`));
 		}
 	});
 

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { egressFilterOf, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
 import { resolveNames } from '../../../helpers/dns';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 
@@ -100,6 +100,8 @@ describe('checkUrls', () => {
 		'http://metadata.google.internal/computeMetadata/v1/',
 		'http://127.0.0.1.nip.io/a.jpg',
 		'http://7f000001.nip.io/a.jpg',
+		'http://1.1.1.1.127.0.0.1.nip.io/a.jpg',
+		'http://8-8-8-8-10-0-0-1.nip.io/a.jpg',
 		'http://[::ffff:0:7f00:1]/a.jpg',
 	])('never contacts %s: refused before any check, as Ozon could not fetch it either', async (url) => {
 		// No interceptor: a request would fail with "not reachable" instead of the refusal.
@@ -221,5 +223,52 @@ describe('checkUrls on an n8n without the egress filter (1.x)', () => {
 		nock(HOST).head('/1.jpg').reply(200, '', jpeg);
 		const { result } = await pushChecked([`${HOST}/1.jpg`]);
 		expect(result.success).toBe(true);
+	});
+});
+
+/**
+ * Stopping an execution must stop the node's traffic: n8n fires the execution's abort signal and
+ * leaves the node running, so a probe that ignores the signal goes on checking every URL.
+ */
+describe('checkUrls in a cancelled execution', () => {
+	it('no URL is checked after the execution is cancelled, and nothing is sent to Ozon', async () => {
+		const urls = Array.from({ length: 40 }, (_, n) => `${HOST}/c${n}.jpg`);
+		const infoCalls = mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		let checked = 0;
+		let cancelled = false;
+		let cancel: () => void = () => undefined;
+		nock(HOST)
+			.persist()
+			.head(/^\/c\d+\.jpg$/)
+			.delay(100)
+			.reply(() => {
+				checked++;
+				if (!cancelled) {
+					cancelled = true;
+					cancel();
+				}
+				return [200, '', jpeg];
+			});
+		const started = startWorkflow(
+			ozonWorkflow([{ offer: 'SKU-001', urls }], {
+				resource: 'productImage',
+				operation: 'push',
+				identifyBy: 'offerId',
+				offerId: '={{ $json.offer }}',
+				images: '={{ $json.urls }}',
+				options: { checkUrls: true },
+			} as INode['parameters']),
+			credentials,
+		);
+		cancel = started.cancel;
+		await started.result;
+		// The node goes on in the background after the engine reports the cancellation: give it time to.
+		await new Promise((resolve) => setTimeout(resolve, 1500));
+		expect(cancelled).toBe(true);
+		// Only the checks already in flight when it was cancelled (8 run at once), none started after.
+		expect(checked).toBeLessThanOrEqual(8);
+		expect(infoCalls).toEqual([]);
+		expect(imports).toEqual([]);
 	});
 });

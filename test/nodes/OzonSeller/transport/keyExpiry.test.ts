@@ -2,11 +2,10 @@
  * API keys expire; `/v1/roles` says when. Every item of a run is warned when the key expires within
  * 14 days, and the date is read at most once an hour per key for the whole process.
  */
-import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type TestCredentials } from '../../../helpers/n8nEngine';
-import { BASE_URL, CLIENT_ID, credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
+import { credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; warnings: Array<{ field: string; message: string }> };
@@ -72,7 +71,8 @@ describe('API key expiry', () => {
 		// Another key of the same account is another key: read on its own.
 		const otherKey = 'OTHER-KEY-0a1b2c3d';
 		let otherCalls = 0;
-		const other = nock(BASE_URL, { reqheaders: { 'client-id': CLIENT_ID, 'api-key': otherKey } });
+		// Through the helper, so these requests are held to Ozon's contract like every other.
+		const other = ozon(otherKey);
 		other.post('/v1/roles').reply(() => {
 			otherCalls++;
 			return [200, { expires_at: new Date(Date.now() + 60 * DAY_MS).toISOString(), roles: [] }];

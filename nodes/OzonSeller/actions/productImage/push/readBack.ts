@@ -1,7 +1,7 @@
 import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
 import type { OzonTransport } from '../../../transport';
-import { pictureIssueText, type PictureIssue } from '../../../transport/ozonApi';
+import { pictureIssueText, pictureIssueUrl, type PictureIssue } from '../../../transport/ozonApi';
 import { readPictures } from '../../common/readBack';
 import type { ItemLedger } from '../../common/ledger';
 import type { PushEntry } from './entries';
@@ -19,7 +19,7 @@ function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text:
 		const origin = url ? originOf(entry.request, url) : undefined;
 		const reason = pictureIssueText(issue, redact);
 		if (url && origin) errors.push({ field: origin.field, ...(origin.index !== undefined ? { index: origin.index } : {}), url, reason });
-		else others.push(url ? `${redact(url)}: ${reason}` : reason);
+		else others.push(url ? `${pictureIssueUrl(issue, redact)}: ${reason}` : reason);
 	}
 	const warnings: ItemWarning[] = others.length
 		? [{ field: 'current_images', message: `Ozon reports image errors for URLs that are not among the ones sent (perhaps Ozon's copies of them, or older images): ${others.join('; ')}` }]

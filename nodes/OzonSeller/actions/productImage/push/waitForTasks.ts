@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 import { urlMentionedIn } from '../../../domain/plan';
 import type { ItemError } from '../../../domain/types';
 import type { OzonTransport } from '../../../transport';
-import { getImportInfo, importIssueText, type ImportIssue } from '../../../transport/ozonApi';
+import { getImportInfo, importIssueField, importIssueText, type ImportIssue } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
 import type { ItemLedger } from '../../common/ledger';
 import type { ImportTask, PushEntry } from './entries';
@@ -25,7 +25,7 @@ function taskErrors(entry: PushEntry, issues: ImportIssue[], redact: (text: stri
 		const reason = importIssueText(issue, redact);
 		const named = urlMentionedIn(entry.request, `${issue.message ?? ''} ${issue.description ?? ''}`);
 		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason };
-		return { field: issue.field?.trim() || 'images', reason };
+		return { field: importIssueField(issue, redact) ?? 'images', reason };
 	});
 }
 
@@ -41,7 +41,7 @@ export async function waitForTasks(ledger: ItemLedger, transport: OzonTransport,
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = task.entries.filter((entry) => awaitingOzon(ledger, entry));
 			try {
-				const results = await getImportInfo(transport, task.taskId);
+				const results = await getImportInfo(transport, task.taskId, task.deadline);
 				const byOffer = new Map(results.map((result) => [result.offerId, result]));
 				for (const entry of waiting) {
 					const result = byOffer.get(entry.v2Item?.offer_id as string);

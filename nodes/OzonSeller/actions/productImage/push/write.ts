@@ -9,6 +9,14 @@ import { polling, waitForTasks } from './waitForTasks';
 
 /** The deprecated method: one product a request, answered before Ozon processes the images. */
 async function writeV1(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
+	const open = entries.filter((entry) => !ledger.isSettled(entry.index));
+	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
+	// (the transport remembers the answer for the run); otherwise the rest go out side by side.
+	await writeV1Entries(ledger, transport, open.slice(0, 1));
+	await writeV1Entries(ledger, transport, open.slice(1));
+}
+
+async function writeV1Entries(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
 	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
 		if (ledger.stopped || ledger.isSettled(entry.index)) return;
 		try {

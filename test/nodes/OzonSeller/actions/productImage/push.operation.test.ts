@@ -199,7 +199,7 @@ describe('push: append and prepend', () => {
 		]);
 		for (const [index, mode] of [[1, 'append'], [2, 'prepend']] as const) {
 			expect(json[index].errors).toEqual([
-				{ field: 'images', reason: expect.stringMatching(new RegExp(`^Not sent: Ozon's product information left out .*"(images|primary_image)".* so its current images are unknown and a ${mode} could delete them`)) },
+				{ field: 'images', reason: expect.stringMatching(new RegExp(`^Not sent: Ozon's product information left out .*"(images|primary_image)".* so its current images are unknown and ${mode === 'append' ? 'an' : 'a'} ${mode} could delete them`)) },
 			]);
 			expect(json[index].data.previous_images).toBeNull();
 		}
