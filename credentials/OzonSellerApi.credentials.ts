@@ -6,8 +6,14 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+/** The credential type's name: workflows reference it, so it never changes. */
+export const CREDENTIAL_NAME = 'ozonSellerApi';
+
+/** Ozon's Seller API; the Base URL differs only for a proxy or a sandbox. */
+export const DEFAULT_BASE_URL = 'https://api-seller.ozon.ru';
+
 export class OzonSellerApi implements ICredentialType {
-	name = 'ozonSellerApi';
+	name = CREDENTIAL_NAME;
 
 	displayName = 'Ozon Seller API';
 
@@ -40,7 +46,7 @@ export class OzonSellerApi implements ICredentialType {
 			displayName: 'Base URL',
 			name: 'baseUrl',
 			type: 'string',
-			default: 'https://api-seller.ozon.ru',
+			default: DEFAULT_BASE_URL,
 			description:
 				'Leave as is for Ozon. Change it only to go through a proxy or to use a local Ozon sandbox.',
 		},
@@ -59,7 +65,7 @@ export class OzonSellerApi implements ICredentialType {
 	// /v1/roles is read-only and cheap; Ozon answers 401 without keys and 403 for a key it refuses.
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{String($credentials.baseUrl || "https://api-seller.ozon.ru").replace(/\\/+$/, "")}}',
+			baseURL: `={{String($credentials.baseUrl || "${DEFAULT_BASE_URL}").replace(/\\/+$/, "")}}`,
 			url: '/v1/roles',
 			method: 'POST',
 			body: {},
@@ -72,7 +78,7 @@ export class OzonSellerApi implements ICredentialType {
 				type: 'responseCode' as const,
 				properties: {
 					value: status,
-					message: `The Base URL answered with a redirect (HTTP ${status}), which is never followed so the key is not sent to another host: enter the address that answers directly (Ozon: https://api-seller.ozon.ru)`,
+					message: `The Base URL answered with a redirect (HTTP ${status}), which is never followed so the key is not sent to another host: enter the address that answers directly (Ozon: ${DEFAULT_BASE_URL})`,
 				},
 			})),
 			{

@@ -5,22 +5,12 @@
  * Prints one JSON line with the URL and the account, then serves until stopped.
  */
 import { OzonSandbox } from './server';
+import { hasFlag, optionNumber as option, optionText as text } from '../scripts/lib/args';
 import { defaultConfig, seedProducts, type ImageFieldsMode, type V1OffAnswer } from './store';
-
-function text(name: string): string | undefined {
-	const index = process.argv.indexOf(`--${name}`);
-	const value = index >= 0 ? process.argv[index + 1] : undefined;
-	return value === undefined || value.startsWith('--') ? undefined : value;
-}
-
-function option(name: string, fallback: number): number {
-	const value = text(name);
-	return value === undefined ? fallback : Number(value);
-}
 
 async function main(): Promise<void> {
 	const defaults = defaultConfig();
-	const v1Off = process.argv.includes('--v1-off');
+	const v1Off = hasFlag('v1-off');
 	const sandbox = new OzonSandbox(
 		{
 			processingMs: option('processing-ms', 2000),
@@ -31,9 +21,9 @@ async function main(): Promise<void> {
 			keyExpiresAt: text('key-expires-at') ?? defaults.keyExpiresAt,
 			faults: {
 				latencyMs: option('latency-ms', 0),
-				cdnRewrite: process.argv.includes('--cdn'),
+				cdnRewrite: hasFlag('cdn'),
 				imageFields: (text('image-fields') as ImageFieldsMode | undefined) ?? 'present',
-			} as never,
+			},
 		},
 		seedProducts(option('products', 20)),
 	);

@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the Ozon Seller API, behaving as shared/ozon-api.md describes: auth,
+ * A local stand-in for the Ozon Seller API, behaving as Ozon documents its methods (see the README): auth,
  * the 50 requests/second cap, Ozon's error body shape, a JSON decoder that rejects unknown fields,
  * asynchronous import tasks, the product-update quota (429 with Item-Retry-After in minutes), seeded
  * products, images that fail to download, a switched-off v1 method, and switchable faults. Control
@@ -127,12 +127,15 @@ function importError(code: string, field: string, description: string, message: 
 	return { code, message, state: 'failed', level: 'error', description, field, attribute_id: 0, attribute_name: '' };
 }
 
+/** What a sandbox is started with: any part of the configuration, faults included, over the defaults. */
+export type SandboxOptions = Partial<Omit<SandboxConfig, 'faults'>> & { faults?: Partial<FaultConfig> };
+
 export class OzonSandbox {
 	readonly store: SandboxStore;
 
 	private server?: http.Server;
 
-	constructor(config: Partial<SandboxConfig> = {}, products: SandboxProduct[] = seedProducts(20)) {
+	constructor(config: SandboxOptions = {}, products: SandboxProduct[] = seedProducts(20)) {
 		const base = defaultConfig();
 		this.store = new SandboxStore({ ...base, ...config, faults: { ...base.faults, ...(config.faults ?? {}) } });
 		this.store.setProducts(products);
@@ -505,15 +508,6 @@ export class OzonSandbox {
 		};
 		try {
 			const body = raw.trim() ? (JSON.parse(raw) as Json) : {};
-			if (path === '/__sandbox/products' && method === 'GET') {
-				this.processDueTasks();
-				return send(200, [...this.store.products.values()]);
-			}
-			if (path === '/__sandbox/products' && method === 'POST') {
-				const count = Number(body.seed ?? 20);
-				this.store.setProducts(Array.isArray(body.products) ? (body.products as SandboxProduct[]) : seedProducts(count));
-				return send(200, { products: this.store.products.size });
-			}
 			if (path === '/__sandbox/configure' && method === 'POST') {
 				const { faults, ...rest } = body as { faults?: Partial<FaultConfig> } & Partial<SandboxConfig>;
 				this.store.configure(faults ?? {}, rest);
@@ -531,10 +525,7 @@ export class OzonSandbox {
 				return send(200, { requests: this.store.log.length, byStatus, byPath, faults, peakRequestsPerSecond: this.store.peakRequestsPerSecond(), tasks: this.store.tasks.size });
 			}
 			if (path === '/__sandbox/reset' && method === 'POST') {
-				this.store.log = [];
-				this.store.tasks.clear();
-				this.store.recent.clear();
-				this.store.operations.clear();
+				this.store.reset();
 				return send(200, { ok: true });
 			}
 			send(404, { message: `unknown control route ${method} ${path}` });

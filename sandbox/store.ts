@@ -1,6 +1,6 @@
 /**
  * The sandbox's in-memory Ozon account: products with their images, import tasks, and the
- * switches for faults. Written from shared/ozon-api.md, independently of the node's code.
+ * switches for faults. Written from Ozon's documented methods (see the README), independently of the node's code.
  */
 
 export interface SandboxProduct {
@@ -187,6 +187,14 @@ export class SandboxStore {
 
 	constructor(public config: SandboxConfig) {
 		this.random = seededRandom(config.faults.seed);
+	}
+
+	/** Forgets the traffic (log, tasks, rate and quota counters); keeps products and configuration. */
+	reset(): void {
+		this.log = [];
+		this.tasks.clear();
+		this.recent.clear();
+		this.operations.clear();
 	}
 
 	setProducts(products: SandboxProduct[]): void {

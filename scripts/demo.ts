@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { OzonSandbox } from '../sandbox/server';
+import { optionText } from './lib/args';
 import { ROOT, createInstance, importCredential, importWorkflow, nodeOutput, packPackage, type N8nLine } from './lib/n8nHost';
 
 interface Result {
@@ -23,12 +24,11 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-	const lineIndex = process.argv.indexOf('--line');
-	const line = (lineIndex >= 0 ? process.argv[lineIndex + 1] : '2.x') as N8nLine;
+	const line = (optionText('line') ?? '2.x') as N8nLine;
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ozon-demo-'));
 	console.log(`Building and packing n8n-nodes-ozon-seller…`);
 	const tarball = packPackage(work);
-	const sandbox = new OzonSandbox({ processingMs: 2000, faults: { cdnRewrite: true } as never });
+	const sandbox = new OzonSandbox({ processingMs: 2000, faults: { cdnRewrite: true } });
 	const url = await sandbox.start();
 	console.log(`Ozon sandbox on ${url}`);
 	try {

@@ -7,12 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { OzonSandbox } from '../sandbox/server';
+import { optionText } from './lib/args';
 import { ROOT, createInstance, importCredential, importWorkflow, packPackage, startServer, stopServer, type N8nLine } from './lib/n8nHost';
 
-function option(name: string, fallback: string): string {
-	const index = process.argv.indexOf(`--${name}`);
-	return index >= 0 ? process.argv[index + 1] : fallback;
-}
 
 export const DEV_OWNER = {
 	email: process.env.DEV_OWNER_EMAIL ?? 'dev@example.com',
@@ -22,15 +19,15 @@ export const DEV_OWNER = {
 };
 
 async function main(): Promise<void> {
-	const port = Number(option('port', '5678'));
-	const line = option('line', '2.x') as N8nLine;
+	const port = Number(optionText('port') ?? '5678');
+	const line = (optionText('line') ?? '2.x') as N8nLine;
 	const work = path.join(ROOT, '.tmp', `dev-${line}`);
 	fs.rmSync(work, { recursive: true, force: true });
 	fs.mkdirSync(work, { recursive: true });
 	console.log('Building and packing n8n-nodes-ozon-seller…');
 	const tarball = packPackage(work);
-	const sandbox = new OzonSandbox({ processingMs: 2000, faults: { cdnRewrite: true } as never });
-	const sandboxUrl = await sandbox.start(Number(option('sandbox-port', '8787')));
+	const sandbox = new OzonSandbox({ processingMs: 2000, faults: { cdnRewrite: true } });
+	const sandboxUrl = await sandbox.start(Number(optionText('sandbox-port') ?? '8787'));
 	const instance = createInstance(line, path.join(work, 'n8n-user'), tarball);
 	instance.env.N8N_RESTRICT_FILE_ACCESS_TO = path.join(work, 'files');
 	const credential = { id: 'ozonSandbox', name: 'Ozon sandbox' };

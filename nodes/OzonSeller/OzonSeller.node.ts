@@ -6,6 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { CREDENTIAL_NAME } from '../../credentials/OzonSellerApi.credentials';
 import * as productImage from './actions/productImage';
 import { router } from './actions/router';
 
@@ -16,13 +17,13 @@ export class OzonSeller implements INodeType {
 		icon: { light: 'file:../../icons/ozon.svg', dark: 'file:../../icons/ozon.dark.svg' },
 		group: ['output'],
 		version: 1,
-		subtitle: '={{ { push: "Push Images", get: "Get Images" }[$parameter["operation"]] }}',
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Push product photos to Ozon and read them back (Ozon Seller API)',
 		defaults: { name: 'Ozon Seller' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'ozonSellerApi', required: true }],
+		credentials: [{ name: CREDENTIAL_NAME, required: true }],
 		properties: [
 			{
 				displayName: 'Resource',

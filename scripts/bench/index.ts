@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSeller/domain/constants';
-import { planImageSet, planWaves, toV2Item } from '../../nodes/OzonSeller/domain/plan';
+import { planImageSet, planWaves } from '../../nodes/OzonSeller/domain/plan';
+import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
 import { ROOT } from '../lib/n8nHost';
 

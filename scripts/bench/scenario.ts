@@ -5,13 +5,9 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import { requiredOption as option } from '../lib/args';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../test/helpers/n8nEngine';
 
-function option(name: string): string {
-	const index = process.argv.indexOf(`--${name}`);
-	if (index < 0) throw new Error(`--${name} is required`);
-	return process.argv[index + 1];
-}
 
 async function main(): Promise<void> {
 	const url = option('url');

@@ -1,5 +1,5 @@
 /**
- * The contract itself: Ozon's documented examples (shared/ozon-api.md) fit it, and what Ozon does
+ * The contract itself: Ozon's documented examples of each method fit it, and what Ozon does
  * not accept or send does not: unknown request fields (Ozon's decoder), `images360` on v1, `url` in
  * import errors, `photo_360`, `is_360`, limits, error bodies and 429 headers.
  */

@@ -1,6 +1,6 @@
 /**
  * The Ozon Seller API methods this project calls, as a machine-readable contract written from
- * shared/ozon-api.md (Ozon's OpenAPI document of 2026-10-06 and News up to 2026-09-22), not from the
+ * Ozon's own documents (its OpenAPI document of 2026-10-06 and News up to 2026-09-22), not from the
  * node or the sandbox. Requests are strict: Ozon's JSON decoder rejects unknown fields. Answers are
  * strict too, so the sandbox cannot drift into fields Ozon does not send (`url` in import errors,
  * `photo_360`, `is_360`).

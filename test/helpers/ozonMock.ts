@@ -1,5 +1,5 @@
 /**
- * nock helpers that answer like Ozon (shapes from shared/ozon-api.md), and record what the node sent.
+ * nock helpers that answer like Ozon (shapes from Ozon's documentation of each method), and record what the node sent.
  * Every request they intercept is checked against Ozon's contract (test/contract/ozonContract.ts).
  */
 import nock from 'nock';

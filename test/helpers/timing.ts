@@ -1,4 +1,4 @@
-import { polling } from '../../nodes/OzonSeller/actions/productImage/push.operation';
+import { polling } from '../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { backoff } from '../../nodes/OzonSeller/transport';
 
 /** Shortens task polling and retry backoff for unit tests, which answer at once. */

@@ -1,5 +1,5 @@
 /**
- * The sandbox on its own: does it answer like shared/ozon-api.md says Ozon does? Every answer is
+ * The sandbox on its own: does it answer like Ozon documents its methods? Every answer is
  * also checked against Ozon's contract (test/setup/contract.ts); the requests these tests get wrong
  * on purpose are taken out of the check with `expectRefusedByContract`, which also proves that the
  * contract refuses them too.

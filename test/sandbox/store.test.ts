@@ -1,4 +1,4 @@
-import { SandboxStore, defaultConfig } from '../../sandbox/store';
+import { SandboxStore, defaultConfig, seedProducts } from '../../sandbox/store';
 
 function storeWithSeed(seed: number): SandboxStore {
 	const config = defaultConfig();
@@ -33,5 +33,17 @@ describe('fault dice', () => {
 		const faulted = draws.filter((dice) => dice < 0.33).length / draws.length;
 		expect(faulted).toBeGreaterThan(0.31);
 		expect(faulted).toBeLessThan(0.35);
+	});
+});
+
+describe('SandboxStore.reset', () => {
+	it('forgets the traffic and keeps products and configuration', () => {
+		const store = new SandboxStore(defaultConfig());
+		store.setProducts(seedProducts(3));
+		store.log.push({ at: 1, clientId: 'c', path: '/v1/roles', status: 200 });
+		store.recent.set('c', [1]);
+		store.operations.set('c', [{ at: 1, items: 1 }]);
+		store.reset();
+		expect([store.log.length, store.recent.size, store.operations.size, store.tasks.size, store.products.size]).toEqual([0, 0, 0, 0, 3]);
 	});
 });

@@ -163,38 +163,6 @@ export function photosOf(product: Pick<ProductInfo, 'primaryImage' | 'images'>):
 	return unique([...product.primaryImage, ...product.images]);
 }
 
-export interface V2ImportItem {
-	offer_id: string;
-	primary_image?: string;
-	color_image?: string;
-	images: string[];
-}
-
-/** The legacy method's body. It has no `images360` since 2026-07-10: Ozon would reject the field. */
-export interface V1ImportRequest {
-	product_id: number;
-	images: string[];
-	color_image?: string;
-}
-
-export function toV2Item(offerId: string, set: ImageSet): V2ImportItem {
-	return {
-		offer_id: offerId,
-		...(set.primaryImage ? { primary_image: set.primaryImage } : {}),
-		...(set.colorImage ? { color_image: set.colorImage } : {}),
-		images: set.images,
-	};
-}
-
-/** v1 has no primary field: the first image is the main one. */
-export function toV1Request(productId: number, set: ImageSet): V1ImportRequest {
-	return {
-		product_id: productId,
-		images: set.primaryImage ? [set.primaryImage, ...set.images] : set.images,
-		...(set.colorImage ? { color_image: set.colorImage } : {}),
-	};
-}
-
 /**
  * Groups writes into requests of at most `batchSize` without ever putting one product twice in a
  * request. The n-th write of a product goes into wave n; waves run one after another so that

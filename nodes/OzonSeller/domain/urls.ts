@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { refuse } from './refuse';
+
 import {
 	ACCEPTED_IMAGE_EXTENSIONS,
 	MAX_FIELD_LENGTH,
@@ -42,32 +44,28 @@ export const imageUrlSchema = z
 	.string()
 	.max(MAX_URL_LENGTH, `URL is longer than ${MAX_URL_LENGTH} characters`)
 	.transform((value, ctx) => {
-		const refuse = (message: string) => {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-			return z.NEVER;
-		};
-		if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse('URL contains whitespace or control characters');
+		if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse(ctx, 'URL contains whitespace or control characters');
 		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
-		if (/\p{Cf}/u.test(value)) return refuse('URL contains invisible formatting characters (e.g. a zero-width space)');
-		if (hostTextLength(value) > MAX_HOST_TEXT_LENGTH) return refuse(HOST_TOO_LONG);
+		if (/\p{Cf}/u.test(value)) return refuse(ctx, 'URL contains invisible formatting characters (e.g. a zero-width space)');
+		if (hostTextLength(value) > MAX_HOST_TEXT_LENGTH) return refuse(ctx, HOST_TOO_LONG);
 		let parsed: URL;
 		try {
 			parsed = new URL(value);
 		} catch {
-			return refuse('Invalid URL format');
+			return refuse(ctx, 'Invalid URL format');
 		}
 		if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-			return refuse(`URL must start with http:// or https:// (got ${parsed.protocol.replace(/:$/, '')})`);
+			return refuse(ctx, `URL must start with http:// or https:// (got ${parsed.protocol.replace(/:$/, '')})`);
 		}
 		// WHATWG parsing would read "https:///a.jpg" as host "a.jpg": insist on a host in the text itself.
-		if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) return refuse('URL has no host');
-		if (parsed.hostname.length > MAX_HOST_LENGTH) return refuse(HOST_TOO_LONG);
+		if (!parsed.hostname || !/^[a-z]+:\/\/[^/?#\\]/i.test(value)) return refuse(ctx, 'URL has no host');
+		if (parsed.hostname.length > MAX_HOST_LENGTH) return refuse(ctx, HOST_TOO_LONG);
 		if (parsed.username || parsed.password) {
-			return refuse('URL must not contain a user name or password; use a public or signed URL');
+			return refuse(ctx, 'URL must not contain a user name or password; use a public or signed URL');
 		}
 		const notPublic = hostBlockReason(parsed.hostname);
 		if (notPublic) {
-			return refuse(
+			return refuse(ctx,
 				`Ozon fetches images from the internet and cannot reach this address: ${notPublic}. Put the image where the internet can reach it (e.g. a public S3/R2 bucket or a CDN)`,
 			);
 		}

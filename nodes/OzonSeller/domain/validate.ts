@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { refuse } from './refuse';
+
 import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
 import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
 import type {
@@ -14,43 +16,36 @@ import type {
 
 const INT64_MAX = BigInt('9223372036854775807');
 
+/** Ozon's name for each kind of identifier: the field of its requests and of the node's output. */
 export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
 
 // One transform per schema rather than z.union and refinement chains: cheaper per item, which
 // matters when a run validates thousands of them.
 const offerIdSchema = z.unknown().transform((value, ctx) => {
-	const refuse = (message: string) => {
-		ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-		return z.NEVER;
-	};
-	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return refuse('Expected text or a number');
+	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return refuse(ctx, 'Expected text or a number');
 	// Length first: nothing is parsed or trimmed in text that cannot be an article anyway.
 	if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
-		return refuse(`Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters (${value.length} given)`);
+		return refuse(ctx, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters (${value.length} given)`);
 	}
 	const text = String(value).trim();
-	if (text.length === 0) return refuse('Offer ID is empty');
-	if (text.length > MAX_OFFER_ID_LENGTH) return refuse(`Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`);
-	if (/[\u0000-\u001f\u007f]/.test(text)) return refuse('Offer ID contains control characters');
+	if (text.length === 0) return refuse(ctx, 'Offer ID is empty');
+	if (text.length > MAX_OFFER_ID_LENGTH) return refuse(ctx, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`);
+	if (/[\u0000-\u001f\u007f]/.test(text)) return refuse(ctx, 'Offer ID contains control characters');
 	return text;
 });
 
 const numericIdSchema = (label: string) =>
 	z.unknown().transform((value, ctx) => {
-		const refuse = (message: string) => {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-			return z.NEVER;
-		};
-		if (typeof value !== 'string' && typeof value !== 'number') return refuse('Expected a whole number');
+		if (typeof value !== 'string' && typeof value !== 'number') return refuse(ctx, 'Expected a whole number');
 		if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
-			return refuse(`${label} is longer than ${MAX_NUMERIC_ID_DIGITS} digits (${value.length} characters given)`);
+			return refuse(ctx, `${label} is longer than ${MAX_NUMERIC_ID_DIGITS} digits (${value.length} characters given)`);
 		}
 		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
-		if (text === '') return refuse(typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`);
-		if (!/^\d+$/.test(text)) return refuse(`${label} must be a positive whole number, got "${text.slice(0, 40)}"`);
+		if (text === '') return refuse(ctx, typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`);
+		if (!/^\d+$/.test(text)) return refuse(ctx, `${label} must be a positive whole number, got "${text.slice(0, 40)}"`);
 		const digits = text.replace(/^0+(?=\d)/, '');
 		if (digits.length > MAX_NUMERIC_ID_DIGITS || BigInt(digits) > INT64_MAX || BigInt(digits) === BigInt(0)) {
-			return refuse(`${label} is out of range`);
+			return refuse(ctx, `${label} is out of range`);
 		}
 		return digits;
 	});

@@ -1,5 +1,6 @@
 import { NodeApiError, type INode, type JsonObject } from 'n8n-workflow';
 
+import { DEFAULT_BASE_URL } from '../../../credentials/OzonSellerApi.credentials';
 import type { RateLimitKind } from './retryAfter';
 
 /**
@@ -86,7 +87,7 @@ const RATE_LIMIT_HINTS: Record<RateLimitKind, string> = {
 
 const HINTS: Record<OzonFailureKind, string> = {
 	redirected:
-		"Set the credential's Base URL to the address that answers directly (Ozon: https://api-seller.ozon.ru), or fix the proxy. The node never follows a redirect, so the API key is not forwarded to another host.",
+		`Set the credential's Base URL to the address that answers directly (Ozon: ${DEFAULT_BASE_URL}), or fix the proxy. The node never follows a redirect, so the API key is not forwarded to another host.`,
 	auth: 'Check the Client ID and API Key in the Ozon Seller API credential: the key must be active and have the Product (or Admin) role. Create a new key in Ozon Seller: Settings → Seller API if needed.',
 	invalid: 'Ozon rejected the request as invalid. Check the values named in the message; the request body is in the dry-run output.',
 	notFound: 'Ozon does not know this product or method. Check the identifier, and the Base URL in the credential.',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { NodeOperationError, sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSellerApi.credentials';
 import { OzonRequestError, V1_PICTURES_IMPORT, describeStatus, type OzonFailureKind } from './errors';
 import { limiterFor, type RateLimiter } from './rateLimiter';
 import {
@@ -19,8 +20,7 @@ import {
 
 export { retryAfterSeconds } from './retryAfter';
 
-export const CREDENTIAL_NAME = 'ozonSellerApi';
-export const DEFAULT_BASE_URL = 'https://api-seller.ozon.ru';
+export { CREDENTIAL_NAME, DEFAULT_BASE_URL };
 
 export interface TransportOptions {
 	/** Per request, in milliseconds. */

@@ -5,9 +5,57 @@
 import { z } from 'zod';
 
 import { MAX_URL_LENGTH } from '../domain/constants';
+import { refuse } from '../domain/refuse';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
-import type { V1ImportRequest, V2ImportItem } from '../domain/plan';
+import type { ImageSet } from '../domain/plan';
+import { ID_FIELD } from '../domain/validate';
+import { V1_PICTURES_IMPORT } from './errors';
 import type { OzonTransport } from './index';
+
+const PICTURES_IMPORT_V2 = '/v2/product/pictures/import';
+
+// Ozon's request bodies, in its own snake_case.
+
+export interface V2ImportItem {
+	offer_id: string;
+	primary_image?: string;
+	color_image?: string;
+	images: string[];
+}
+
+/** The legacy method's body. It has no `images360` since 2026-07-10: Ozon would reject the field. */
+export interface V1ImportRequest {
+	product_id: number;
+	images: string[];
+	color_image?: string;
+}
+
+/** Ozon's v2 item for the image set of one product, by offer_id. */
+export function toV2Item(offerId: string, set: ImageSet): V2ImportItem {
+	return {
+		offer_id: offerId,
+		...(set.primaryImage ? { primary_image: set.primaryImage } : {}),
+		...(set.colorImage ? { color_image: set.colorImage } : {}),
+		images: set.images,
+	};
+}
+
+/** v1 has no primary field: the first image is the main one. */
+export function toV1Request(productId: number, set: ImageSet): V1ImportRequest {
+	return {
+		product_id: productId,
+		images: set.primaryImage ? [set.primaryImage, ...set.images] : set.images,
+		...(set.colorImage ? { color_image: set.colorImage } : {}),
+	};
+}
+
+/** The write request for one product, as a dry run shows it: what would be sent, and where. */
+export function importRequest(item: { v2Item?: V2ImportItem; v1Request?: V1ImportRequest }): { method: 'POST'; endpoint: string; body: object | undefined } {
+	return item.v2Item
+		? { method: 'POST', endpoint: PICTURES_IMPORT_V2, body: { items: [item.v2Item] } }
+		: { method: 'POST', endpoint: V1_PICTURES_IMPORT, body: item.v1Request };
+}
+
 
 // Answers can hold thousands of products: these checks avoid z.union, which tries every branch
 // and allocates per value, and schemas strip unknown keys instead of copying them (passthrough).
@@ -16,8 +64,7 @@ import type { OzonTransport } from './index';
 const int64 = z.unknown().transform((value, ctx) => {
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
 	if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected an integer id' });
-	return z.NEVER;
+	return refuse(ctx, 'expected an integer id');
 });
 
 /**
@@ -29,8 +76,7 @@ const urlList = z.unknown().transform((value, ctx) => {
 	if (value === '') return [] as string[];
 	if (typeof value === 'string') return [value];
 	if (Array.isArray(value) && value.every((entry) => typeof entry === 'string')) return value as string[];
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'expected a list of URLs' });
-	return z.NEVER;
+	return refuse(ctx, 'expected a list of URLs');
 });
 
 const text = z.string().optional().nullable();
@@ -71,11 +117,9 @@ const productInfoListResponse = z.object({
 		.default([]),
 });
 
-const ID_REQUEST_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
-
 /** `POST /v3/product/info/list`: products by one kind of identifier (at most 1000). Unknown ones are absent. */
 export async function listProducts(transport: OzonTransport, by: IdentifyBy, ids: string[]): Promise<ProductInfo[]> {
-	const response = await transport.post('/v3/product/info/list', { [ID_REQUEST_FIELD[by]]: ids }, productInfoListResponse);
+	const response = await transport.post('/v3/product/info/list', { [ID_FIELD[by]]: ids }, productInfoListResponse);
 	return response.items.map((item) => ({
 		productId: item.id,
 		offerId: item.offer_id,
@@ -90,7 +134,7 @@ const importV2Response = z.object({ task_id: int64 });
 
 /** `POST /v2/product/pictures/import`: sets the full image set of up to 100 products; answers a task. */
 export async function importPicturesV2(transport: OzonTransport, items: V2ImportItem[]): Promise<number> {
-	const response = await transport.post('/v2/product/pictures/import', { items }, importV2Response);
+	const response = await transport.post(PICTURES_IMPORT_V2, { items }, importV2Response);
 	return response.task_id;
 }
 
@@ -103,19 +147,16 @@ const importInfoResponse = z.object({
 				z
 					.object({
 						offer_id: z.string(),
-						product_id: int64.optional().nullable(),
 						status: z.string(),
 						errors: z.array(importIssue).nullable().optional(),
 					}),
 			)
 			.default([]),
-		total: z.number().optional(),
 	}),
 });
 
 export interface TaskItemResult {
 	offerId: string;
-	productId?: number;
 	status: TaskItemStatus;
 	/** Ozon's status text when it is none of the four known ones. */
 	rawStatus: string;
@@ -135,7 +176,6 @@ export async function getImportInfo(transport: OzonTransport, taskId: number, de
 	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
-		productId: item.product_id ?? undefined,
 		status: toTaskStatus(item.status),
 		rawStatus: item.status,
 		errors: item.errors ?? [],
@@ -204,12 +244,12 @@ const importV1Response = z.object({
 	}),
 });
 
-export type V1Picture = z.infer<typeof importV1Response>['result']['pictures'][number];
-
-/** `POST /v1/product/pictures/import` (deprecated): one product by product_id. */
-export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<V1Picture[]> {
-	const response = await transport.post('/v1/product/pictures/import', request, importV1Response);
-	return response.result.pictures;
+/**
+ * `POST /v1/product/pictures/import` (deprecated): one product by product_id. Its answer lists the
+ * pictures as "imported" before Ozon processes them, so only its shape is checked.
+ */
+export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<void> {
+	await transport.post(V1_PICTURES_IMPORT, request, importV1Response);
 }
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });

@@ -1,4 +1,4 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
@@ -7,58 +7,12 @@ import { ID_FIELD, validateIdentifier } from '../../domain/validate';
 import type { OzonTransport } from '../../transport';
 import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
-import type { ItemParameters } from './parameters';
-import type { RunState } from './run';
+import { identifyProductFields } from '../common.descriptions';
+import { ParameterError, choiceReader, type ItemParameters } from './parameters';
+import type { ItemLedger } from './ledger';
 
-/** "How is the product named" plus the matching identifier field, for any operation. */
-export function identifyFields(operation: string[]): INodeProperties[] {
-	const show = { resource: ['productImage'], operation };
-	return [
-		{
-			displayName: 'Identify Product By',
-			name: 'identifyBy',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show },
-			options: [
-				{ name: 'Offer ID (Article)', value: 'offerId', description: "The seller's own article code, offer_id" },
-				{ name: 'Product ID', value: 'productId', description: "Ozon's numeric product_id" },
-				{ name: 'SKU', value: 'sku', description: "Ozon's SKU shown on the product page" },
-			],
-			default: 'offerId',
-		},
-		{
-			displayName: 'Offer ID',
-			name: 'offerId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'SKU-001',
-			description: "The product's article (offer_id) in your Ozon catalogue",
-			displayOptions: { show: { ...show, identifyBy: ['offerId'] } },
-		},
-		{
-			displayName: 'Product ID',
-			name: 'productId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '137285792',
-			description: "Ozon's numeric product_id",
-			displayOptions: { show: { ...show, identifyBy: ['productId'] } },
-		},
-		{
-			displayName: 'SKU',
-			name: 'sku',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: '1826453232',
-			description: "Ozon's SKU of the product",
-			displayOptions: { show: { ...show, identifyBy: ['sku'] } },
-		},
-	];
-}
+/** How the product is named, from the value or the displayed name of Identify Product By. */
+export const readIdentifyBy = choiceReader<IdentifyBy>(identifyProductFields, 'identifyBy');
 
 export interface Identified {
 	index: number;
@@ -67,20 +21,25 @@ export interface Identified {
 }
 
 /** Reads and validates the identifier of item `index`; a bad one settles the item as invalid. */
-export function readIdentifier(params: ItemParameters, run: RunState, index: number): Identified | undefined {
+export function readIdentifier(params: ItemParameters, ledger: ItemLedger, index: number): Identified | undefined {
 	let identifyBy: IdentifyBy = 'offerId';
 	try {
-		identifyBy = params.get('identifyBy', index) as IdentifyBy;
+		const chosen = readIdentifyBy(params.get('identifyBy', index));
+		if (chosen instanceof ParameterError) {
+			ledger.fail(index, 'invalid', [chosen.toItemError()]);
+			return undefined;
+		}
+		identifyBy = chosen;
 		const raw = params.get(identifyBy, index, undefined);
 		const { value, error } = validateIdentifier(identifyBy, raw);
 		if (error) {
-			run.fail(index, 'invalid', [error]);
+			ledger.fail(index, 'invalid', [error]);
 			return undefined;
 		}
-		run.setData(index, identifierData(identifyBy, value as string));
+		ledger.setData(index, identifierData(identifyBy, value as string));
 		return { index, identifyBy, identifier: value as string };
 	} catch (error) {
-		run.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
+		ledger.fail(index, 'invalid', [{ field: ID_FIELD[identifyBy], reason: (error as Error).message }]);
 		return undefined;
 	}
 }
@@ -107,7 +66,7 @@ function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {
  * (one per 1000 identifiers of a kind). Unknown products settle their items; the rest are returned.
  */
 export async function resolveProducts<T extends Identified>(
-	run: RunState,
+	ledger: ItemLedger,
 	transport: OzonTransport,
 	entries: T[],
 ): Promise<Array<T & { product: ProductInfo }>> {
@@ -118,7 +77,7 @@ export async function resolveProducts<T extends Identified>(
 		chunk([...new Set(group.map((entry) => entry.identifier))], MAX_INFO_LIST_BATCH).map((ids) => ({ by, ids, group })),
 	);
 	await mapConcurrent(lookups, REQUEST_CONCURRENCY, async ({ by, ids, group }) => {
-		if (run.stopped) return;
+		if (ledger.stopped) return;
 		try {
 			for (const product of await listProducts(transport, by, ids)) {
 				const key = keyOf(product, by);
@@ -126,7 +85,7 @@ export async function resolveProducts<T extends Identified>(
 			}
 		} catch (error) {
 			const wanted = new Set(ids);
-			run.requestFailed(
+			ledger.requestFailed(
 				error,
 				group.filter((entry) => wanted.has(entry.identifier)).map((entry) => entry.index),
 			);
@@ -135,16 +94,16 @@ export async function resolveProducts<T extends Identified>(
 
 	const resolved: Array<T & { product: ProductInfo }> = [];
 	for (const entry of entries) {
-		if (run.outcomes[entry.index].final) continue;
+		if (ledger.isSettled(entry.index)) continue;
 		const product = found.get(`${entry.identifyBy}:${entry.identifier}`);
 		if (!product) {
 			const field = ID_FIELD[entry.identifyBy];
-			run.fail(entry.index, 'invalid', [
+			ledger.fail(entry.index, 'invalid', [
 				{ field, reason: `No product with ${field} "${entry.identifier}" in this Ozon account` },
 			]);
 			continue;
 		}
-		run.setData(entry.index, { offer_id: product.offerId, product_id: product.productId });
+		ledger.setData(entry.index, { offer_id: product.offerId, product_id: product.productId });
 		resolved.push({ ...entry, product });
 	}
 	return resolved;

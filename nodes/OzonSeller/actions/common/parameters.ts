@@ -1,4 +1,7 @@
-import type { IExecuteFunctions, NodeParameterValueType } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties, INodePropertyOptions, NodeParameterValueType } from 'n8n-workflow';
+
+import type { ItemError } from '../../domain/types';
+import { DEFAULT_TRANSPORT_OPTIONS, MAX_REQUESTS_PER_SECOND, type TransportOptions } from '../../transport';
 
 function holdsExpression(value: unknown): boolean {
 	if (typeof value === 'string') return value.startsWith('=');
@@ -24,4 +27,117 @@ export class ItemParameters {
 		if (!holdsExpression(raw)) this.constants.set(name, value);
 		return value;
 	}
+
+	/** The Options collection of item `index`: the one way every operation reads it. */
+	options(index: number): IDataObject {
+		const options = this.get('options', index, {});
+		return options && typeof options === 'object' ? (options as IDataObject) : {};
+	}
+}
+
+/** A parameter value the node cannot use; it fails the item it was read for, naming the parameter. */
+export class ParameterError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'ParameterError';
+	}
+
+	toItemError(): ItemError {
+		return { field: this.field, reason: this.message };
+	}
+}
+
+function inWords(names: string[]): string {
+	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+function shown(raw: unknown): string {
+	const text = typeof raw === 'string' ? `"${raw}"` : raw === undefined ? 'nothing' : JSON.stringify(raw) ?? String(raw);
+	return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+/** The parameter `name` of `type`, at the top level or inside a collection. */
+function findProperty(properties: INodeProperties[], name: string, type: INodeProperties['type']): INodeProperties {
+	const pending = [...properties];
+	while (pending.length > 0) {
+		const property = pending.shift() as INodeProperties;
+		if (property.name === name && property.type === type) return property;
+		pending.push(...(property.options ?? []).filter((option): option is INodeProperties => 'displayName' in option));
+	}
+	throw new Error(`No ${type} parameter "${name}" in the description`);
+}
+
+/**
+ * A reader for the options-type parameter `name` of `properties` (top level or inside a
+ * collection), so the choices are written once, in the description. Values from expressions are
+ * normalised: spaces trimmed, the value or its displayed name accepted in any case. Anything else
+ * is a ParameterError listing the choices by their displayed names.
+ */
+export function choiceReader<T extends string>(properties: INodeProperties[], name: string): (raw: unknown) => T | ParameterError {
+	const property = findProperty(properties, name, 'options');
+	const options = (property.options ?? []) as INodePropertyOptions[];
+	const accepted = new Map<string, T>();
+	for (const option of options) {
+		accepted.set(String(option.value).toLowerCase(), option.value as T);
+		accepted.set(option.name.toLowerCase(), option.value as T);
+	}
+	const message = `${property.displayName} must be ${inWords(options.map((option) => option.name))}`;
+	return (raw) => {
+		const value = typeof raw === 'string' ? accepted.get(raw.trim().toLowerCase()) : undefined;
+		return value ?? new ParameterError(name, `${message} (got ${shown(raw)})`);
+	};
+}
+
+/**
+ * A reader for the boolean parameter `name` of `properties`: `true`/`false`, or the same words as
+ * text in any case with spaces around (an expression from a spreadsheet). Absent gives the
+ * description's default; anything else is a ParameterError.
+ */
+export function booleanReader(properties: INodeProperties[], name: string): (raw: unknown) => boolean | ParameterError {
+	const property = findProperty(properties, name, 'boolean');
+	const fallback = property.default === true;
+	return (raw) => {
+		if (raw === undefined || raw === null) return fallback;
+		if (typeof raw === 'boolean') return raw;
+		const text = typeof raw === 'string' ? raw.trim().toLowerCase() : undefined;
+		if (text === 'true') return true;
+		if (text === 'false') return false;
+		return new ParameterError(name, `${property.displayName} must be true or false (got ${shown(raw)})`);
+	};
+}
+
+/** Collects the bad values among one item's reads, so the item names them all at once. */
+export class ItemReads {
+	readonly errors: ItemError[] = [];
+
+	/** The value read, or `fallback` (the bad value noted) when it is a ParameterError. */
+	take<T>(read: T | ParameterError, fallback: T): T {
+		if (!(read instanceof ParameterError)) return read;
+		this.errors.push(read.toItemError());
+		return fallback;
+	}
+}
+
+function clampNumber(value: unknown, fallback: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : Number(value);
+	if (!Number.isFinite(number)) return fallback;
+	return Math.min(max, Math.max(min, number));
+}
+
+/**
+ * Transport settings for the whole execution. Requests are shared by many items (batches), so
+ * they are read once, from the first item.
+ */
+export function readTransportOptions(params: ItemParameters): TransportOptions {
+	const options = params.options(0);
+	return {
+		...DEFAULT_TRANSPORT_OPTIONS,
+		timeoutMs: clampNumber(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000, 1, 600) * 1000,
+		maxRetries: Math.round(clampNumber(options.maxRetries, DEFAULT_TRANSPORT_OPTIONS.maxRetries, 0, 10)),
+		maxRateLimitWaitMs: clampNumber(options.maxRateLimitWait, DEFAULT_TRANSPORT_OPTIONS.maxRateLimitWaitMs / 1000, 0, 3600) * 1000,
+		requestsPerSecond: clampNumber(options.requestsPerSecond, DEFAULT_TRANSPORT_OPTIONS.requestsPerSecond, 1, MAX_REQUESTS_PER_SECOND),
+	};
 }

@@ -1,28 +1,27 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
-import { MAX_PICTURES_INFO_BATCH } from '../../domain/constants';
-import { chunk, groupBy } from '../../domain/collections';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
-import { getPicturesInfo, pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
-import { REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
-import { identifyFields, readIdentifier, resolveProducts, type Identified } from '../common/identify';
-import { readTransportOptions, requestOptionFields } from '../common/options';
-import { ItemParameters } from '../common/parameters';
-import { RunState } from '../common/run';
+import { pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
+import { identifyProductFields, requestOptionFields } from '../common.descriptions';
+import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
+import { ItemParameters, readTransportOptions } from '../common/parameters';
+import { readPictures } from '../common/readBack';
+import { ItemLedger } from '../common/ledger';
 
-export const description: INodeProperties[] = [
-	...identifyFields(['get']),
+const properties: INodeProperties[] = [
+	...identifyProductFields,
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show: { resource: ['productImage'], operation: ['get'] } },
 		options: [...requestOptionFields],
 	},
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['get'] } }, properties);
 
 const READ_BACK_FIELDS = { primaryPhoto: 'primary_image', photo: 'images', colorPhoto: 'color_image' } as const;
 
@@ -45,47 +44,44 @@ function imageData(pictures: ProductPictures, redact: (text: string) => string):
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const run = new RunState(this, items.length);
+	const ledger = new ItemLedger(this, items.length);
 	const identified: Identified[] = [];
 	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
-		const entry = readIdentifier(params, run, index);
+		const entry = readIdentifier(params, ledger, index);
 		if (entry) identified.push(entry);
 	}
-	if (identified.length === 0) return run.toExecutionData();
+	if (identified.length === 0) return ledger.toExecutionData();
 
-	const transport = await OzonTransport.create(this, readTransportOptions(this));
+	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
-	const resolved = await resolveProducts(run, transport, identified);
-	const byProduct = groupBy(resolved, (entry) => entry.product.productId);
+	const resolved = await resolveProducts(ledger, transport, identified);
 
-	await mapConcurrent(chunk([...byProduct.keys()], MAX_PICTURES_INFO_BATCH), REQUEST_CONCURRENCY, async (ids) => {
-		if (run.stopped) return;
-		try {
-			for (const pictures of await getPicturesInfo(transport, ids)) {
-				const { data, unknown } = imageData(pictures, redact);
-				for (const { index, product } of byProduct.get(pictures.productId) ?? []) {
-					run.setData(index, { sku: product.sku ?? null, ...data });
-					if (unknown.length > 0) {
-						run.warn(index, {
-							field: unknown[0],
-							message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
-						});
-					}
-					run.succeed(index, 'ok');
+	await readPictures(ledger, transport, resolved, {
+		answered(pictures, entries) {
+			const { data, unknown } = imageData(pictures, redact);
+			for (const { index, product } of entries) {
+				ledger.setData(index, { sku: product.sku ?? null, ...data });
+				if (unknown.length > 0) {
+					ledger.warn(index, {
+						field: unknown[0],
+						message: `Ozon's answer left out ${unknown.map((field) => `"${field}"`).join(', ')}: shown as null because the current images are unknown, not absent. Try again later`,
+					});
 				}
+				ledger.succeed(index, 'ok');
 			}
-		} catch (error) {
-			run.requestFailed(error, ids.flatMap((id) => (byProduct.get(id) ?? []).map((entry) => entry.index)));
-		}
+		},
+		failed(error, entries) {
+			ledger.requestFailed(error, entries.map((entry) => entry.index));
+		},
 	});
 
 	for (const { index, product } of resolved) {
-		if (!run.outcomes[index].final) {
-			run.fail(index, 'failed', [{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}` }]);
+		if (!ledger.isSettled(index)) {
+			ledger.fail(index, 'failed', [{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}` }]);
 		}
 	}
-	if (keyWarning) run.warnEvery(keyWarning);
-	return run.toExecutionData();
+	if (keyWarning) ledger.warnEvery(keyWarning);
+	return ledger.toExecutionData();
 }

@@ -1,5 +1,5 @@
 import { MAX_IMAGES } from '../../../../nodes/OzonSeller/domain/constants';
-import { IMAGES_360_WARNING, originOf, photosOf, planImageSet, planWaves, productAfter, toV1Request, toV2Item, urlMentionedIn } from '../../../../nodes/OzonSeller/domain/plan';
+import { IMAGES_360_WARNING, originOf, photosOf, planImageSet, planWaves, productAfter, urlMentionedIn } from '../../../../nodes/OzonSeller/domain/plan';
 import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
 import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
 
@@ -133,18 +133,6 @@ describe('planImageSet', () => {
 });
 
 describe('request bodies', () => {
-	it('v2 item carries offer_id and only the fields that are set', () => {
-		expect(toV2Item('SKU-1', { images: [u('a')], primaryImage: u('m') })).toEqual({ offer_id: 'SKU-1', primary_image: u('m'), images: [u('a')] });
-	});
-
-	it('v1 request puts the main photo first and has no images360 field', () => {
-		expect(toV1Request(7, { images: [u('a')], primaryImage: u('m'), colorImage: u('c') })).toEqual({
-			product_id: 7,
-			images: [u('m'), u('a')],
-			color_image: u('c'),
-		});
-	});
-
 	it('productAfter describes the product once the set is applied', () => {
 		expect(productAfter(current, { images: [u('x')] })).toEqual({ ...current, primaryImage: [], images: [u('x')], colorImage: [] });
 	});

@@ -1,4 +1,5 @@
 import type { IDataObject, INode } from 'n8n-workflow';
+import nock from 'nock';
 
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
@@ -86,5 +87,18 @@ describe('get', () => {
 		]);
 		expect(output[1].json.errors[0]).toEqual({ field: 'product_id', reason: 'Product ID must be a positive whole number, got "-3"' });
 		expect(output[2].json.errors[0]).toEqual({ field: 'product_id', reason: 'No product with product_id "4242" in this Ozon account' });
+	});
+});
+
+describe('get: choice values from expressions', () => {
+	it('a bad Identify Product By (a workflow written by hand) fails the item naming the choices, and asks nothing', async () => {
+		const bad = await get([{}], { identifyBy: 'ean', productId: '1001' });
+		expect(bad[0].json).toEqual({
+			success: false,
+			data: { status: 'invalid' },
+			errors: [{ field: 'identifyBy', reason: 'Identify Product By must be Offer ID (Article), Product ID or SKU (got "ean")' }],
+			warnings: [],
+		});
+		expect(nock.pendingMocks()).toEqual([]);
 	});
 });

@@ -409,3 +409,79 @@ describe('push: validation inside a run', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 });
+
+describe('push: choice values from expressions', () => {
+	it('are trimmed and taken as value or displayed name in any case', async () => {
+		mockInfoList([product(1, { images: ['https://cdn.ozon.test/old.jpg'] })]);
+		const imports = mockImportV2();
+		const { json } = await push(
+			[{ ...row(product(1), 1), mode: 'Replace ', dry: ' TRUE', version: 'v2 (current)', many: 'ERROR' }],
+			{
+				mode: '={{ $json.mode }}',
+				options: { dryRun: '={{ $json.dry }}', apiVersion: '={{ $json.version }}', tooManyImages: '={{ $json.many }}' },
+			},
+		);
+		expect(imports).toHaveLength(0);
+		// Replace: the old photo is not kept (a silent prepend would keep it).
+		expect(json[0]).toMatchObject({
+			success: true,
+			data: { status: 'dry_run', request: { body: { items: [{ offer_id: 'SKU-001', images: [img('SKU-001', 1)] }] } } },
+		});
+	});
+
+	it('a bad value fails its own item naming the choices, and nothing of that item is sent', async () => {
+		mockInfoList([product(1), product(2)]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push(
+			[
+				{ ...row(product(1)), mode: 'append', version: ' V2 ', check: 'false' },
+				{ ...row(product(2)), mode: 'upsert', version: 'v3', check: 'maybe' },
+			],
+			{ mode: '={{ $json.mode }}', options: { apiVersion: '={{ $json.version }}', checkUrls: '={{ $json.check }}' } },
+		);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(json[1]).toEqual({
+			success: false,
+			data: { offer_id: 'SKU-002', status: 'invalid' },
+			errors: [
+				{ field: 'mode', reason: 'Mode must be Replace, Append or Prepend (got "upsert")' },
+				{ field: 'apiVersion', reason: 'API Version must be V2 (Current) or V1 (Deprecated) (got "v3")' },
+				{ field: 'checkUrls', reason: 'Check URLs First must be true or false (got "maybe")' },
+			],
+			warnings: [],
+		});
+		expect(imports.flatMap((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual(['SKU-001']);
+	});
+
+	// Identify Product By takes no expression, and n8n hides the identifier field for any value but
+	// its own; a workflow written by hand can still hold a wrong one: it fails with the choices.
+	it('a bad Identify Product By or Too Many Images fails the item', async () => {
+		const { json } = await push([row(product(1))], { identifyBy: 'EAN', options: { tooManyImages: '={{ "drop" }}' } });
+		expect(json[0]).toMatchObject({
+			success: false,
+			data: { status: 'invalid' },
+			errors: [
+				{ field: 'identifyBy', reason: 'Identify Product By must be Offer ID (Article), Product ID or SKU (got "EAN")' },
+				{ field: 'tooManyImages', reason: 'Too Many Images must be Truncate or Error (got "drop")' },
+			],
+		});
+		expect(nock.pendingMocks()).toEqual([]);
+	});
+
+	it('Wait for Result, read once for the run: "FALSE " does not wait, a bad value fails every item and sends nothing', async () => {
+		mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		const polls = mockImportInfo(imports);
+		const notWaited = await push([row(product(1))], { options: { waitForResult: '={{ "FALSE " }}' } });
+		expect(polls).toHaveLength(0);
+		expect(notWaited.json[0]).toMatchObject({ success: true, data: { status: 'pending', task_id: 9000 } });
+
+		const bad = await push([row(product(1)), row(product(2))], { options: { waitForResult: '={{ "sometimes" }}' } });
+		expect(bad.json.map((item) => [item.success, item.data.status, item.errors])).toEqual(
+			[0, 1].map(() => [false, 'invalid', [{ field: 'waitForResult', reason: 'Wait for Result must be true or false (got "sometimes")' }]]),
+		);
+		expect(imports).toHaveLength(1);
+	});
+});

@@ -19,15 +19,15 @@ export interface ItemOutcome {
 	data: IDataObject;
 	errors: ItemError[];
 	warnings: ItemWarning[];
-	/** Settled: no later stage touches it. */
-	final: boolean;
+	/** Has its result: no later stage touches it. */
+	settled: boolean;
 }
 
 /**
  * The per-item ledger of one execution: every input item has exactly one outcome, and a failed
  * request settles exactly the items it concerned.
  */
-export class RunState {
+export class ItemLedger {
 	readonly outcomes: ItemOutcome[];
 
 	/** Set when the credential was rejected (or its Base URL redirects) under continue-on-fail: no further request is made. */
@@ -42,13 +42,18 @@ export class RunState {
 			data: {},
 			errors: [],
 			warnings: [],
-			final: false,
+			settled: false,
 		}));
 	}
 
-	/** Indexes still in play (not settled), optionally filtered. */
+	/** Whether item `index` has its result: no later stage touches it. */
+	isSettled(index: number): boolean {
+		return this.outcomes[index].settled;
+	}
+
+	/** The indexes among `indexes` still in play (not settled). */
 	open(indexes: number[]): number[] {
-		return indexes.filter((index) => !this.outcomes[index].final);
+		return indexes.filter((index) => !this.isSettled(index));
 	}
 
 	setData(index: number, data: IDataObject): void {
@@ -64,10 +69,15 @@ export class RunState {
 		for (const outcome of this.outcomes) outcome.warnings.push(warning);
 	}
 
+	/** A failure that concerns the whole run (e.g. a bad execution-level setting), on every item. */
+	failEvery(status: string, error: ItemError): void {
+		this.outcomes.forEach((_, index) => this.fail(index, status, [error]));
+	}
+
 	fail(index: number, status: string, errors: ItemError[]): void {
 		const outcome = this.outcomes[index];
 		outcome.success = false;
-		outcome.final = true;
+		outcome.settled = true;
 		outcome.data.status = status;
 		outcome.errors.push(...errors);
 	}
@@ -75,7 +85,7 @@ export class RunState {
 	succeed(index: number, status: string): void {
 		const outcome = this.outcomes[index];
 		outcome.success = true;
-		outcome.final = true;
+		outcome.settled = true;
 		outcome.data.status = status;
 	}
 
@@ -107,7 +117,7 @@ export class RunState {
 	toExecutionData(): INodeExecutionData[] {
 		// Every item must leave with a result: one that no stage settled is reported, never passed as success.
 		this.outcomes.forEach((outcome, index) => {
-			if (!outcome.final) this.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
+			if (!outcome.settled) this.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
 		});
 		return this.outcomes.map(({ success, data, errors, warnings }, index) => ({
 			json: { success, data: ordered(data), errors, warnings } as unknown as IDataObject,
