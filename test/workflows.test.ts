@@ -12,7 +12,8 @@ test('push-sheet-rows.json: rows become one import, each row one paired result',
 	mockInfoList([product(1), product(2)]);
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+	// Ozon's copies of the photos sent, one for one.
+	mockPicturesInfo((id) => ({ primary_photo: [], photo: id === 1001 ? ['https://cdn.ozon.test/1a.jpg', 'https://cdn.ozon.test/1b.jpg'] : ['https://cdn.ozon.test/2m.jpg', 'https://cdn.ozon.test/2a.jpg', 'https://cdn.ozon.test/2b.jpg'] }));
 
 	const result = await runWorkflow(pushSheetRows as unknown as WorkflowJson, credentials);
 	const output = result.output('Push to Ozon') ?? [];

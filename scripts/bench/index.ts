@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSeller/domain/constants';
-import { planImageSet, planWaves } from '../../nodes/OzonSeller/domain/plan';
+import { planImageSet } from '../../nodes/OzonSeller/domain/plan';
 import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
 import { ROOT } from '../lib/n8nHost';
@@ -99,7 +99,6 @@ function planCpuSeconds(count: number): number {
 			const plan = planImageSet(validated.value, { productId: i, offerId: offer, primaryImage: [], images: [], colorImage: [] });
 			planned.push(toV2Item(offer, plan.set));
 		}
-		planWaves(planned, (item) => item.offer_id, 100);
 		const used = process.cpuUsage(before);
 		best = Math.min(best, (used.user + used.system) / 1e6);
 	}

@@ -73,8 +73,24 @@ export function answerRolesByDefault(): void {
 
 type Body = Record<string, unknown>;
 
-/** Answers /v3/product/info/list from a catalogue, for any number of calls. */
+/**
+ * The products of the current test as the mocks' Ozon holds them: an import that a poll reports
+ * `imported` (or `skipped`: the product already has those URLs) changes them, as on Ozon, so lookups and read-backs after it show the new photos.
+ */
+let catalogue: MockProduct[] = [];
+
+function applyImport(item: { offer_id: string; primary_image?: string; color_image?: string; images?: string[] }): void {
+	const product = catalogue.find((candidate) => candidate.offer_id === item.offer_id);
+	// A test may hand-write the imports it polls for without their images: nothing to apply then.
+	if (!product || !item.images) return;
+	product.primary_image = item.primary_image ? [item.primary_image] : [];
+	product.images = item.images ?? [];
+	product.color_image = item.color_image ? [item.color_image] : [];
+}
+
+/** Answers /v3/product/info/list from a catalogue (copied: tests may share product objects), for any number of calls. */
 export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[] {
+	catalogue = products.map((product) => ({ ...product }));
 	ozon()
 		.post('/v3/product/info/list')
 		.times(1000)
@@ -83,7 +99,7 @@ export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[
 			calls.push(request);
 			const [field, ids] = Object.entries(request)[0];
 			const key = (p: MockProduct) => (field === 'offer_id' ? p.offer_id : field === 'product_id' ? String(p.id) : String(p.sku));
-			return { items: products.filter((p) => ids.includes(key(p))) };
+			return { items: catalogue.filter((p) => ids.includes(key(p))) };
 		});
 	return calls;
 }
@@ -119,12 +135,13 @@ export function mockImportInfo(
 			polls.set(taskId, poll);
 			const request = imports[taskId - firstTaskId] as { items: Array<{ offer_id: string }> } | undefined;
 			const items = (request?.items ?? []).map((item) => ({ offer_id: item.offer_id, product_id: 0, errors: [], ...status(item.offer_id, poll) }));
+			for (const [position, item] of items.entries()) if (item.status === 'imported' || item.status === 'skipped') applyImport(request?.items[position] as { offer_id: string });
 			return { result: { items, total: items.length } };
 		});
 	return calls;
 }
 
-/** Answers /v2/product/pictures/info with what `picturesOf(productId)` says. */
+/** Answers /v2/product/pictures/info with the product's photos in the catalogue, overridden by what `picturesOf(productId)` says. */
 export function mockPicturesInfo(
 	picturesOf: (productId: number) => Record<string, unknown>,
 	calls: Body[] = [],
@@ -135,7 +152,13 @@ export function mockPicturesInfo(
 		.reply(200, (_uri, body) => {
 			calls.push(body as Body);
 			const ids = ((body as Body).product_id as string[]).map(Number);
-			return { items: ids.map((id) => ({ product_id: id, primary_photo: [], photo: [], color_photo: [], errors: [], ...picturesOf(id) })) };
+			return {
+				items: ids.map((id) => {
+					const known = catalogue.find((candidate) => candidate.id === id);
+					const photos = { primary_photo: known?.primary_image ?? [], photo: known?.images ?? [], color_photo: known?.color_image ?? [] };
+					return { product_id: id, ...photos, errors: [], ...picturesOf(id) };
+				}),
+			};
 		});
 	return calls;
 }

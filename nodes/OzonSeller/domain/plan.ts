@@ -1,7 +1,6 @@
 import { IMAGES_360_REMOVED_ON, MAX_IMAGES } from './constants';
 import { listWarningUrls } from './urls';
 import type { PushRequest } from './validate';
-import { chunk } from './collections';
 import type { ImageField, ItemError, ItemWarning, ProductInfo } from './types';
 
 /**
@@ -163,19 +162,8 @@ export function photosOf(product: Pick<ProductInfo, 'primaryImage' | 'images'>):
 	return unique([...product.primaryImage, ...product.images]);
 }
 
-/**
- * Groups writes into requests of at most `batchSize` without ever putting one product twice in a
- * request. The n-th write of a product goes into wave n; waves run one after another so that
- * repeated writes to a product land in input order.
- */
-export function planWaves<T>(writes: T[], keyOf: (write: T) => string, batchSize: number): T[][][] {
-	const waves: T[][] = [];
-	const seen = new Map<string, number>();
-	for (const write of writes) {
-		const key = keyOf(write);
-		const occurrence = seen.get(key) ?? 0;
-		seen.set(key, occurrence + 1);
-		(waves[occurrence] ??= []).push(write);
-	}
-	return waves.map((wave) => chunk(wave, batchSize));
+/** The output's `updated` counts for the set sent. */
+export function updatedCounts(set: ImageSet): { images: number; images360: number; color_image: boolean; primary_image: boolean } {
+	// images360 is always 0: Ozon accepts 360° images on no method since 2026-07-10.
+	return { images: set.images.length, images360: 0, color_image: set.colorImage !== undefined, primary_image: set.primaryImage !== undefined };
 }

@@ -9,7 +9,7 @@ import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
 import { identifyProductFields } from '../common.descriptions';
 import { ParameterError, choiceReader, type ItemParameters } from './parameters';
-import type { ItemLedger } from './ledger';
+import type { ItemLedger, Ledger } from './ledger';
 
 /** How the product is named, from the value or the displayed name of Identify Product By. */
 export const readIdentifyBy = choiceReader<IdentifyBy>(identifyProductFields, 'identifyBy');
@@ -66,7 +66,7 @@ function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {
  * (one per 1000 identifiers of a kind). Unknown products settle their items; the rest are returned.
  */
 export async function resolveProducts<T extends Identified>(
-	ledger: ItemLedger,
+	ledger: Ledger,
 	transport: OzonTransport,
 	entries: T[],
 ): Promise<Array<T & { product: ProductInfo }>> {

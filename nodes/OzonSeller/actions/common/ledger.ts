@@ -24,10 +24,25 @@ export interface ItemOutcome {
 }
 
 /**
+ * What the stages need of a ledger: the items still in play, and how to settle them. An execution's
+ * `ItemLedger` is one; a write shared by several executions keeps another (see push/flight.ts).
+ */
+export interface Ledger {
+	readonly stopped: boolean;
+	isSettled(index: number): boolean;
+	open(indexes: number[]): number[];
+	setData(index: number, data: IDataObject): void;
+	warn(index: number, ...warnings: ItemWarning[]): void;
+	fail(index: number, status: string, errors: ItemError[]): void;
+	succeed(index: number, status: string): void;
+	requestFailed(error: unknown, indexes: number[], status?: string): void;
+}
+
+/**
  * The per-item ledger of one execution: every input item has exactly one outcome, and a failed
  * request settles exactly the items it concerned.
  */
-export class ItemLedger {
+export class ItemLedger implements Ledger {
 	readonly outcomes: ItemOutcome[];
 
 	/** Set when the credential was rejected (or its Base URL redirects) under continue-on-fail: no further request is made. */

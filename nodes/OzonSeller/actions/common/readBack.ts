@@ -4,7 +4,7 @@ import type { ProductInfo } from '../../domain/types';
 import type { OzonTransport } from '../../transport';
 import { getPicturesInfo, type ProductPictures } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
-import type { ItemLedger } from './ledger';
+import type { Ledger } from './ledger';
 
 /** What an operation does with the answer of a read-back, or with its failure. */
 export interface ReadBackHandlers<T> {
@@ -19,7 +19,7 @@ export interface ReadBackHandlers<T> {
  * however many entries name it), and hands each answer to the operation.
  */
 export async function readPictures<T extends { index: number; product: ProductInfo }>(
-	ledger: ItemLedger,
+	ledger: Ledger,
 	transport: OzonTransport,
 	entries: T[],
 	handlers: ReadBackHandlers<T>,

@@ -1,4 +1,4 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
 import type { ApiVersion, IdentifyBy, PushMode, TooManyImages } from '../../domain/types';
@@ -10,13 +10,11 @@ import { readIdentifyBy, resolveProducts } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';
 import { checkUrls } from './push/checkUrls';
+import { Participant, coordinatorFor, type QueuedPush } from './push/coordinator';
 import { answerDryRuns } from './push/dryRun';
 import type { PushSettings } from './push/entries';
-import { planPushes } from './push/plan';
+import { planDryRuns } from './push/plan';
 import { readAndValidate, type PushItemInput } from './push/read';
-import { readBack } from './push/readBack';
-import { leaveTasksPending, waitForTasks } from './push/waitForTasks';
-import { writeImages } from './push/write';
 
 /** The parameter type of a URL field (see Color Image URL). */
 const URL_TEXT = 'string' as const;
@@ -208,7 +206,21 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 	};
 }
 
-/** Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger. */
+/** Applies the outcome the write coordinator reached for one item to this execution's ledger. */
+function settleFromCoordinator(ledger: ItemLedger, push: QueuedPush): void {
+	const { index } = push.entry;
+	const { data, warnings, errors, requestError, success, status = 'failed' } = push.outcome;
+	ledger.setData(index, data);
+	ledger.warn(index, ...warnings);
+	if (requestError !== undefined) ledger.requestFailed(requestError, [index], status);
+	else if (success) ledger.succeed(index, status);
+	else ledger.fail(index, status, errors);
+}
+
+/**
+ * Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger.
+ * Writes go through the process-wide coordinator, which orders them per product across executions.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const ledger = new ItemLedger(this, items.length);
 	const params = new ItemParameters(this);
@@ -225,13 +237,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	const transport = await OzonTransport.create(this, readTransportOptions(params));
 	const keyWarning = await keyExpiryWarning(transport);
-	const resolved = await resolveProducts(ledger, transport, checked);
-	const planned = planPushes(ledger, resolved);
-	const toSend = answerDryRuns(ledger, planned);
-	const lastTasks = await writeImages(ledger, transport, toSend, settings);
-	if (settings.waitForResult) await waitForTasks(ledger, transport, lastTasks, settings.resultTimeoutMs);
-	else leaveTasksPending(ledger, lastTasks);
-	await readBack(ledger, transport, toSend);
+
+	// Dry runs only read: looked up and planned here, on the product as it is now.
+	const dryRuns = checked.filter((entry) => entry.dryRun);
+	if (dryRuns.length > 0) answerDryRuns(ledger, planDryRuns(ledger, await resolveProducts(ledger, transport, dryRuns)));
+
+	const writes = checked.filter((entry) => !entry.dryRun && !ledger.isSettled(entry.index));
+	if (writes.length > 0 && !ledger.stopped) {
+		const participant = new Participant(transport, this.getExecutionCancelSignal?.(), () => new NodeOperationError(this.getNode(), 'The execution was cancelled'));
+		coordinatorFor(transport).submit(participant, writes.map((entry) => ({ entry, settings })));
+		await participant.done;
+		for (const push of participant.pushes) settleFromCoordinator(ledger, push);
+	}
 
 	if (keyWarning) ledger.warnEvery(keyWarning);
 	return ledger.toExecutionData();

@@ -1,5 +1,5 @@
 import { MAX_IMAGES } from '../../../../nodes/OzonSeller/domain/constants';
-import { IMAGES_360_WARNING, originOf, photosOf, planImageSet, planWaves, productAfter, urlMentionedIn } from '../../../../nodes/OzonSeller/domain/plan';
+import { IMAGES_360_WARNING, originOf, photosOf, planImageSet, productAfter, urlMentionedIn } from '../../../../nodes/OzonSeller/domain/plan';
 import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
 import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
 
@@ -135,25 +135,5 @@ describe('planImageSet', () => {
 describe('request bodies', () => {
 	it('productAfter describes the product once the set is applied', () => {
 		expect(productAfter(current, { images: [u('x')] })).toEqual({ ...current, primaryImage: [], images: [u('x')], colorImage: [] });
-	});
-});
-
-describe('planWaves', () => {
-	it('250 distinct products: one wave of 3 requests of at most 100', () => {
-		const writes = Array.from({ length: 250 }, (_, i) => `P${i}`);
-		const waves = planWaves(writes, (w) => w, 100);
-		expect(waves).toHaveLength(1);
-		expect(waves[0].map((batch) => batch.length)).toEqual([100, 100, 50]);
-	});
-
-	it('never puts one product twice in a request; repeats go to later waves in input order', () => {
-		const writes = [
-			{ key: 'A', n: 1 },
-			{ key: 'B', n: 2 },
-			{ key: 'A', n: 3 },
-			{ key: 'A', n: 4 },
-		];
-		const waves = planWaves(writes, (w) => w.key, 100);
-		expect(waves.map((wave) => wave.map((batch) => batch.map((w) => w.n)))).toEqual([[[1, 2]], [[3]], [[4]]]);
 	});
 });

@@ -316,15 +316,17 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('within Max Rate Limit Wait, waits out the whole window before sending again, then succeeds', async () => {
 		mockInfoList([product(1)]);
 		const sentAt: number[] = [];
+		const accepted: Array<Record<string, unknown>> = [];
 		ozon()
 			.post('/v2/product/pictures/import')
 			.times(2)
-			.reply(() => {
+			.reply((_uri, body) => {
 				sentAt.push(Date.now());
+				if (sentAt.length === 2) accepted.push(body as Record<string, unknown>);
 				// The message asks for 1 s, Retry-After for 1.5 s: the longer one counts.
 				return sentAt.length === 1 ? [429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 1 seconds. Remaining 0 items' }, { 'Retry-After': '1.5' }] : [200, { task_id: 9000 }];
 			});
-		mockImportInfo([{ items: [{ offer_id: 'SKU-001' }] }]);
+		mockImportInfo(accepted);
 		mockPicturesInfo(() => ({}));
 		const { json } = await run(PUSH, [twoItems[0]]);
 		expect(sentAt).toHaveLength(2);

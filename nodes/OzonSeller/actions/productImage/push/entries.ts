@@ -1,5 +1,5 @@
-import type { PlannedImages } from '../../../domain/plan';
-import type { ProductInfo } from '../../../domain/types';
+import type { ImageSet, PlannedImages } from '../../../domain/plan';
+import type { ApiVersion, ProductInfo } from '../../../domain/types';
 import type { PushRequest } from '../../../domain/validate';
 import type { TaskItemStatus, V1ImportRequest, V2ImportItem } from '../../../transport/ozonApi';
 import type { Identified } from '../../common/identify';
@@ -14,24 +14,40 @@ export interface ValidEntry extends Identified {
 /** A validated item whose product Ozon knows. */
 export type ResolvedEntry = ValidEntry & { product: ProductInfo };
 
-/** An item with the image set it will send, and how its write went. */
+/** A dry-run item with the image set it would send. */
 export interface PushEntry {
 	index: number;
 	request: PushRequest;
-	dryRun: boolean;
 	product: ProductInfo;
 	planned: PlannedImages;
-	/** Ozon's status for this write, once known. */
-	status?: TaskItemStatus;
-	taskId?: number;
 	v2Item?: V2ImportItem;
 	v1Request?: V1ImportRequest;
 }
 
-/** One `/v2/product/pictures/import` request and the items it carried, until Ozon says how it went. */
+/**
+ * One product's write in a flight: the pushes merged into it (by their index in the flight's
+ * book) and how it went. A product has at most one write in flight at a time.
+ */
+export interface ProductWrite {
+	product: ProductInfo;
+	apiVersion: ApiVersion;
+	/** The complete set sent: every merged push applied in order. */
+	set: ImageSet;
+	members: number[];
+	v2Item?: V2ImportItem;
+	v1Request?: V1ImportRequest;
+	/** Ozon's status for this write once known; `unsent` when its request failed, `unknown` when its polls did. */
+	status?: TaskItemStatus | 'unsent' | 'unknown';
+	taskId?: number;
+	sentAt?: number;
+	readBack?: boolean;
+}
+
+/** One `/v2/product/pictures/import` request and the writes it carried, until Ozon says how they went. */
 export interface ImportTask {
 	taskId: number;
-	entries: PushEntry[];
+	writes: ProductWrite[];
+	/** The latest deadline of its pushes: after it, nobody waits for the answer. */
 	deadline: number;
 	nextPollAt: number;
 	polls: number;

@@ -1,22 +1,25 @@
+import { verifyPush } from '../../../domain/merge';
 import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
+import type { PushRequest } from '../../../domain/validate';
 import type { OzonTransport } from '../../../transport';
-import { pictureIssueText, pictureIssueUrl, type PictureIssue } from '../../../transport/ozonApi';
+import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../../../transport/ozonApi';
 import { readPictures } from '../../common/readBack';
-import type { ItemLedger } from '../../common/ledger';
-import type { PushEntry } from './entries';
+import { MAX_REAPPLY } from './coordinator';
+import type { ProductWrite } from './entries';
+import type { FlightBook } from './flight';
 
 /**
- * Ozon's per-URL read-back errors: an error about one of the user's URLs fails the item, named by
- * field and position. Any other URL may be Ozon's own copy of an image or an older image: reported
- * as it is, as a warning.
+ * Ozon's per-URL read-back errors: an error about one of the push's URLs fails it, named by field
+ * and position. Any other URL may be Ozon's own copy of an image or an older image: reported as it
+ * is, as a warning.
  */
-function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text: string) => string): { errors: ItemError[]; warnings: ItemWarning[] } {
+function readBackIssues(request: PushRequest, issues: PictureIssue[], redact: (text: string) => string): { errors: ItemError[]; warnings: ItemWarning[] } {
 	const errors: ItemError[] = [];
 	const others: string[] = [];
 	for (const issue of issues) {
 		const url = issue.url?.trim();
-		const origin = url ? originOf(entry.request, url) : undefined;
+		const origin = url ? originOf(request, url) : undefined;
 		const reason = pictureIssueText(issue, redact);
 		if (url && origin) errors.push({ field: origin.field, ...(origin.index !== undefined ? { index: origin.index } : {}), url, reason });
 		else others.push(url ? `${pictureIssueUrl(issue, redact)}: ${reason}` : reason);
@@ -27,42 +30,82 @@ function readBackIssues(entry: PushEntry, issues: PictureIssue[], redact: (text:
 	return { errors, warnings };
 }
 
-/**
- * Stage 8, read back: reads the images of every imported or skipped item and settles it on Ozon's
- * status and per-URL errors. A failed read-back only warns: the task status already confirmed the write.
- */
-export async function readBack(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
-	const redact = (text: string) => transport.redact(text);
-	const toRead = entries.filter((entry) => !ledger.isSettled(entry.index) && (entry.status === 'imported' || entry.status === 'skipped'));
+const SKIPPED_WARNING: ItemWarning = {
+	field: 'images',
+	message:
+		'Ozon skipped this product: the URLs are the same as it already has, so nothing was fetched again. To make Ozon fetch a changed file, give it a new URL (for example add ?v=2)',
+};
 
-	await readPictures(ledger, transport, toRead, {
-		answered(pictures, written) {
-			for (const entry of written) {
-				const current = photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo });
-				ledger.setData(entry.index, { current_images: current });
-				if (current === null) {
-					ledger.warn(entry.index, { field: 'current_images', message: "Ozon's read-back left out the product's photo lists: its current images are unknown (null)" });
-				}
-				const { errors, warnings } = readBackIssues(entry, pictures.errors, redact);
-				ledger.warn(entry.index, ...warnings);
-				if (errors.length > 0) ledger.fail(entry.index, entry.status as string, errors);
+/** Settles one push of a write on what Ozon reads back for its product. */
+function settlePush(book: FlightBook, index: number, write: ProductWrite, pictures: ProductPictures, redact: (text: string) => string, reapply: (index: number) => void): void {
+	const push = book.pushes[index];
+	const status = write.status as string;
+	const current = photosOf({ primaryImage: pictures.primaryPhoto, images: pictures.photo });
+	book.setData(index, { current_images: current });
+	if (current === null) {
+		book.warn(index, { field: 'current_images', message: "Ozon's read-back left out the product's photo lists: its current images are unknown (null); the task status alone confirms the write" });
+	}
+	const { errors, warnings } = readBackIssues(push.entry.request, pictures.errors, redact);
+	book.warn(index, ...warnings);
+	if (errors.length > 0) return book.fail(index, status, errors);
+
+	// v1 answers before Ozon processes the images: its read-back may still show the previous photos.
+	const verdict = write.apiVersion === 'v1' ? { kind: 'unverifiable' as const } : verifyPush(push.entry.request, write.set, pictures);
+	if (verdict.kind !== 'missing') {
+		if (status === 'skipped') book.warn(index, SKIPPED_WARNING);
+		return book.succeed(index, status);
+	}
+	const missing = verdict.urls.join(', ');
+	if (push.entry.request.mode !== 'replace' && push.reapplied < MAX_REAPPLY) {
+		// Another writer (another worker, tool or person) set the product's photos after this write:
+		// the append/prepend goes again, on the photos the product has now.
+		book.warn(index, { field: 'images', message: `Applied again on the product's new photos: another writer replaced them after task ${write.taskId} (missing: ${missing})` });
+		return reapply(index);
+	}
+	book.fail(index, 'conflict', [
+		{
+			field: 'images',
+			reason: `Not on Ozon: another writer changed this product's photos after this push was processed, and ${verdict.urls.length} of its images are missing (${missing}). current_images shows what the product has now; push again to restore them`,
+		},
+	]);
+}
+
+/**
+ * Stage: read back. Reads the images of every imported or skipped write and settles each push on
+ * them: its photos must be there (by URL, or in number and place where Ozon serves its own copies).
+ * A failed read-back only warns: the task status already confirmed the write.
+ */
+export async function readBack(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], reapply: (index: number) => void): Promise<void> {
+	const redact = (text: string) => transport.redact(text);
+	const toRead = writes
+		.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0)
+		.map((write) => ({ index: write.members[0], product: write.product, write }));
+
+	await readPictures(book, transport, toRead, {
+		answered(pictures, entries) {
+			for (const { write } of entries) {
+				write.readBack = true;
+				for (const index of book.open(write.members)) settlePush(book, index, write, pictures, redact, reapply);
 			}
 		},
 		failed(error, unread) {
 			const message = error instanceof Error ? error.message : String(error);
-			for (const entry of unread) ledger.warn(entry.index, { field: 'current_images', message: `Could not read the images back: ${message}` });
+			for (const { write } of unread) {
+				write.readBack = true;
+				for (const index of book.open(write.members)) {
+					book.warn(index, { field: 'current_images', message: `Could not read the images back: ${message}` });
+					if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
+					book.succeed(index, write.status as string);
+				}
+			}
 		},
 	});
 
-	for (const entry of toRead) {
-		if (ledger.isSettled(entry.index)) continue;
-		if (entry.status === 'skipped') {
-			ledger.warn(entry.index, {
-				field: 'images',
-				message:
-					'Ozon skipped this product: the URLs are the same as it already has, so nothing was fetched again. To make Ozon fetch a changed file, give it a new URL (for example add ?v=2)',
-			});
+	// Ozon's answer left a product out: the task status alone speaks for it.
+	for (const { write } of toRead) {
+		for (const index of book.open(write.members)) {
+			if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
+			book.succeed(index, write.status as string);
 		}
-		ledger.succeed(entry.index, entry.status as string);
 	}
 }

@@ -1,85 +1,82 @@
-import { planWaves } from '../../../domain/plan';
-import { ID_FIELD } from '../../../domain/validate';
+import { chunk } from '../../../domain/collections';
+import { MAX_IMPORT_BATCH } from '../../../domain/constants';
 import type { OzonTransport } from '../../../transport';
 import { importPicturesV1, importPicturesV2, type V1ImportRequest, type V2ImportItem } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { ItemLedger } from '../../common/ledger';
-import type { ImportTask, PushEntry, PushSettings } from './entries';
-import { polling, waitForTasks } from './waitForTasks';
+import type { WriteCoordinator } from './coordinator';
+import type { FlightBook } from './flight';
+import type { ImportTask, ProductWrite } from './entries';
+import { polling } from './waitForTasks';
+
+/** Not yet sent, and some push of it is still waiting (a cancelled execution's writes are dropped). */
+function toSend(book: FlightBook, write: ProductWrite): boolean {
+	return write.status === undefined && book.open(write.members).length > 0;
+}
 
 /** The deprecated method: one product a request, answered before Ozon processes the images. */
-async function writeV1(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
-	const open = entries.filter((entry) => !ledger.isSettled(entry.index));
+async function writeV1(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], coordinator: WriteCoordinator): Promise<void> {
+	const send = async (write: ProductWrite) => {
+		if (book.stopped || !toSend(book, write)) return;
+		try {
+			await importPicturesV1(transport, write.v1Request as V1ImportRequest);
+			write.status = 'imported';
+			coordinator.rememberV1(write.product.productId, write.set);
+			for (const index of book.open(write.members)) {
+				book.warn(index, {
+					field: 'apiVersion',
+					message:
+						"Sent with Ozon's deprecated v1 method, which answers before processing the images: current_images may still show the previous photos for a while",
+				});
+			}
+		} catch (error) {
+			write.status = 'unsent';
+			book.requestFailed(error, write.members);
+		}
+	};
 	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
 	// (the transport remembers the answer for the run); otherwise the rest go out side by side.
-	await writeV1Entries(ledger, transport, open.slice(0, 1));
-	await writeV1Entries(ledger, transport, open.slice(1));
+	const [first, ...rest] = writes;
+	if (first) await send(first);
+	await mapConcurrent(rest, REQUEST_CONCURRENCY, send);
 }
 
-async function writeV1Entries(ledger: ItemLedger, transport: OzonTransport, entries: PushEntry[]): Promise<void> {
-	await mapConcurrent(entries, REQUEST_CONCURRENCY, async (entry) => {
-		if (ledger.stopped || ledger.isSettled(entry.index)) return;
-		try {
-			await importPicturesV1(transport, entry.v1Request as V1ImportRequest);
-			entry.status = 'imported';
-			ledger.warn(entry.index, {
-				field: 'apiVersion',
-				message:
-					"Sent with Ozon's deprecated v1 method, which answers before processing the images: current_images may still show the previous photos for a while",
-			});
-		} catch (error) {
-			ledger.requestFailed(error, [entry.index]);
-		}
-	});
-}
-
-/** Sends one wave's batches; each accepted batch becomes a task to wait for. */
-async function submitWave(ledger: ItemLedger, transport: OzonTransport, wave: PushEntry[][], resultTimeoutMs: number): Promise<ImportTask[]> {
-	const tasks: ImportTask[] = [];
-	await mapConcurrent(wave, REQUEST_CONCURRENCY, async (batch) => {
-		const open = batch.filter((entry) => !ledger.isSettled(entry.index));
-		if (open.length === 0 || ledger.stopped) return;
-		try {
-			const taskId = await importPicturesV2(transport, open.map((entry) => entry.v2Item as V2ImportItem));
-			const now = Date.now();
-			for (const entry of open) {
-				entry.taskId = taskId;
-				entry.status = 'pending';
-				ledger.setData(entry.index, { task_id: taskId });
+/** Sends one import request; once Ozon accepts it, its writes wait for the task. */
+async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[]): Promise<void> {
+	const open = batch.filter((write) => toSend(book, write));
+	if (open.length === 0 || book.stopped) return;
+	try {
+		const taskId = await importPicturesV2(transport, open.map((write) => write.v2Item as V2ImportItem));
+		const now = Date.now();
+		let deadline = now;
+		for (const write of open) {
+			Object.assign(write, { taskId, status: 'pending', sentAt: now });
+			for (const index of book.open(write.members)) {
+				const { settings } = book.pushes[index];
+				book.setData(index, { task_id: taskId });
+				deadline = Math.max(deadline, now + settings.resultTimeoutMs);
+				if (settings.waitForResult) continue;
+				book.warn(index, {
+					field: 'waitForResult',
+					message: `Not waited for Ozon's processing result (Wait for Result is off); task_id ${taskId} shows it`,
+				});
+				book.succeed(index, 'pending');
 			}
-			tasks.push({ taskId, entries: open, deadline: now + resultTimeoutMs, nextPollAt: now + polling.firstDelayMs, polls: 0 });
-		} catch (error) {
-			ledger.requestFailed(error, open.map((entry) => entry.index));
 		}
-	});
-	return tasks;
+		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
+		tasks.push({ taskId, writes: open, deadline, nextPollAt: now + polling.firstDelayMs, polls: 0 });
+	} catch (error) {
+		for (const write of open) write.status = 'unsent';
+		book.requestFailed(error, open.flatMap((write) => write.members));
+	}
 }
 
 /**
- * Stage 6, write: v1 items one by one; v2 items in batches, never one product twice in a request.
- * A product's n-th push goes in wave n, sent once wave n-1's tasks have finished, so repeated pushes
- * land in input order. Returns the tasks of the last wave, which the next stage waits for.
+ * Stage: write. v1 writes one by one; v2 writes in requests of the smallest Batch Size among their
+ * executions. A flight holds one write per product, so no request names a product twice.
  */
-export async function writeImages(ledger: ItemLedger, transport: OzonTransport, toSend: PushEntry[], settings: PushSettings): Promise<ImportTask[]> {
-	await writeV1(ledger, transport, toSend.filter((entry) => entry.v1Request));
-
-	const waves = planWaves(toSend.filter((entry) => entry.v2Item), (entry) => entry.product.offerId, settings.batchSize);
-	const lastWrite = new Map<string, PushEntry>();
-	let tasks: ImportTask[] = [];
-	for (const [waveIndex, wave] of waves.entries()) {
-		if (waveIndex > 0) await waitForTasks(ledger, transport, tasks, settings.resultTimeoutMs);
-		for (const batch of wave) {
-			for (const entry of batch) {
-				const previous = lastWrite.get(entry.product.offerId);
-				if (previous && previous.status === 'pending') {
-					ledger.fail(entry.index, 'invalid', [
-						{ field: ID_FIELD[entry.request.identifyBy], reason: 'Not sent: an earlier push of this product in this run had not finished processing' },
-					]);
-				}
-				lastWrite.set(entry.product.offerId, entry);
-			}
-		}
-		tasks = await submitWave(ledger, transport, wave, settings.resultTimeoutMs);
-	}
-	return tasks;
+export async function writeImages(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], tasks: ImportTask[], coordinator: WriteCoordinator): Promise<void> {
+	await writeV1(book, transport, writes.filter((write) => write.v1Request), coordinator);
+	const v2 = writes.filter((write) => write.v2Item);
+	const batchSize = Math.min(...v2.flatMap((write) => write.members.map((index) => book.pushes[index].settings.batchSize)));
+	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks));
 }

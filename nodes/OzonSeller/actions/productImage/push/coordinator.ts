@@ -1,0 +1,233 @@
+/**
+ * The write coordinator: one per Ozon key in the n8n process, shared by every execution. n8n runs
+ * one execution per webhook call, and Ozon's import sets a product's whole image set, so pushes
+ * of one product from overlapping executions must be applied in order, each on the state the one
+ * before it left; pushes that meet in time travel together in shared requests.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { MAX_IMPORT_BATCH } from '../../../domain/constants';
+import type { ImageSet } from '../../../domain/plan';
+import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types';
+import type { OzonTransport } from '../../../transport';
+import type { PushSettings, ValidEntry } from './entries';
+import { Flight } from './flight';
+
+/** What a push comes to: the fields of the node's output, or the failed request that settled it. */
+export interface PushOutcome {
+	success: boolean;
+	settled: boolean;
+	status?: string;
+	data: IDataObject;
+	errors: ItemError[];
+	warnings: ItemWarning[];
+	/** The request failure that settled the push; the execution's ledger words it (and may stop the run). */
+	requestError?: unknown;
+}
+
+/** One item's push, from submission until it has its outcome; it may travel in several flights. */
+export interface QueuedPush {
+	/** Arrival order across executions: pushes of one product are applied in it. */
+	seq: number;
+	participant: Participant;
+	entry: ValidEntry;
+	settings: PushSettings;
+	/** Times it was re-applied after another writer replaced its photos. */
+	reapplied: number;
+	outcome: PushOutcome;
+}
+
+/** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
+export const MAX_REAPPLY = 2;
+
+/** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
+const V1_MEMORY_MS = 60_000;
+
+/** One execution's share of the coordinator: its transport, its pushes, and when they are all settled. */
+export class Participant {
+	readonly pushes: QueuedPush[] = [];
+
+	private open = 0;
+
+	private finish: (error?: unknown) => void = () => {};
+
+	readonly done: Promise<void>;
+
+	constructor(
+		readonly transport: OzonTransport,
+		private readonly signal: AbortSignal | undefined,
+		private readonly cancelError: () => Error,
+	) {
+		this.done = new Promise<void>((resolve, reject) => {
+			this.finish = (error) => (error === undefined ? resolve() : reject(error));
+		});
+	}
+
+	get cancelled(): boolean {
+		return this.signal?.aborted === true;
+	}
+
+	/** Still has pushes to answer: its execution is alive and waiting. */
+	get waiting(): boolean {
+		return this.open > 0 && !this.cancelled;
+	}
+
+	add(push: QueuedPush): void {
+		this.pushes.push(push);
+		this.open++;
+	}
+
+	/** Called once per push when it has its outcome. */
+	settled(): void {
+		if (this.open <= 0) return;
+		this.open--;
+		if (this.open === 0) this.finish();
+	}
+
+	/** Ends the execution's wait with an error (cancellation, or a fault of the flight). */
+	abandon(error: unknown): void {
+		this.open = 0;
+		this.finish(error);
+	}
+
+	/** Calls `onCancel` when the execution is cancelled (Stop button, or n8n's execution timeout). */
+	onCancel(onCancel: () => void): void {
+		if (!this.signal) return;
+		const cancel = () => {
+			onCancel();
+			this.abandon(this.cancelError());
+		};
+		if (this.signal.aborted) cancel();
+		else this.signal.addEventListener('abort', cancel, { once: true });
+	}
+}
+
+/**
+ * Gathers pushes into flights, Nagle-style: when nothing is in flight, a push leaves at once;
+ * while a flight is out, new pushes gather and leave together when it lands, or as soon as they
+ * fill an import request of their own. A product is in at most one flight at a time.
+ */
+export class WriteCoordinator {
+	private queue: QueuedPush[] = [];
+
+	private readonly flights = new Set<Flight>();
+
+	/** product_id → the flight writing it. */
+	private readonly busy = new Map<number, Flight>();
+
+	/** "identifyBy:identifier" → product_id, as lookups found them: tells which queued pushes a busy product holds back. */
+	private readonly known = new Map<string, number>();
+
+	private readonly v1Sent = new Map<number, { set: ImageSet; at: number }>();
+
+	private nextSeq = 0;
+
+	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
+	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'participant' | 'reapplied' | 'outcome'>>): void {
+		for (const push of pushes) {
+			const queued: QueuedPush = {
+				...push,
+				seq: this.nextSeq++,
+				participant,
+				reapplied: 0,
+				outcome: { success: false, settled: false, data: {}, errors: [], warnings: [] },
+			};
+			participant.add(queued);
+			this.queue.push(queued);
+		}
+		if (pushes.length === 0) participant.abandon(undefined);
+		participant.onCancel(() => this.withdraw(participant));
+		this.schedule();
+	}
+
+	/** Puts pushes back in the queue in arrival order (a later push of their product, or a re-apply). */
+	requeue(pushes: QueuedPush[]): void {
+		if (pushes.length === 0) return;
+		this.queue = [...this.queue, ...pushes].sort((a, b) => a.seq - b.seq);
+	}
+
+	/** Marks `productId` as written by `flight`; false when another flight holds it. */
+	claim(productId: number, flight: Flight): boolean {
+		const holder = this.busy.get(productId);
+		if (holder && holder !== flight) return false;
+		this.busy.set(productId, flight);
+		return true;
+	}
+
+	learn(push: QueuedPush, productId: number): void {
+		this.known.set(keyOf(push), productId);
+	}
+
+	/** The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before processing. */
+	v1Base(product: ProductInfo): ProductInfo {
+		const sent = this.v1Sent.get(product.productId);
+		if (!sent || Date.now() - sent.at > V1_MEMORY_MS) return product;
+		return { ...product, primaryImage: sent.set.primaryImage ? [sent.set.primaryImage] : [], images: sent.set.images, colorImage: sent.set.colorImage ? [sent.set.colorImage] : [] };
+	}
+
+	rememberV1(productId: number, set: ImageSet): void {
+		const now = Date.now();
+		for (const [id, sent] of this.v1Sent) if (now - sent.at > V1_MEMORY_MS) this.v1Sent.delete(id);
+		this.v1Sent.set(productId, { set, at: now });
+	}
+
+	landed(flight: Flight): void {
+		this.flights.delete(flight);
+		for (const [productId, holder] of this.busy) if (holder === flight) this.busy.delete(productId);
+		if (this.flights.size === 0) this.known.clear();
+		this.schedule();
+	}
+
+	/** Pending pushes (queued, not yet in a flight), for tests and the idle check. */
+	get queued(): number {
+		return this.queue.length;
+	}
+
+	get idle(): boolean {
+		return this.queue.length === 0 && this.flights.size === 0;
+	}
+
+	private withdraw(participant: Participant): void {
+		this.queue = this.queue.filter((push) => push.participant !== participant);
+	}
+
+	private schedule(): void {
+		if (this.queue.length === 0) return;
+		let boarding = this.queue;
+		if (this.flights.size > 0) {
+			// Only pushes whose product is not being written; they leave early only with a full request's worth.
+			boarding = this.queue.filter((push) => {
+				const productId = this.known.get(keyOf(push));
+				return productId === undefined || !this.busy.has(productId);
+			});
+			if (boarding.length < MAX_IMPORT_BATCH) return;
+		}
+		const leaving = new Set(boarding);
+		this.queue = this.queue.filter((push) => !leaving.has(push));
+		const flight = new Flight(this, boarding);
+		this.flights.add(flight);
+		void flight.run();
+	}
+}
+
+function keyOf(push: QueuedPush): string {
+	return `${push.entry.identifyBy}:${push.entry.identifier}`;
+}
+
+// One coordinator per Ozon key (base URL, Client-Id and a hash of the Api-Key): pushes made with
+// one key are never sent with another.
+const coordinators = new Map<string, WriteCoordinator>();
+
+export function coordinatorFor(transport: OzonTransport): WriteCoordinator {
+	let coordinator = coordinators.get(transport.keyId);
+	if (!coordinator) {
+		coordinator = new WriteCoordinator();
+		coordinators.set(transport.keyId, coordinator);
+	}
+	return coordinator;
+}
+
+/** Forgets every coordinator (tests start each case from a fresh process state). */
+export function resetCoordinators(): void {
+	coordinators.clear();
+}

@@ -1,0 +1,187 @@
+/**
+ * One flight of the write coordinator: the pushes that left together, from any number of
+ * executions, taken through lookup → merge and plan → write → wait for tasks → read back.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { groupBy } from '../../../domain/collections';
+import { mergeableCount, mergePushes } from '../../../domain/merge';
+import { photosOf, updatedCounts } from '../../../domain/plan';
+import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types';
+import type { OzonTransport } from '../../../transport';
+import { OzonRequestError } from '../../../transport/errors';
+import { toV1Request, toV2Item } from '../../../transport/ozonApi';
+import { resolveProducts } from '../../common/identify';
+import type { Ledger } from '../../common/ledger';
+import type { Participant, QueuedPush, WriteCoordinator } from './coordinator';
+import type { ImportTask, ProductWrite } from './entries';
+import { readBack } from './readBack';
+import { waitForTasks } from './waitForTasks';
+import { writeImages } from './write';
+
+/**
+ * The ledger of a flight, over its pushes (index = position in the flight). Settling a push hands
+ * its outcome to its execution; a failed request is kept whole, for that execution's ledger to word.
+ */
+export class FlightBook implements Ledger {
+	stopped = false;
+
+	constructor(readonly pushes: QueuedPush[]) {}
+
+	isSettled(index: number): boolean {
+		return this.pushes[index].outcome.settled;
+	}
+
+	open(indexes: number[]): number[] {
+		return indexes.filter((index) => !this.isSettled(index));
+	}
+
+	setData(index: number, data: IDataObject): void {
+		Object.assign(this.pushes[index].outcome.data, data);
+	}
+
+	warn(index: number, ...warnings: ItemWarning[]): void {
+		this.pushes[index].outcome.warnings.push(...warnings);
+	}
+
+	fail(index: number, status: string, errors: ItemError[]): void {
+		this.settle(index, false, status).errors.push(...errors);
+	}
+
+	succeed(index: number, status: string): void {
+		this.settle(index, true, status);
+	}
+
+	requestFailed(error: unknown, indexes: number[], status = 'failed'): void {
+		if (!(error instanceof OzonRequestError)) throw error;
+		// The whole flight shares one key: a rejected key or a redirecting Base URL concerns every push.
+		const settle = error.stopsAllRequests ? this.open(this.pushes.map((_, index) => index)) : this.open(indexes);
+		if (error.stopsAllRequests) this.stopped = true;
+		for (const index of settle) this.settle(index, false, status).requestError = error;
+	}
+
+	private settle(index: number, success: boolean, status: string) {
+		const { outcome, participant } = this.pushes[index];
+		if (outcome.settled) return outcome;
+		Object.assign(outcome, { success, status, settled: true });
+		outcome.data.status = status;
+		participant.settled();
+		return outcome;
+	}
+}
+
+export class Flight {
+	readonly book: FlightBook;
+
+	/** Import tasks of this flight, kept across stages so a stage run again picks them up. */
+	readonly tasks: ImportTask[] = [];
+
+	private writes: ProductWrite[] = [];
+
+	constructor(
+		private readonly coordinator: WriteCoordinator,
+		pushes: QueuedPush[],
+	) {
+		this.book = new FlightBook(pushes);
+	}
+
+	get pushes(): QueuedPush[] {
+		return this.book.pushes;
+	}
+
+	async run(): Promise<void> {
+		try {
+			for (const push of this.pushes) if (push.participant.cancelled) this.book.fail(this.pushes.indexOf(push), 'cancelled', []);
+			const entries = this.pushes.map((push, index) => ({ ...push.entry, index }));
+			const resolved = await this.stage((transport) => resolveProducts(this.book, transport, entries));
+			this.writes = this.plan(resolved.map(({ index, product }) => ({ index, product })));
+			await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
+			await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
+			await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
+		} catch (error) {
+			// A fault no stage expected: every execution still waiting on this flight hears of it.
+			for (const participant of new Set(this.pushes.filter((push) => !push.outcome.settled).map((push) => push.participant))) participant.abandon(error);
+		} finally {
+			this.coordinator.landed(this);
+		}
+	}
+
+	/**
+	 * Runs a stage with the transport of an execution still waiting. If that execution is cancelled
+	 * under it, the stage runs again with another one's (stages skip what is already done).
+	 */
+	private async stage<T>(work: (transport: OzonTransport) => Promise<T>): Promise<T> {
+		for (;;) {
+			const participant = this.carrier();
+			if (!participant) return await work(this.pushes[0].participant.transport);
+			try {
+				return await work(participant.transport);
+			} catch (error) {
+				if (!participant.cancelled || !this.carrier()) throw error;
+			}
+		}
+	}
+
+	/** The execution whose transport carries the shared requests: one still waiting, else any not cancelled. */
+	private carrier(): Participant | undefined {
+		const participants = [...new Set(this.pushes.map((push) => push.participant))];
+		return participants.find((participant) => participant.waiting) ?? participants.find((participant) => !participant.cancelled);
+	}
+
+	/**
+	 * One write per product: its pushes in arrival order, merged up to the next replace. The rest,
+	 * and pushes of a product another flight is writing, wait for a later flight.
+	 */
+	private plan(resolved: Array<{ index: number; product: ProductInfo }>): ProductWrite[] {
+		const later: QueuedPush[] = [];
+		const writes: ProductWrite[] = [];
+		for (const [productId, group] of groupBy(resolved, (entry) => entry.product.productId)) {
+			for (const { index } of group) this.coordinator.learn(this.pushes[index], productId);
+			if (!this.coordinator.claim(productId, this)) {
+				later.push(...group.map(({ index }) => this.detach(index)));
+				continue;
+			}
+			const requests = group.map(({ index }) => this.pushes[index].entry.request);
+			const count = mergeableCount(requests);
+			later.push(...group.slice(count).map(({ index }) => this.detach(index)));
+			const members = group.slice(0, count);
+			const apiVersion = requests[0].apiVersion;
+			const product = apiVersion === 'v1' ? this.coordinator.v1Base(members[0].product) : members[0].product;
+			const merged = mergePushes(product, requests.slice(0, count));
+			const sending: number[] = [];
+			merged.pushes.forEach(({ before, plan }, position) => {
+				const { index } = members[position];
+				this.book.warn(index, ...plan.warnings);
+				this.book.setData(index, { previous_images: photosOf(before) });
+				if (plan.errors.length > 0) this.book.fail(index, 'invalid', plan.errors);
+				else sending.push(index);
+			});
+			if (!merged.set || sending.length === 0) continue;
+			for (const index of sending) this.book.setData(index, { updated: updatedCounts(merged.set) });
+			writes.push({
+				product,
+				apiVersion,
+				set: merged.set,
+				members: sending,
+				...(apiVersion === 'v1' ? { v1Request: toV1Request(product.productId, merged.set) } : { v2Item: toV2Item(product.offerId, merged.set) }),
+			});
+		}
+		this.coordinator.requeue(later);
+		return writes;
+	}
+
+	/** Takes push `index` out of this flight (it goes back to the queue); its outcome so far travels with it. */
+	private detach(index: number): QueuedPush {
+		const push = this.pushes[index];
+		// A placeholder that counts as settled, so no stage of this flight touches the push again.
+		this.book.pushes[index] = { ...push, outcome: { ...push.outcome, settled: true } };
+		return push;
+	}
+
+	/** Another writer replaced this push's photos: it goes back to the queue, to be applied on the new state. */
+	private reapply(index: number): void {
+		const push = this.detach(index);
+		push.reapplied++;
+		this.coordinator.requeue([push]);
+	}
+}
