@@ -88,6 +88,13 @@ function applyImport(item: { offer_id: string; primary_image?: string; color_ima
 	product.color_image = item.color_image ? [item.color_image] : [];
 }
 
+/** The mocks' current state of a product: a test changes it to play another writer (a person in Ozon's UI, another tool). */
+export function catalogueEntry(offerId: string): MockProduct {
+	const product = catalogue.find((candidate) => candidate.offer_id === offerId);
+	if (!product) throw new Error(`no product ${offerId} in the mocks' catalogue`);
+	return product;
+}
+
 /** Answers /v3/product/info/list from a catalogue (copied: tests may share product objects), for any number of calls. */
 export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[] {
 	catalogue = products.map((product) => ({ ...product }));

@@ -93,14 +93,12 @@ export class Flight {
 		try {
 			for (const push of this.pushes) if (push.participant.cancelled) this.book.fail(this.pushes.indexOf(push), 'cancelled', []);
 			const entries = this.pushes.map((push, index) => ({ ...push.entry, index }));
-			const resolved = await this.stage((transport) => resolveProducts(this.book, transport, entries));
-			this.writes = this.plan(resolved.map(({ index, product }) => ({ index, product })));
-			await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
-			await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
-			await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
-		} catch (error) {
-			// A fault no stage expected: every execution still waiting on this flight hears of it.
-			for (const participant of new Set(this.pushes.filter((push) => !push.outcome.settled).map((push) => push.participant))) participant.abandon(error);
+			const looked = await this.stage(async (transport) => {
+				this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
+			});
+			if (looked) await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
+			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
+			if (looked) await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
 		} finally {
 			this.coordinator.landed(this);
 		}
@@ -108,16 +106,20 @@ export class Flight {
 
 	/**
 	 * Runs a stage with the transport of an execution still waiting. If that execution is cancelled
-	 * under it, the stage runs again with another one's (stages skip what is already done).
+	 * under it, the stage runs again with another one's (stages skip what is already done). A fault
+	 * no stage expected goes to every execution still waiting on this flight; false then.
 	 */
-	private async stage<T>(work: (transport: OzonTransport) => Promise<T>): Promise<T> {
+	private async stage(work: (transport: OzonTransport) => Promise<void>): Promise<boolean> {
 		for (;;) {
-			const participant = this.carrier();
-			if (!participant) return await work(this.pushes[0].participant.transport);
+			const participant = this.carrier() ?? this.pushes[0].participant;
 			try {
-				return await work(participant.transport);
+				await work(participant.transport);
+				return true;
 			} catch (error) {
-				if (!participant.cancelled || !this.carrier()) throw error;
+				if (participant.cancelled && this.carrier()) continue;
+				const waiting = new Set(this.pushes.filter((push) => !push.outcome.settled).map((push) => push.participant));
+				for (const other of waiting) other.abandon(error);
+				return false;
 			}
 		}
 	}

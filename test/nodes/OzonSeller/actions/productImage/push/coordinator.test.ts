@@ -1,0 +1,181 @@
+/**
+ * Overlapping executions of one workflow (n8n runs one per webhook call) through n8n's real
+ * engine, against the sandbox: writes to one product are applied in order and none is lost,
+ * pushes that meet in time share requests, and each execution gets exactly its own results.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { OzonSandbox } from '../../../../../../sandbox/server';
+import { seedProducts } from '../../../../../../sandbox/store';
+import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { useFastTiming } from '../../../../../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode ?? "replace" }}' };
+const url = (offer: string, name: string) => `https://img.example.com/${offer}/${name}.jpg`;
+
+let sandbox: OzonSandbox;
+const credentials = () => ({ clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
+
+function start(items: IDataObject[], parameters: IDataObject = {}) {
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials());
+}
+
+function outputOf(result: RunResult): Output[] {
+	expect(result.error).toBeUndefined();
+	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const requests = (path?: string) => sandbox.store.log.filter((entry) => !path || entry.path === path).length;
+const photosOf = (offer: string) => {
+	const product = sandbox.store.byOffer(offer);
+	return [...(product?.primary_image ?? []), ...(product?.images ?? [])];
+};
+
+/** Starts one execution per item set, `gapMs` apart (as upload notifications arrive), and waits for all. */
+async function overlapping(sets: IDataObject[][], gapMs: number, parameters: IDataObject = {}): Promise<Output[][]> {
+	const runs: Array<Promise<RunResult>> = [];
+	for (const [position, items] of sets.entries()) {
+		if (position > 0) await sleep(gapMs);
+		runs.push(start(items, parameters).result);
+	}
+	return (await Promise.all(runs)).map(outputOf);
+}
+
+beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+useFastTiming();
+
+const saved = { ...polling };
+beforeEach(async () => {
+	// Ozon's real pace, scaled down: the task takes 300 ms, the first poll comes after 400 ms.
+	sandbox = new OzonSandbox({ processingMs: 300 }, seedProducts(200));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 400, maxIntervalMs: 400 });
+});
+afterEach(async () => {
+	Object.assign(polling, saved);
+	await sandbox.stop();
+});
+
+describe('overlapping executions: nothing lost', () => {
+	it('6 Append notifications for one product, 150 ms apart: all 6 images and the original ones stay', async () => {
+		const before = photosOf('SKU-001');
+		const sets = Array.from({ length: 6 }, (_, n) => [{ offer: 'SKU-001', urls: url('SKU-001', `upload-${n}`), mode: 'append' }]);
+
+		const outputs = await overlapping(sets, 150);
+
+		expect(outputs.map((output) => output.map((item) => [item.success, item.data.status]))).toEqual(sets.map(() => [[true, 'imported']]));
+		expect(photosOf('SKU-001')).toEqual([...before, ...sets.map(([row]) => row.urls)]);
+		// Each execution's read-back shows its own image on the product.
+		for (const [n, [item]] of outputs.entries()) expect(item.data.current_images).toContain(url('SKU-001', `upload-${n}`));
+	});
+
+	it('Prepend and Append from overlapping executions land in arrival order', async () => {
+		const before = photosOf('SKU-002');
+		const outputs = await overlapping(
+			[
+				[{ offer: 'SKU-002', urls: url('SKU-002', 'a'), mode: 'append' }],
+				[{ offer: 'SKU-002', urls: url('SKU-002', 'p'), mode: 'prepend' }],
+				[{ offer: 'SKU-002', urls: url('SKU-002', 'b'), mode: 'append' }],
+			],
+			50,
+		);
+		expect(outputs.flat().every((item) => item.success)).toBe(true);
+		// The primary photo stays main; the gallery is prepend → existing → appends.
+		expect(photosOf('SKU-002')).toEqual([before[0], url('SKU-002', 'p'), ...before.slice(1), url('SKU-002', 'a'), url('SKU-002', 'b')]);
+	});
+
+	it('a Replace between appends starts a new write: the appends before it are confirmed first, the ones after build on it', async () => {
+		const outputs = await overlapping(
+			[
+				[{ offer: 'SKU-003', urls: url('SKU-003', 'a'), mode: 'append' }],
+				[{ offer: 'SKU-003', urls: url('SKU-003', 'r'), mode: 'replace' }],
+				[{ offer: 'SKU-003', urls: url('SKU-003', 'b'), mode: 'append' }],
+			],
+			30,
+		);
+		expect(outputs.flat().map((item) => item.success)).toEqual([true, true, true]);
+		expect(photosOf('SKU-003')).toEqual([url('SKU-003', 'r'), url('SKU-003', 'b')]);
+	});
+});
+
+describe('overlapping executions: coalescing', () => {
+	it('a lone notification leaves at once: 4 requests, no waiting for company', async () => {
+		const started = Date.now();
+		const [[item]] = await overlapping([[{ offer: 'SKU-010', urls: url('SKU-010', 'x') }]], 0);
+		expect(item.success).toBe(true);
+		// Plus the key's expiry check (/v1/roles), made once an hour per key.
+		expect(requests() - requests('/v1/roles')).toBe(4);
+		// Lookup, import, one poll after 400 ms, read-back: well under a second on loopback.
+		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	// Time scaled down with the rest of this file (a 300 ms task for Ozon's seconds): 40 notifications
+	// in about the time one push takes, as 40 in 2 s are against Ozon's processing time.
+	it('40 notifications for 40 products within one push\'s time: at most 0.5 requests per product, each execution gets its own paired result', async () => {
+		const offers = Array.from({ length: 40 }, (_, n) => `SKU-${String(n + 11).padStart(3, '0')}`);
+		const sets = offers.map((offer) => [{ offer, urls: url(offer, 'burst') }]);
+
+		const outputs = await overlapping(sets, 10);
+
+		for (const [n, output] of outputs.entries()) {
+			expect(output).toHaveLength(1);
+			expect(output[0]).toMatchObject({ success: true, data: { offer_id: offers[n], status: 'imported' } });
+		}
+		expect(requests() / offers.length).toBeLessThanOrEqual(0.5);
+		for (const offer of offers) expect(photosOf(offer)).toEqual([url(offer, 'burst')]);
+	});
+
+	it('while a flight is out, a new push waits; it boards the next flight, which leaves at once with a full request of pushes', async () => {
+		const paths = () => sandbox.store.log.filter((entry) => entry.path !== '/v1/roles').map((entry) => entry.path);
+		const lone = start([{ offer: 'SKU-001', urls: url('SKU-001', 'lone') }]);
+		await sleep(50);
+		const follower = start([{ offer: 'SKU-002', urls: url('SKU-002', 'follower') }]);
+		await sleep(50);
+		// The follower waits for company while the lone push's task is processed.
+		expect(paths()).toEqual(['/v3/product/info/list', '/v2/product/pictures/import']);
+		const offers = Array.from({ length: 150 }, (_, n) => `SKU-${String(n + 50).padStart(3, '0')}`);
+		const bulk = start(offers.map((offer) => ({ offer, urls: url(offer, 'bulk') })));
+		const results = await Promise.all([lone, follower, bulk].map((run) => run.result));
+		// With the bulk run (two import requests' worth) it left before the first flight had landed.
+		const log = paths();
+		expect(log.lastIndexOf('/v3/product/info/list')).toBeLessThan(log.indexOf('/v2/product/pictures/info'));
+		expect(results.flatMap(outputOf).every((item) => item.success)).toBe(true);
+		expect(outputOf(results[1])[0].data.task_id).toBe(outputOf(results[2])[0].data.task_id);
+		expect(paths().filter((path) => path === '/v3/product/info/list')).toHaveLength(2);
+	});
+
+	it('one execution with several items among others: its results come back in its own order, paired', async () => {
+		const runs = [
+			start([{ offer: 'SKU-020', urls: url('SKU-020', '1') }, { offer: 'NOPE', urls: url('x', '1') }, { offer: 'SKU-021', urls: url('SKU-021', '1') }]),
+			start([{ offer: 'SKU-021', urls: url('SKU-021', '2'), mode: 'append' }]),
+		];
+		const [first, second] = await Promise.all(runs.map((run) => run.result));
+		const items = first.output(OZON_NODE_NAME) ?? [];
+		expect(items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(outputOf(first).map((item) => [item.success, item.data.offer_id])).toEqual([
+			[true, 'SKU-020'],
+			[false, 'NOPE'],
+			[true, 'SKU-021'],
+		]);
+		expect(outputOf(second)[0].success).toBe(true);
+		expect(photosOf('SKU-021')).toEqual([url('SKU-021', '1'), url('SKU-021', '2')]);
+	});
+
+	it('a cancelled execution leaves the others unharmed', async () => {
+		const doomed = start([{ offer: 'SKU-030', urls: url('SKU-030', 'doomed') }]);
+		await sleep(20);
+		const others = [start([{ offer: 'SKU-031', urls: url('SKU-031', 'kept') }]), start([{ offer: 'SKU-032', urls: url('SKU-032', 'kept') }])];
+		await sleep(50);
+		doomed.cancel();
+		const results = await Promise.all(others.map((run) => run.result));
+		for (const result of results) expect(outputOf(result)[0].success).toBe(true);
+		expect(photosOf('SKU-031')).toEqual([url('SKU-031', 'kept')]);
+		expect(photosOf('SKU-032')).toEqual([url('SKU-032', 'kept')]);
+		await doomed.result;
+	});
+});

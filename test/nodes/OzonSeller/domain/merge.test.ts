@@ -1,0 +1,77 @@
+import { mergeableCount, mergePushes, ownUrls, verifyPush } from '../../../../nodes/OzonSeller/domain/merge';
+import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
+import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
+
+const u = (name: string) => `https://img.example/${name}.jpg`;
+const base: ProductInfo = { productId: 1, offerId: 'SKU-001', primaryImage: [u('main')], images: [u('old')], colorImage: [] };
+
+function push(mode: PushRequest['mode'], ...names: string[]): PushRequest {
+	return {
+		identifyBy: 'offerId',
+		identifier: 'SKU-001',
+		images: names.map((name, index) => ({ url: u(name), index })),
+		images360: [],
+		mode,
+		tooManyImages: 'error',
+		apiVersion: 'v2',
+	};
+}
+
+describe('mergeableCount', () => {
+	it('merges appends and prepends after any first push, up to the next replace', () => {
+		expect(mergeableCount([push('append'), push('prepend'), push('append'), push('replace'), push('append')])).toBe(3);
+		expect(mergeableCount([push('replace'), push('append')])).toBe(2);
+		expect(mergeableCount([push('append'), push('replace')])).toBe(1);
+	});
+
+	it('never merges v1 with v2', () => {
+		expect(mergeableCount([push('append'), { ...push('append'), apiVersion: 'v1' }])).toBe(1);
+	});
+});
+
+describe('mergePushes', () => {
+	it('applies each push on the state the ones before it leave', () => {
+		const { set, pushes } = mergePushes(base, [push('append', 'a'), push('prepend', 'p'), push('append', 'b')]);
+		expect(set).toEqual({ primaryImage: u('main'), images: [u('p'), u('old'), u('a'), u('b')], colorImage: undefined });
+		expect(pushes.map(({ before }) => before.images)).toEqual([[u('old')], [u('old'), u('a')], [u('p'), u('old'), u('a')]]);
+	});
+
+	it('a push whose plan fails is left out; the next builds on the state before it', () => {
+		const tooMany = push('append', ...Array.from({ length: 40 }, (_, n) => `x${n}`));
+		const { set, pushes } = mergePushes(base, [tooMany, push('append', 'b')]);
+		expect(pushes[0].plan.errors).toHaveLength(1);
+		expect(set?.images).toEqual([u('old'), u('b')]);
+	});
+
+	it('no set when every push fails', () => {
+		expect(mergePushes(base, [push('append', ...Array.from({ length: 40 }, (_, n) => `x${n}`))]).set).toBeUndefined();
+	});
+});
+
+describe('verifyPush', () => {
+	const request = push('append', 'a');
+	const sent = { primaryImage: u('main'), images: [u('old'), u('a')] };
+
+	it('present: every photo of the push is on the product, wherever it stands', () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('a'), u('old'), u('later')], colorPhoto: [] })).toEqual({ kind: 'present' });
+	});
+
+	it("copies: Ozon's own URLs in place of the ones sent, same number and places", () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('old'), 'https://cdn1.ozone.ru/s3/a-copy.jpg'], colorPhoto: [] })).toEqual({ kind: 'copies' });
+	});
+
+	it('missing: another writer left a different number of photos, or moved ours', () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [u('x')], photo: [], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+		expect(verifyPush(request, sent, { primaryPhoto: [u('old')], photo: [u('main'), 'https://cdn1.ozone.ru/s3/a-copy.jpg'], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+	});
+
+	it('unknown: the read-back left the photo lists out', () => {
+		expect(verifyPush(request, sent, { primaryPhoto: null, photo: [u('a')], colorPhoto: [] })).toEqual({ kind: 'unknown' });
+	});
+
+	it("a colour image counts as the push's own only when it was sent", () => {
+		const colour = { ...push('append', 'a'), colorImage: u('c') };
+		expect(ownUrls(colour, { ...sent, colorImage: u('c') })).toEqual([u('a'), u('c')]);
+		expect(verifyPush(colour, { ...sent, colorImage: u('c') }, { primaryPhoto: [u('main')], photo: [u('old'), u('a')], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('c')] });
+	});
+});
