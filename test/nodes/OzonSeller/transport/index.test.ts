@@ -480,3 +480,31 @@ describe('a redirect from the Base URL is never followed, on any method', () => 
 		expect(invalid.json[0].errors[0].reason).toMatch(/with a redirect \(HTTP 301\) to an invalid address: /);
 	});
 });
+
+/**
+ * How much of a text an error quotes, to the character: Ozon's message 500 characters, a body that
+ * is not JSON 300, a redirect's host 200, each followed by an ellipsis when cut; a text that fits is
+ * quoted whole.
+ */
+describe('what an error quotes of Ozon\'s text', () => {
+	const reasonOf = async () => (await run(GET, [twoItems[0]], continueOnFail)).json[0].errors[0].reason as string;
+
+	it.each([
+		['a JSON message that fits', { code: 3, message: 'm'.repeat(500) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}. `],
+		['a JSON message two characters too long', { code: 3, message: `${'m'.repeat(500)}yz` }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a long JSON message', { code: 3, message: 'm'.repeat(2000) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a body that is not JSON and fits', 'b'.repeat(300), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}. `],
+		['a long body that is not JSON', 'b'.repeat(2000), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}…. `],
+	])('%s', async (_name, body, start) => {
+		ozon().post('/v3/product/info/list').reply(400, body);
+		expect((await reasonOf()).startsWith(start)).toBe(true);
+	});
+
+	it.each([
+		['a host that fits', 'h'.repeat(192), `${'h'.repeat(192)}.example`],
+		['a long host', 'h'.repeat(250), `${'h'.repeat(200)}…`],
+	])('a redirect to %s', async (_name, label, quoted) => {
+		ozon().post('/v3/product/info/list').reply(302, '', { Location: `https://${label}.example/x` });
+		expect(await reasonOf()).toMatch(new RegExp(`^The Base URL answered /v3/product/info/list with a redirect \\(HTTP 302\\) to ${quoted.replace(/\./g, '\\.')}: `));
+	});
+});
