@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
+import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport/retryAfter';
 import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
@@ -179,6 +179,21 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 	} finally {
 		nock.disableNetConnect();
 		server.close();
+	}
+});
+
+test('a refused connection names the Base URL and says so in words (the raw code would be hidden by n8n)', async () => {
+	// A port that was just free: nothing listens there.
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	nock.enableNetConnect('127.0.0.1');
+	try {
+		const result = await runWorkflow(ozonWorkflow([{ offer: 'SKU-001' }], { ...GET, options: { maxRetries: 0 } } as INode['parameters']), { ...credentials, baseUrl: `http://127.0.0.1:${port}` });
+		expect(result.error?.message).toBe(`Could not reach Ozon at http://127.0.0.1:${port}: the connection was refused`);
+	} finally {
+		nock.disableNetConnect();
 	}
 });
 
