@@ -161,6 +161,11 @@ const STATUS_MESSAGES: Record<OzonFailureKind, string> = {
 	redirected: 'The Base URL answered with a redirect',
 };
 
+function describeStatus(httpCode: number | undefined): string {
+	if (httpCode === undefined) return '';
+	return ` (HTTP ${httpCode})`;
+}
+
 /** The message of a refused request: what kind of refusal, the status, and Ozon's own words. */
 export function statusMessage(kind: OzonFailureKind, status: number, endpoint: string, ozonMessage: string | undefined): string {
 	if (status === 403) {
@@ -284,11 +289,6 @@ export function unreachableReason(info: ThrownInfo, timeoutMs: number): string {
 export const CANCELLED_MESSAGE = 'The execution was cancelled';
 
 // ----- for n8n --------------------------------------------------------------------------------------
-
-export function describeStatus(httpCode: number | undefined): string {
-	if (httpCode === undefined) return '';
-	return ` (HTTP ${httpCode})`;
-}
 
 /** Turns a failed request into the error n8n shows and stores with the execution. */
 export function toNodeApiError(node: INode, error: OzonRequestError, itemIndex?: number): NodeApiError {
