@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { CREDENTIAL_NAME } from '../../credentials/OzonSellerApi.credentials';
 import { cleanNpmEnv, ensureN8n as ensureInstalled, runClean, type N8nVersion } from './n8nInstall';
 
 /** The project folder, whether this runs compiled (.build/scripts/lib) or from source (scripts/lib). */
@@ -184,7 +185,7 @@ export async function importCredential(instance: N8nInstance, credential: { id: 
 	const file = path.join(instance.userFolder, `credential-${credential.id}.json`);
 	fs.writeFileSync(
 		file,
-		JSON.stringify([{ id: credential.id, name: credential.name, type: 'ozonSellerApi', data: { clientId: credential.clientId, apiKey: credential.apiKey, baseUrl: credential.baseUrl } }]),
+		JSON.stringify([{ id: credential.id, name: credential.name, type: CREDENTIAL_NAME, data: { clientId: credential.clientId, apiKey: credential.apiKey, baseUrl: credential.baseUrl } }]),
 	);
 	await instance.cli(['import:credentials', `--input=${file}`]);
 	fs.rmSync(file);
@@ -208,7 +209,7 @@ export async function importWorkflow(
 	workflow.id = id;
 	adjust(workflow);
 	for (const node of workflow.nodes) {
-		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { ozonSellerApi: credential };
+		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { [CREDENTIAL_NAME]: credential };
 	}
 	const target = path.join(instance.userFolder, `workflow-${id}.json`);
 	fs.writeFileSync(target, JSON.stringify(workflow));

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
+import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport/retryAfter';
 import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
@@ -179,6 +179,21 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 	} finally {
 		nock.disableNetConnect();
 		server.close();
+	}
+});
+
+test('a refused connection names the Base URL and says so in words (the raw code would be hidden by n8n)', async () => {
+	// A port that was just free: nothing listens there.
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	nock.enableNetConnect('127.0.0.1');
+	try {
+		const result = await runWorkflow(ozonWorkflow([{ offer: 'SKU-001' }], { ...GET, options: { maxRetries: 0 } } as INode['parameters']), { ...credentials, baseUrl: `http://127.0.0.1:${port}` });
+		expect(result.error?.message).toBe(`Could not reach Ozon at http://127.0.0.1:${port}: the connection was refused`);
+	} finally {
+		nock.disableNetConnect();
 	}
 });
 
@@ -480,5 +495,33 @@ describe('a redirect from the Base URL is never followed, on any method', () => 
 		ozon().post('/v3/product/info/list').reply(301, '', { Location: 'http://[::1' });
 		const invalid = await run(GET, [twoItems[0]], continueOnFail);
 		expect(invalid.json[0].errors[0].reason).toMatch(/with a redirect \(HTTP 301\) to an invalid address: /);
+	});
+});
+
+/**
+ * How much of a text an error quotes, to the character: Ozon's message 500 characters, a body that
+ * is not JSON 300, a redirect's host 200, each followed by an ellipsis when cut; a text that fits is
+ * quoted whole.
+ */
+describe('what an error quotes of Ozon\'s text', () => {
+	const reasonOf = async () => (await run(GET, [twoItems[0]], continueOnFail)).json[0].errors[0].reason as string;
+
+	it.each([
+		['a JSON message that fits', { code: 3, message: 'm'.repeat(500) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}. `],
+		['a JSON message two characters too long', { code: 3, message: `${'m'.repeat(500)}yz` }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a long JSON message', { code: 3, message: 'm'.repeat(2000) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a body that is not JSON and fits', 'b'.repeat(300), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}. `],
+		['a long body that is not JSON', 'b'.repeat(2000), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}…. `],
+	])('%s', async (_name, body, start) => {
+		ozon().post('/v3/product/info/list').reply(400, body);
+		expect((await reasonOf()).startsWith(start)).toBe(true);
+	});
+
+	it.each([
+		['a host that fits', 'h'.repeat(192), `${'h'.repeat(192)}.example`],
+		['a long host', 'h'.repeat(250), `${'h'.repeat(200)}…`],
+	])('a redirect to %s', async (_name, label, quoted) => {
+		ozon().post('/v3/product/info/list').reply(302, '', { Location: `https://${label}.example/x` });
+		expect(await reasonOf()).toMatch(new RegExp(`^The Base URL answered /v3/product/info/list with a redirect \\(HTTP 302\\) to ${quoted.replace(/\./g, '\\.')}: `));
 	});
 });

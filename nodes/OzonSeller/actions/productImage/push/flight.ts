@@ -28,8 +28,10 @@ export class FlightBook implements Ledger {
 
 	constructor(readonly pushes: QueuedPush[]) {}
 
+	/** A cancelled execution's pushes count as settled: nobody waits for them, and unsent ones stay unsent. */
 	isSettled(index: number): boolean {
-		return this.pushes[index].outcome.settled;
+		const { outcome, participant } = this.pushes[index];
+		return outcome.settled || participant.cancelled;
 	}
 
 	open(indexes: number[]): number[] {
@@ -91,7 +93,6 @@ export class Flight {
 
 	async run(): Promise<void> {
 		try {
-			for (const push of this.pushes) if (push.participant.cancelled) this.book.fail(this.pushes.indexOf(push), 'cancelled', []);
 			const entries = this.pushes.map((push, index) => ({ ...push.entry, index }));
 			const looked = await this.stage(async (transport) => {
 				this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
@@ -100,6 +101,10 @@ export class Flight {
 			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
 			if (looked) await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
 		} finally {
+			// Every push leaves with an outcome: one no stage settled is reported, never left waiting.
+			for (const index of this.book.open(this.pushes.map((_, position) => position))) {
+				this.book.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
+			}
 			this.coordinator.landed(this);
 		}
 	}

@@ -80,8 +80,8 @@ export async function waitForTasks(book: FlightBook, transport: OzonTransport, t
 				applyResults(book, transport, waiting, await getImportInfo(transport, task.taskId, task.deadline));
 			} catch (error) {
 				// The write stands; only its result is unknown. It is never re-sent.
-				for (const write of waiting) write.status = 'unknown';
 				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
+				for (const write of waiting) write.status = 'unknown';
 			}
 			task.polls += 1;
 			const interval = Math.min(polling.maxIntervalMs, polling.firstDelayMs * polling.factor ** task.polls);
