@@ -187,6 +187,7 @@ describe('checkUrls on an n8n with the egress filter (2.x)', () => {
  * Simulated by removing the helper from what n8n-core gives the node.
  */
 describe('checkUrls on an n8n without the egress filter (1.x)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- patching needs the live CommonJS exports object, which an import binding cannot be assigned through
 	const factory = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory') as {
 		getRequestHelperFunctions: (...args: unknown[]) => Record<string, unknown>;
 	};
