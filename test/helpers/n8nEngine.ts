@@ -171,6 +171,8 @@ export interface RunResult {
 	run: IRun;
 	/** The output items of the named node (first output), or undefined if it did not run. */
 	output(nodeName: string): INodeExecutionData[] | undefined;
+	/** Every main output of the named node (with On Error → Continue (using error output), the last is the error output). */
+	outputs(nodeName: string): INodeExecutionData[][] | undefined;
 	/** The error that stopped the run, if any. */
 	error: Error | undefined;
 }
@@ -222,6 +224,7 @@ export function startWorkflow(
 		return {
 			run,
 			output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? undefined,
+			outputs: (nodeName) => runData[nodeName]?.[0]?.data?.main?.map((items) => items ?? []),
 			error: run.data.resultData.error as Error | undefined,
 		};
 	})();

@@ -1,5 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { ItemLedger } from './common/ledger';
+import { finishOutput, readOutputFormat } from './common/output';
+import { ItemParameters, ParameterError } from './common/parameters';
 import * as productImage from './productImage';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -16,5 +19,12 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!run) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return [await run.call(this, items)];
+	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
+	const format = readOutputFormat(new ItemParameters(this).options(0).output ?? 'full');
+	if (format instanceof ParameterError) {
+		const ledger = new ItemLedger(this, items.length);
+		ledger.failEvery('invalid', format.toItemError());
+		return [finishOutput(this, operation, ledger.toExecutionData(), 'full')];
+	}
+	return [finishOutput(this, operation, await run.call(this, items), format)];
 }

@@ -102,3 +102,48 @@ describe('get: choice values from expressions', () => {
 		expect(nock.pendingMocks()).toEqual([]);
 	});
 });
+
+describe('get: Output "Flat Row"', () => {
+	it('one flat row per product: URL lists as text a Push can read back, image errors and failures as text', async () => {
+		mockInfoList([product(1), product(2)]);
+		mockPicturesInfo((id) => ({
+			primary_photo: [`https://cdn.ozon.test/${id}/main.jpg`],
+			photo: [`https://cdn.ozon.test/${id}/1.jpg`, `https://cdn.ozon.test/${id}/2.jpg`],
+			color_photo: [],
+			errors: id === 1002 ? [{ url: 'https://img.example/broken.jpg', message: 'download failed' }] : [],
+		}));
+		const output = await get([{ offer: 'SKU-001' }, { offer: 'SKU-002' }, { offer: 'SKU-404' }], {
+			identifyBy: 'offerId',
+			offerId: '={{ $json.offer }}',
+			options: { output: 'flatRow' },
+		});
+		expect(output.map((item) => item.paired)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json).toEqual({
+			offer_id: 'SKU-001',
+			product_id: 1001,
+			sku: 500001,
+			success: true,
+			status: 'ok',
+			primary_image: 'https://cdn.ozon.test/1001/main.jpg',
+			images: 'https://cdn.ozon.test/1001/1.jpg, https://cdn.ozon.test/1001/2.jpg',
+			color_image: null,
+			image_errors: '',
+			errors: '',
+			warnings: '',
+		});
+		expect(output[1].json).toMatchObject({ offer_id: 'SKU-002', image_errors: 'https://img.example/broken.jpg: download failed' });
+		expect(output[2].json).toEqual({
+			offer_id: 'SKU-404',
+			product_id: null,
+			sku: null,
+			success: false,
+			status: 'invalid',
+			primary_image: null,
+			images: null,
+			color_image: null,
+			image_errors: '',
+			errors: expect.stringMatching(/^offer_id: .*SKU-404/),
+			warnings: '',
+		});
+	});
+});
