@@ -85,8 +85,14 @@ export interface N8nInstance {
 	start(port: number): ChildProcess;
 }
 
+/** One item of a node's output in the run data. */
+export interface OutputItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
+}
+
 export interface ExecuteResult {
-	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message: string } }>>; error?: { message: string } } };
+	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<OutputItem> | null> }; error?: { message: string } }>>; error?: { message: string } } };
 }
 
 /**
@@ -263,8 +269,13 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** The output items of a node in an execution result. */
+/** The output items of a node in an execution result (its first output). */
 export function nodeOutput(result: ExecuteResult | undefined, nodeName: string): Array<Record<string, unknown>> {
+	return (nodeOutputs(result, nodeName)[0] ?? []).map((item) => item.json);
+}
+
+/** Every output of a node in an execution result, items with their pairing (the error output is the last). */
+export function nodeOutputs(result: ExecuteResult | undefined, nodeName: string): OutputItem[][] {
 	const runs = result?.data.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
+	return (runs[runs.length - 1]?.data?.main ?? []).map((items) => items ?? []);
 }

@@ -18,6 +18,7 @@ import {
 	importCredential,
 	importWorkflow,
 	nodeOutput,
+	nodeOutputs,
 	packPackage,
 	startServer,
 	stopServer,
@@ -31,6 +32,9 @@ const API_KEY = 'sandbox-api-key';
 const example = (name: string) => path.join(ROOT, 'examples', name);
 
 type Result = { success: boolean; data: Record<string, unknown>; errors: Array<Record<string, unknown>>; warnings: unknown[] };
+/** A result in Options → Output "Flat Row". */
+type Row = Record<string, unknown>;
+const ROW_COLUMNS = ['offer_id', 'product_id', 'success', 'status', 'images_before', 'images_after', 'task_id', 'errors', 'warnings'];
 
 /** A public-looking name the n8n process resolves to 127.0.0.1 (test/e2e/support/resolve-names.cjs). */
 const LOOPBACK_NAME = 'images.loopback-e2e.example.net';
@@ -91,6 +95,7 @@ describe.each(LINES)('n8n %s', (line) => {
 			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
 		});
 		await importWorkflow(instance, example('webhook-upload-push.json'), 'webhookPush0001', CREDENTIAL);
+		await importWorkflow(instance, example('push-with-error-output.json'), 'errorOutput0001', CREDENTIAL);
 	});
 
 	afterAll(async () => {
@@ -99,12 +104,21 @@ describe.each(LINES)('n8n %s', (line) => {
 		await sandbox?.stop();
 	});
 
-	it('(b) bulk sync from sheet rows: one paired result per row, and Ozon holds what the output claims', async () => {
+	it('(b) bulk sync from sheet rows: one flat row per row for the sheet, paired, and Ozon holds what the rows claim', async () => {
+		const photoCount = (offer: string) => {
+			const product = sandbox.store.byOffer(offer);
+			return (product?.primary_image.length ?? 0) + (product?.images.length ?? 0);
+		};
+		const before = photoCount('SKU-001');
 		const { status, result, stdout } = await instance.execute('bulkSync0000001');
 		// On failure, show what n8n printed.
 		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
-		const output = nodeOutput(result, 'Push images to Ozon') as unknown as Result[];
-		expect(output.map((item) => [item.data.offer_id ?? null, item.success, item.data.status])).toEqual([
+		const [pushed] = nodeOutputs(result, 'Push images to Ozon');
+		expect(pushed.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5, 6].map((item) => ({ item })));
+		const rows = pushed.map((item) => item.json as Row);
+		// Options → Output "Flat Row": the same columns on every row, nothing nested.
+		for (const row of rows) expect(Object.keys(row)).toEqual(ROW_COLUMNS);
+		expect(rows.map((row) => [row.offer_id, row.success, row.status])).toEqual([
 			['SKU-001', true, 'imported'],
 			['SKU-002', true, 'imported'],
 			['SKU-003', false, 'imported'],
@@ -113,23 +127,81 @@ describe.each(LINES)('n8n %s', (line) => {
 			['SKU-005', false, 'invalid'],
 			['SKU-006', false, 'invalid'],
 		]);
-		expect(output[2].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, url: 'https://broken.example/SKU-003/back.jpg' })]);
-		expect(output[6].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason: 'URL must start with http:// or https:// (got ftp)' })]);
-
 		const products = new Map([...sandbox.store.products.values()].map((product) => [product.offer_id, product]));
 		sandbox.processDueTasks();
+		expect(rows[0]).toEqual({
+			offer_id: 'SKU-001',
+			product_id: products.get('SKU-001')?.id,
+			success: true,
+			status: 'imported',
+			images_before: before,
+			images_after: photoCount('SKU-001'),
+			task_id: expect.any(Number),
+			errors: '',
+			warnings: '',
+		});
+		expect(rows[2].errors).toMatch(/^images\[1\]: .*https:\/\/broken\.example\/SKU-003\/back\.jpg/);
+		expect(rows[6].errors).toBe('images[1]: URL must start with http:// or https:// (got ftp) (ftp://img.example.com/SKU-006/2.jpg)');
+		expect(rows[4]).toMatchObject({ offer_id: 'SKU-404', product_id: null, images_before: null, images_after: null, task_id: null, errors: expect.stringMatching(/^offer_id: /) });
+
 		expect(products.get('SKU-001')).toMatchObject({ primary_image: ['https://img.example.com/SKU-001/front.jpg'], images: ['https://img.example.com/SKU-001/back.jpg'] });
 		expect(products.get('SKU-002')).toMatchObject({ primary_image: ['https://img.example.com/SKU-002/main.jpg'], images: ['https://img.example.com/SKU-002/front.jpg', 'https://img.example.com/SKU-002/side.jpg'] });
-		// What the output says was current is what the sandbox holds.
-		expect(output[0].data.current_images).toEqual([...(products.get('SKU-001')?.primary_image ?? []), ...(products.get('SKU-001')?.images ?? [])]);
 		// Failed and invalid items changed nothing.
 		expect(products.get('SKU-004')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-004-main.jpg']);
 		expect(products.get('SKU-005')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-005-main.jpg']);
 		expect(products.get('SKU-006')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-006-main.jpg']);
 
+		// The Google Sheets "Append or Update Row" node (switched off in the example, so it passes its
+		// input on) receives exactly these rows, one per product, keyed by offer_id.
+		const [written] = nodeOutputs(result, 'Write results to the sheet');
+		expect(written.map((item) => item.json)).toEqual(rows);
+
 		const [summary] = nodeOutput(result, 'Summary of failures');
 		expect(summary).toMatchObject({ total: 7, succeeded: 2, failed: 5 });
+		expect((summary.failures as Row[])[4]).toEqual({ offer_id: 'SKU-006', status: 'invalid', reasons: rows[6].errors });
 		expect(stdout).not.toContain(API_KEY);
+	});
+
+	it('(d) On Error → Continue (using error output): the error output gets exactly the failed items, paired, with their result', async () => {
+		const seeded = (offer: string) => structuredClone(sandbox.store.byOffer(offer));
+		const untouched = ['SKU-011', 'SKU-012', 'SKU-013'].map(seeded);
+		const { status, result, stdout } = await instance.execute('errorOutput0001');
+		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
+		const outputs = nodeOutputs(result, 'Push images to Ozon');
+		expect(outputs).toHaveLength(2);
+		const [success, failed] = outputs;
+		expect(success.map((item) => [item.pairedItem, item.json.success, (item.json as Result).data.offer_id, (item.json as Result).data.status])).toEqual([
+			[{ item: 0 }, true, 'SKU-010', 'imported'],
+		]);
+		expect(failed.map((item) => [item.pairedItem, item.json.success, (item.json as Result).data.status, (item.json as Result).errors.map((error) => error.field)])).toEqual([
+			[{ item: 1 }, false, 'invalid', ['offer_id']],
+			[{ item: 2 }, false, 'invalid', ['images']],
+			[{ item: 3 }, false, 'invalid', ['mode']],
+			[{ item: 4 }, false, 'invalid', ['mode']],
+		]);
+		// The node's whole result, over the fields of the row it came from (n8n adds those to error-output items).
+		expect(failed[1].json).toEqual({
+			article: 'SKU-011',
+			photos: 'https://img.example.com/SKU-011/front.jpg, ftp://img.example.com/SKU-011/back.jpg',
+			mode: 'replace',
+			success: false,
+			data: { offer_id: 'SKU-011', status: 'invalid' },
+			errors: [{ field: 'images', index: 1, url: 'ftp://img.example.com/SKU-011/back.jpg', reason: 'URL must start with http:// or https:// (got ftp)' }],
+			warnings: [],
+		});
+		expect((failed[2].json as Result).errors).toEqual([{ field: 'mode', reason: 'Mode must be Replace, Append or Prepend (got "upsert")' }]);
+		expect((failed[3].json as Result).errors).toEqual([{ field: 'mode', reason: 'Mode must be Replace, Append or Prepend (got "overwrite")' }]);
+		expect((failed[0].json as Result).data.offer_id).toBe('SKU-999');
+
+		// Each branch ran on its own items.
+		expect(nodeOutput(result, 'Confirmed on Ozon')).toHaveLength(1);
+		const [alert] = nodeOutput(result, 'Alert about failures');
+		expect(alert.failed).toBe(4);
+		for (const offer of ['SKU-999', 'SKU-011', 'SKU-012', 'SKU-013']) expect(alert.text).toContain(offer);
+
+		sandbox.processDueTasks();
+		expect(sandbox.store.byOffer('SKU-010')).toMatchObject({ primary_image: ['https://img.example.com/SKU-010/front.jpg'], images: ['https://img.example.com/SKU-010/back.jpg'] });
+		expect(['SKU-011', 'SKU-012', 'SKU-013'].map(seeded)).toEqual(untouched);
 	});
 
 	it('(c) get images and back them up to a file', async () => {
