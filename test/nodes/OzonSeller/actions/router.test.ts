@@ -206,3 +206,21 @@ describe('Output option', () => {
 		expect(outputs[0][0].json).toEqual({ offer_id: 'SKU-001', product_id: 1001, success: true, status: 'imported', images_before: 0, images_after: 1, task_id: 9000, errors: '', warnings: '' });
 	});
 });
+
+describe('Get Images', () => {
+	it('under Continue (using error output) a product Ozon does not know takes the error output, in either Output', async () => {
+		for (const output of ['full', 'flatRow']) {
+			mockInfoList([product(1)]);
+			mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+			const result = await runWorkflow(
+				ozonWorkflow([{ offer: 'SKU-001' }, { offer: 'SKU-404' }], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output } } as INode['parameters'], {
+					onError: 'continueErrorOutput',
+				}),
+				credentials,
+			);
+			const [found, missing] = result.outputs(OZON_NODE_NAME) ?? [];
+			expect(summary(found)).toEqual([[{ item: 0 }, true]]);
+			expect(summary(missing)).toEqual([[{ item: 1 }, false]]);
+		}
+	});
+});
