@@ -91,3 +91,26 @@ test('push-with-error-output.json: confirmed products on Success, the four faile
 	]);
 	expect(imports.map((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual([['SKU-010']]);
 });
+
+test('webhook-upload-push.json: a confirmed push takes the first output, a failed one the error output, each with its result', async () => {
+	mockInfoList([product(7)]);
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+
+	const saved = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'webhook-upload-push.json'), 'utf8')) as WorkflowJson;
+	const node = saved.nodes.find((candidate) => candidate.name === 'Push images to Ozon') as INode;
+	// What the Webhook node gives the push: the request under `body`.
+	const requests = [
+		{ headers: { 'content-type': 'application/json' }, body: { offer_id: 'SKU-007', urls: ['https://r2.example.com/SKU-007/1.jpg'] } },
+		{ headers: { 'content-type': 'application/json' }, body: { offer_id: 'SKU-008', urls: [] } },
+	];
+	const [pushed, failed] = (await runWorkflow(ozonWorkflow(requests, node.parameters, { onError: node.onError }), credentials)).outputs(OZON_NODE_NAME) ?? [];
+
+	expect(pushed.map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).offer_id])).toEqual([[{ item: 0 }, true, 'SKU-007']]);
+	expect(failed.map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).status])).toEqual([[{ item: 1 }, false, 'invalid']]);
+	// Each branch ends in its own Respond to Webhook: 200 for the confirmed push, 422 for the failed one.
+	const respond = (name: string) => saved.nodes.find((candidate) => candidate.name === name)?.parameters.options as IDataObject;
+	expect(saved.connections['Push images to Ozon'].main.map((branch) => branch?.map((connection) => respond(connection.node).responseCode))).toEqual([[200], [422]]);
+	expect(imports.map((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual([['SKU-007']]);
+});

@@ -233,6 +233,13 @@ export function startWorkflow(
 
 export const OZON_NODE_NAME = 'Ozon Seller';
 
+/**
+ * On Error → Continue (regular output): every item, failed or not, on the node's one output. For
+ * tests that read the result of each item; under n8n's default (Stop Workflow) the node stops with
+ * the first failed item's error once every item has had its turn (test/nodes/OzonSeller/actions/router.test.ts).
+ */
+export const KEEP_FAILED_ITEMS: Partial<INode> = { onError: 'continueRegularOutput' };
+
 /** A two-node workflow: fixed input items → Ozon Seller with the given parameters. */
 export function ozonWorkflow(
 	items: IDataObject[],

@@ -1,7 +1,8 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
 import { ItemLedger } from './common/ledger';
-import { finishOutput, readOutputFormat } from './common/output';
+import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
 import { ItemParameters, ParameterError } from './common/parameters';
 import * as productImage from './productImage';
 
@@ -21,10 +22,39 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
 	const format = readOutputFormat(new ItemParameters(this).options(0).output ?? 'full');
+	let results: INodeExecutionData[];
 	if (format instanceof ParameterError) {
 		const ledger = new ItemLedger(this, items.length);
 		ledger.failEvery('invalid', format.toItemError());
-		return [finishOutput(this, operation, ledger.toExecutionData(), 'full')];
+		results = ledger.toExecutionData();
+	} else {
+		results = await runOpenItems(this, run, items);
 	}
-	return [finishOutput(this, operation, await run.call(this, items), format)];
+	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
+
+	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
+	// the first failure stops the workflow, as n8n's own nodes do.
+	if (!this.continueOnFail()) {
+		const stop = failedItemsError(this, operation, results);
+		if (stop) {
+			rememberSettled(this, items, results);
+			throw stop;
+		}
+	}
+	forgetSettled(this, items);
+	return [output];
+}
+
+/**
+ * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
+ * them, on a first try), and puts the kept results back in their places, paired to their inputs.
+ */
+async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const earlier = settledEarlier(ctx, items);
+	if (earlier.size === 0) return await run.call(ctx, items);
+	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
+	const fresh = open.length > 0 ? await run.call(forItems(ctx, open), open.map((index) => items[index])) : [];
+	const results = new Map(earlier);
+	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
+	return items.map((_, index) => results.get(index) as INodeExecutionData);
 }

@@ -138,8 +138,50 @@ export function finishOutput(ctx: IExecuteFunctions, operation: string, results:
  * ever keep it, the item still takes the error output, its json then the message below.
  */
 function markFailed(ctx: IExecuteFunctions, item: INodeExecutionData, result: FullResult, itemIndex: number): void {
+	const error = new NodeOperationError(ctx.getNode(), failureMessage(result, itemIndex), { itemIndex });
+	Object.defineProperty(item, 'error', { value: error, enumerable: false, writable: true, configurable: true });
+}
+
+/** `Item 1 (SKU-404) failed: offer_id: …; images[2]: …`: the item, its product and every reason, on one line. */
+function failureMessage(result: FullResult, itemIndex: number): string {
 	const offer = typeof result.data.offer_id === 'string' ? ` (${result.data.offer_id})` : '';
 	const reasons = errorsText(result.errors).split('\n').join('; ') || `status ${String(result.data.status)}`;
-	const error = new NodeOperationError(ctx.getNode(), `Item ${itemIndex}${offer} failed: ${reasons}`, { itemIndex });
-	Object.defineProperty(item, 'error', { value: error, enumerable: false, writable: true, configurable: true });
+	return `Item ${itemIndex}${offer} failed: ${reasons}`;
+}
+
+/** What happened to the items that did not fail, in the words of the operation. */
+function othersText(operation: string, succeeded: FullResult[]): string {
+	if (operation !== 'push') return 'read';
+	const checked = succeeded.filter((result) => result.data.status === 'dry_run').length;
+	if (checked === 0) return 'pushed';
+	return checked === succeeded.length ? 'checked without sending anything (Dry Run)' : 'pushed, or checked without sending (Dry Run)';
+}
+
+/** `1 (SKU-404), 3, 4 (SKU-003)`, at most ten, then how many more. */
+function failedItemsText(failed: Array<{ result: FullResult; index: number }>): string {
+	const shown = failed.slice(0, 10).map(({ result, index }) => (typeof result.data.offer_id === 'string' ? `${index} (${result.data.offer_id})` : String(index)));
+	return failed.length > 10 ? `${shown.join(', ')} and ${failed.length - 10} more` : shown.join(', ');
+}
+
+/**
+ * Under On Error → Stop Workflow, once every item has its result: the error that stops the
+ * workflow when any item failed (undefined when none did). It names the first failed item and its
+ * reasons; its description says how many failed and that the others went through, since n8n shows
+ * only the error and not the node's output.
+ */
+export function failedItemsError(ctx: IExecuteFunctions, operation: string, results: INodeExecutionData[]): NodeOperationError | undefined {
+	const all = results.map((item, index) => ({ result: item.json as unknown as FullResult, index }));
+	const failed = all.filter(({ result }) => result.success === false);
+	if (failed.length === 0) return undefined;
+	const succeeded = all.filter(({ result }) => result.success !== false).map(({ result }) => result);
+	const { result, index } = failed[0];
+	const count =
+		succeeded.length === 0
+			? `${failed.length === 1 ? 'The item' : `All ${failed.length} items`} failed.`
+			: `${failed.length} of ${all.length} items failed; the other ${succeeded.length} ${succeeded.length === 1 ? 'was' : 'were'} ${othersText(operation, succeeded)}.`;
+	const list = failed.length > 1 ? ` Failed items: ${failedItemsText(failed)}.` : '';
+	return new NodeOperationError(ctx.getNode(), failureMessage(result, index), {
+		itemIndex: index,
+		description: `${count}${list} Set On Error (node settings) to 'Continue (using error output)' to route failed items to a branch of their own instead, or to 'Continue' to keep them in the output with success: false.`,
+	});
 }

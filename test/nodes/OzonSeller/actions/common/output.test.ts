@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
-import { errorsText, finishOutput, warningsText } from '../../../../../nodes/OzonSeller/actions/common/output';
+import { errorsText, failedItemsError, finishOutput, warningsText } from '../../../../../nodes/OzonSeller/actions/common/output';
 
 const context = (onError?: INode['onError']) => ({ getNode: () => ({ name: 'Ozon Seller', type: 'n8n-nodes-ozon-seller.ozonSeller', typeVersion: 1, onError }) }) as unknown as IExecuteFunctions;
 
@@ -71,5 +71,36 @@ describe('finishOutput', () => {
 			expect(Object.keys(bad)).toEqual(['json', 'pairedItem']);
 			expect(JSON.stringify(bad)).not.toContain('"error"');
 		}
+	});
+});
+
+describe('failedItemsError (On Error → Stop Workflow)', () => {
+	const ok = (status: string) => ({ json: { success: true, data: { offer_id: 'SKU-001', status }, errors: [], warnings: [] } });
+	const bad = (offer: string | undefined, reason = 'Offer ID is empty') => ({ json: { success: false, data: { ...(offer ? { offer_id: offer } : {}), status: 'invalid' }, errors: [{ field: 'offer_id', reason }], warnings: [] } });
+	const description = (error: ReturnType<typeof failedItemsError>) => error?.description?.split(' Set On Error')[0];
+
+	it('no error when no item failed', () => {
+		expect(failedItemsError(context(), 'push', [ok('imported'), ok('skipped')] as INodeExecutionData[])).toBeUndefined();
+	});
+
+	it('names the first failed item and its reasons, at its index; says what became of the others, in the operation\'s words', () => {
+		const error = failedItemsError(context(), 'push', [ok('imported'), { json: structuredClone(failed) }, bad('SKU-404')] as INodeExecutionData[]);
+		expect(error?.message).toBe('Item 1 (SKU-003) failed: images[1]: Ozon could not download the image (https://broken.example/SKU-003/back.jpg)');
+		expect(error?.context.itemIndex).toBe(1);
+		expect(description(error)).toBe('2 of 3 items failed; the other 1 was pushed. Failed items: 1 (SKU-003), 2 (SKU-404).');
+		expect(description(failedItemsError(context(), 'get', [ok('ok'), ok('ok'), bad(undefined)] as INodeExecutionData[]))).toBe('1 of 3 items failed; the other 2 were read.');
+		expect(description(failedItemsError(context(), 'push', [ok('dry_run'), bad('X')] as INodeExecutionData[]))).toBe('1 of 2 items failed; the other 1 was checked without sending anything (Dry Run).');
+		expect(description(failedItemsError(context(), 'push', [ok('dry_run'), ok('imported'), bad('X')] as INodeExecutionData[]))).toBe(
+			'1 of 3 items failed; the other 2 were pushed, or checked without sending (Dry Run).',
+		);
+	});
+
+	it('one item, or all of them; at most ten failed items listed', () => {
+		expect(description(failedItemsError(context(), 'push', [bad('X')] as INodeExecutionData[]))).toBe('The item failed.');
+		const many = Array.from({ length: 12 }, (_, index) => bad(`SKU-${index}`)) as INodeExecutionData[];
+		expect(description(failedItemsError(context(), 'push', many))).toBe(
+			'All 12 items failed. Failed items: 0 (SKU-0), 1 (SKU-1), 2 (SKU-2), 3 (SKU-3), 4 (SKU-4), 5 (SKU-5), 6 (SKU-6), 7 (SKU-7), 8 (SKU-8), 9 (SKU-9) and 2 more.',
+		);
+		expect(failedItemsError(context(), 'push', many)?.description).toMatch(/Set On Error \(node settings\) to 'Continue \(using error output\)' to route failed items/);
 	});
 });

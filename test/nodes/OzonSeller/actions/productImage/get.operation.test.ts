@@ -1,14 +1,14 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import nock from 'nock';
 
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
 
 async function get(items: IDataObject[], parameters: IDataObject) {
-	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters']), credentials);
+	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => ({ json: item.json as unknown as Output, paired: item.pairedItem }));
 }
 
