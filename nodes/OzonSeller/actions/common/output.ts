@@ -142,11 +142,14 @@ function markFailed(ctx: IExecuteFunctions, item: INodeExecutionData, result: Fu
 	Object.defineProperty(item, 'error', { value: error, enumerable: false, writable: true, configurable: true });
 }
 
-/** `Item 1 (SKU-404) failed: offer_id: …; images[2]: …`: the item, its product and every reason, on one line. */
+/**
+ * `Failed on item 1 (SKU-404): offer_id: …; images[2]: …`: the item, its product and every reason, on
+ * one line. The editor adds ` [item 1]` to a message unless it already says `item 1`.
+ */
 function failureMessage(result: FullResult, itemIndex: number): string {
 	const offer = typeof result.data.offer_id === 'string' ? ` (${result.data.offer_id})` : '';
 	const reasons = errorsText(result.errors).split('\n').join('; ') || `status ${String(result.data.status)}`;
-	return `Item ${itemIndex}${offer} failed: ${reasons}`;
+	return `Failed on item ${itemIndex}${offer}: ${reasons}`;
 }
 
 /** What happened to the items that did not fail, in the words of the operation. */

@@ -150,7 +150,7 @@ describe('On Error → Stop Workflow (the default)', () => {
 		expect(imports.map((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual([['SKU-001']]);
 		// The engine keeps the error serialized, as it stores it with the execution.
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe('Item 1 (SKU-404) failed: offer_id: No product with offer_id "SKU-404" in this Ozon account');
+		expect(error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect((error as NodeOperationError).description).toBe(
 			"4 of 5 items failed; the other 1 was pushed. Failed items: 1 (SKU-404), 2 (SKU-002), 3 (SKU-002), 4 (SKU-003). Set On Error (node settings) to 'Continue (using error output)' to route failed items to a branch of their own instead, or to 'Continue' to keep them in the output with success: false.",
 		);
@@ -163,7 +163,7 @@ describe('On Error → Stop Workflow (the default)', () => {
 
 	it('the message names every reason of the first failed item; with no item left, the description says all failed', async () => {
 		const { error } = await push({}, {}, [ROWS[3], { offer: '', urls: 'ftp://img.example/x.jpg', mode: 'replace' }]);
-		expect(error?.message).toBe('Item 0 (SKU-002) failed: mode: Mode must be Replace, Append or Prepend (got "upsert")');
+		expect(error?.message).toBe('Failed on item 0 (SKU-002): mode: Mode must be Replace, Append or Prepend (got "upsert")');
 		expect((error as NodeOperationError).description).toMatch(/^All 2 items failed\. Failed items: 0 \(SKU-002\), 1\. Set On Error/);
 	});
 
@@ -190,7 +190,7 @@ describe('On Error → Stop Workflow (the default)', () => {
 		);
 		expect(lookups).toEqual([{ offer_id: ['SKU-001', 'SKU-404', 'SKU-002'] }]);
 		expect(reads).toEqual([{ product_id: ['1001', '1002'] }]);
-		expect(result.error?.message).toBe('Item 1 (SKU-404) failed: offer_id: No product with offer_id "SKU-404" in this Ozon account');
+		expect(result.error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect((result.error as NodeOperationError).description).toMatch(/^1 of 3 items failed; the other 2 were read\. Set On Error/);
 		expect((result.error as NodeOperationError).context.itemIndex).toBe(1);
 	});
@@ -325,7 +325,7 @@ describe('Retry On Fail', () => {
 		expect(ozonState.imports.map((item) => item.offer_id).sort()).toEqual(['SKU-001', 'SKU-002', 'SKU-002', 'SKU-003']);
 		expect(ozonState.applied).toEqual({ 'SKU-001': [['https://img.example/SKU-001/new.jpg']], 'SKU-002': [['https://img.example/SKU-002/new.jpg']] });
 		// What could not be cured still stops the workflow, counted over the results of both tries.
-		expect(error?.message).toBe('Item 1 (SKU-404) failed: offer_id: No product with offer_id "SKU-404" in this Ozon account');
+		expect(error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect((error as NodeOperationError).description).toMatch(/^2 of 4 items failed; the other 2 were pushed\. Failed items: 1 \(SKU-404\), 2 \(SKU-003\)\./);
 	});
 
@@ -344,7 +344,7 @@ describe('Retry On Fail', () => {
 	it('invalid items fail again on every try without a request; the node runs its tries and stops with the same error', async () => {
 		const { lookups, imports } = mockOzon();
 		const { error } = await push({ retryOnFail: true, maxTries: 3, waitBetweenTries: 10 });
-		expect(error?.message).toBe('Item 1 (SKU-404) failed: offer_id: No product with offer_id "SKU-404" in this Ozon account');
+		expect(error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect(lookups).toHaveLength(1);
 		expect(imports).toHaveLength(1);
 	});
@@ -384,7 +384,7 @@ describe('Output option', () => {
 			})),
 		);
 		const stopped = await push({}, { output: '={{ "spreadsheet" }}' });
-		expect(stopped.error?.message).toBe('Item 0 failed: output: Output must be Flat Row or Full Result (got "spreadsheet")');
+		expect(stopped.error?.message).toBe('Failed on item 0: output: Output must be Flat Row or Full Result (got "spreadsheet")');
 		expect((stopped.error as NodeOperationError).description).toMatch(/^All 5 items failed\./);
 	});
 

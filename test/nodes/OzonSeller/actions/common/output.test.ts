@@ -67,7 +67,7 @@ describe('finishOutput', () => {
 		for (const format of ['full', 'flatRow'] as const) {
 			const [ok, bad] = finishOutput(context('continueErrorOutput'), 'push', items(), format);
 			expect(ok.error).toBeUndefined();
-			expect(bad.error?.message).toBe('Item 1 (SKU-003) failed: images[1]: Ozon could not download the image (https://broken.example/SKU-003/back.jpg)');
+			expect(bad.error?.message).toBe('Failed on item 1 (SKU-003): images[1]: Ozon could not download the image (https://broken.example/SKU-003/back.jpg)');
 			expect(Object.keys(bad)).toEqual(['json', 'pairedItem']);
 			expect(JSON.stringify(bad)).not.toContain('"error"');
 		}
@@ -85,7 +85,7 @@ describe('failedItemsError (On Error → Stop Workflow)', () => {
 
 	it('names the first failed item and its reasons, at its index; says what became of the others, in the operation\'s words', () => {
 		const error = failedItemsError(context(), 'push', [ok('imported'), { json: structuredClone(failed) }, bad('SKU-404')] as INodeExecutionData[]);
-		expect(error?.message).toBe('Item 1 (SKU-003) failed: images[1]: Ozon could not download the image (https://broken.example/SKU-003/back.jpg)');
+		expect(error?.message).toBe('Failed on item 1 (SKU-003): images[1]: Ozon could not download the image (https://broken.example/SKU-003/back.jpg)');
 		expect(error?.context.itemIndex).toBe(1);
 		expect(description(error)).toBe('2 of 3 items failed; the other 1 was pushed. Failed items: 1 (SKU-003), 2 (SKU-404).');
 		expect(description(failedItemsError(context(), 'get', [ok('ok'), ok('ok'), bad(undefined)] as INodeExecutionData[]))).toBe('1 of 3 items failed; the other 2 were read.');
