@@ -43,6 +43,12 @@ async function main(): Promise<void> {
 		console.log('Running "Ozon: nightly image sync from a sheet"…\n');
 		const started = Date.now();
 		const { status, result, stdout } = await instance.execute('demoBulkSync001');
+		// The example's push has On Error → Continue: failed products come back as rows. A run that
+		// stopped anyway (a whole-run failure, or the setting changed to Stop Workflow) shows n8n's error.
+		const stopped = result?.data.resultData.error;
+		if (stopped) {
+			throw new Error(`The run stopped: ${stopped.message}${stopped.description ? `\n${stopped.description}` : ''}`);
+		}
 		if (status !== 0 || !result) {
 			console.error(stdout.slice(-3000));
 			throw new Error(`n8n execute failed with exit code ${status}`);
@@ -62,6 +68,7 @@ async function main(): Promise<void> {
 		const succeeded = output.filter((item) => item.success).length;
 		const stats = sandbox.store.log.length;
 		console.log(`\n${output.length} products: ${succeeded} confirmed, ${output.length - succeeded} failed — ${stats} requests to Ozon, ${((Date.now() - started) / 1000).toFixed(1)} s in n8n.`);
+		console.log('The push runs with On Error → Continue, so the failed products are rows like the others; under Stop Workflow the run would stop on the first of them after pushing the rest.');
 	} finally {
 		await sandbox.stop();
 		fs.rmSync(work, { recursive: true, force: true });

@@ -91,8 +91,17 @@ export interface OutputItem {
 	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
 }
 
+/** The error that stopped a run, as n8n stores it with the execution (and the editor shows it). */
+export interface RunError {
+	message: string;
+	description?: string | null;
+	name?: string;
+	node?: { name: string };
+	context?: { itemIndex?: number };
+}
+
 export interface ExecuteResult {
-	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<OutputItem> | null> }; error?: { message: string } }>>; error?: { message: string } } };
+	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<OutputItem> | null> }; error?: RunError }>>; error?: RunError } };
 }
 
 /**
@@ -164,12 +173,15 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 		cli,
 		async execute(workflowId) {
 			const { stdout, status } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true });
-			// 2.x prints task-runner lines before the JSON.
-			const start = stdout.split('\n').findIndex((line) => line.startsWith('{'));
+			// 2.x prints task-runner lines before the JSON. A failed run prints the same JSON (indented,
+			// so its last line is the only "}" at the start of a line), followed by the error again.
+			const lines = stdout.split('\n');
+			const start = lines.findIndex((line) => line.startsWith('{'));
+			const end = start >= 0 ? lines.findIndex((line, index) => index > start && line.trimEnd() === '}') : -1;
 			let result: ExecuteResult | undefined;
 			if (start >= 0) {
 				try {
-					result = JSON.parse(stdout.split('\n').slice(start).join('\n')) as ExecuteResult;
+					result = JSON.parse(lines.slice(start, end >= 0 ? end + 1 : undefined).join('\n')) as ExecuteResult;
 				} catch {
 					result = undefined;
 				}

@@ -20,6 +20,7 @@ import {
 	nodeOutput,
 	nodeOutputs,
 	packPackage,
+	type WorkflowFile,
 	startServer,
 	stopServer,
 	type N8nInstance,
@@ -45,6 +46,31 @@ let tarball: string;
 beforeAll(() => {
 	tarball = packPackage(work);
 });
+
+/** Sets the Ozon nodes of a workflow to n8n's default On Error, Stop Workflow. */
+function stopWorkflowOnError(workflow: WorkflowFile): void {
+	for (const node of workflow.nodes as Array<WorkflowFile['nodes'][number] & { onError?: string }>) {
+		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') delete node.onError;
+	}
+}
+
+/** A workflow file: manual trigger → a Code node emitting `rows` → one Ozon node with `parameters` and node settings. */
+function rowsWorkflow(file: string, rows: Array<Record<string, unknown>>, parameters: Record<string, unknown>, settings: Record<string, unknown> = {}): string {
+	fs.writeFileSync(
+		file,
+		JSON.stringify({
+			name: path.basename(file, '.json'),
+			nodes: [
+				{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'rows', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` } },
+				{ id: 'ozon', name: 'Ozon', type: 'n8n-nodes-ozon-seller.ozonSeller', typeVersion: 1, position: [440, 0], parameters, ...settings },
+			],
+			connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] }, Rows: { main: [[{ node: 'Ozon', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		}),
+	);
+	return file;
+}
 
 /** A local HTTP server that records every request; `answer` decides the reply. */
 async function recordingServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -88,8 +114,9 @@ describe.each(LINES)('n8n %s', (line) => {
 		await importCredential(instance, { id: 'ozonWrongKey', name: 'Ozon wrong key', clientId: '123456', apiKey: 'WRONG-KEY-e2e-4242', baseUrl: url });
 		await importCredential(instance, { id: 'ozonRedirects', name: 'Ozon redirects', clientId: '123456', apiKey: 'REDIRECT-KEY-e2e-7171', baseUrl: redirector.url });
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSync0000001', CREDENTIAL);
-		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' });
-		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' });
+		// With n8n's default On Error (Stop Workflow), a failure of the whole run stops it.
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' }, stopWorkflowOnError);
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' }, stopWorkflowOnError);
 		await importWorkflow(instance, example('backup-images-to-file.json'), 'backupImages001', CREDENTIAL, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
 			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
@@ -243,6 +270,8 @@ describe.each(LINES)('n8n %s', (line) => {
 							typeVersion: 1,
 							position: [220, 0],
 							parameters: { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: 'SKU-009', images: url, options: { checkUrls: true } },
+							// The failed item itself is what this test reads.
+							onError: 'continueRegularOutput',
 						},
 					],
 					connections: { Start: { main: [[{ node: 'Push checked', type: 'main', index: 0 }]] } },
@@ -289,6 +318,58 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(stdout).not.toContain('REDIRECT-KEY-e2e-7171');
 	});
 
+	it('On Error → Stop Workflow: every product is pushed, then the run stops on the first failed item, its reason in the message, the count in the description', async () => {
+		const file = rowsWorkflow(
+			path.join(work, `stop-push-${line}.json`),
+			[
+				{ article: 'SKU-014', photos: 'https://img.example.com/SKU-014/front.jpg, https://img.example.com/SKU-014/back.jpg' },
+				{ article: 'SKU-998', photos: 'https://img.example.com/SKU-998/front.jpg' },
+				{ article: 'SKU-015', photos: 'https://img.example.com/SKU-015/front.jpg, ftp://img.example.com/SKU-015/back.jpg' },
+			],
+			{ resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.article }}', images: '={{ $json.photos }}', options: {} },
+		);
+		const workflowId = `stopPush${line === '2.x' ? '2' : '1'}x00001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const untouched = structuredClone(sandbox.store.byOffer('SKU-015'));
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect(status).not.toBe(0);
+		// The error as n8n stores it with the execution, which the editor shows: message, description, item.
+		expect({ parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ parsed: true, printed: '' });
+		const error = result?.data.resultData.error;
+		expect(error).toMatchObject({
+			message: 'Failed on item 1 (SKU-998): offer_id: No product with offer_id "SKU-998" in this Ozon account',
+			description: expect.stringMatching(/^2 of 3 items failed; the other 1 was pushed\. Failed items: 1 \(SKU-998\), 2 \(SKU-015\)\. Set On Error \(node settings\) to 'Continue \(using error output\)'/),
+			node: expect.objectContaining({ name: 'Ozon' }),
+		});
+		expect(error?.context?.itemIndex).toBe(1);
+		expect(stdout).toContain('Failed on item 1 (SKU-998)');
+		expect(stdout).not.toContain(API_KEY);
+		// The good product was pushed before the run stopped; the invalid one was not sent.
+		sandbox.processDueTasks();
+		expect(sandbox.store.byOffer('SKU-014')).toMatchObject({ primary_image: ['https://img.example.com/SKU-014/front.jpg'], images: ['https://img.example.com/SKU-014/back.jpg'] });
+		expect(sandbox.store.byOffer('SKU-015')).toEqual(untouched);
+	});
+
+	it('On Error → Stop Workflow on Get Images: the run stops on the product Ozon does not know, after reading the others', async () => {
+		const file = rowsWorkflow(path.join(work, `stop-get-${line}.json`), [{ article: 'SKU-016' }, { article: 'SKU-997' }, { article: 'SKU-017' }], {
+			resource: 'productImage',
+			operation: 'get',
+			identifyBy: 'offerId',
+			offerId: '={{ $json.article }}',
+			options: {},
+		});
+		const workflowId = `stopGet${line === '2.x' ? '2' : '1'}x000001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect(status).not.toBe(0);
+		expect({ parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ parsed: true, printed: '' });
+		expect(result?.data.resultData.error).toMatchObject({
+			message: 'Failed on item 1 (SKU-997): offer_id: No product with offer_id "SKU-997" in this Ozon account',
+			description: expect.stringMatching(/^1 of 3 items failed; the other 2 were read\. Set On Error/),
+		});
+		expect(result?.data.resultData.error?.context?.itemIndex).toBe(1);
+	});
+
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
 		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
 		expect(status).not.toBe(0);
@@ -332,9 +413,13 @@ describe.each(LINES)('n8n %s', (line) => {
 			expect(appended.json.success).toBe(true);
 			expect(sandbox.store.byOffer('SKU-007')?.images).toEqual(['https://r2.example.com/SKU-007/2.jpg', 'https://r2.example.com/SKU-007/3.jpg']);
 
+			// A failed push takes the error output, whose Respond to Webhook answers 422 with the result alone.
 			const bad = await post({ offer_id: 'SKU-008', urls: [] });
 			expect(bad.status).toBe(422);
-			expect(bad.json).toMatchObject({ success: false, data: { status: 'invalid' } });
+			expect(bad.json).toEqual({ success: false, data: { offer_id: 'SKU-008', status: 'invalid' }, errors: [expect.objectContaining({ field: 'images' })], warnings: [] });
+			const unknown = await post({ offer_id: 'SKU-996', urls: ['https://r2.example.com/SKU-996/1.jpg'] });
+			expect(unknown.status).toBe(422);
+			expect(unknown.json).toMatchObject({ success: false, data: { offer_id: 'SKU-996', status: 'invalid' }, errors: [{ field: 'offer_id' }] });
 
 			// n8n's own credential test (the editor's "Test" button) tells a good key from a wrong one.
 			const base = `http://127.0.0.1:${port}`;
