@@ -53,7 +53,8 @@ test('bulk-sync-from-sheet.json: the push gives one flat row per sheet row, read
 	mockInfoList([1, 2, 3, 4, 5, 6].map((n) => product(n)));
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+	// Ozon reads back what the task set (the mocks keep each product's photos).
+	mockPicturesInfo(() => ({}));
 
 	const { workflow, rows } = example('bulk-sync-from-sheet.json', 'Sheet rows', 'Push images to Ozon');
 	const output = (await runWorkflow(workflow, credentials)).output(OZON_NODE_NAME) ?? [];
@@ -78,7 +79,8 @@ test('push-with-error-output.json: confirmed products on Success, the four faile
 	mockInfoList([10, 11, 12, 13].map((n) => product(n)));
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+	// Ozon reads back what the task set (the mocks keep each product's photos).
+	mockPicturesInfo(() => ({}));
 
 	const { workflow } = example('push-with-error-output.json', 'Product rows', 'Push images to Ozon');
 	const [success, failed] = (await runWorkflow(workflow, credentials)).outputs(OZON_NODE_NAME) ?? [];
@@ -97,7 +99,8 @@ test('webhook-upload-push.json: a confirmed push takes the first output, a faile
 	mockInfoList([product(7)]);
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}.jpg`] }));
+	// Ozon reads back what the task set (the mocks keep each product's photos).
+	mockPicturesInfo(() => ({}));
 
 	const saved = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'webhook-upload-push.json'), 'utf8')) as WorkflowJson;
 	const node = saved.nodes.find((candidate) => candidate.name === 'Push images to Ozon') as INode;
