@@ -93,12 +93,16 @@ export class Flight {
 		try {
 			for (const push of this.pushes) if (push.participant.cancelled) this.book.fail(this.pushes.indexOf(push), 'cancelled', []);
 			const entries = this.pushes.map((push, index) => ({ ...push.entry, index }));
-			const looked = await this.stage(async (transport) => {
-				this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
-			});
-			if (looked) await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
-			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
-			if (looked) await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
+			const stages: Array<(transport: OzonTransport) => Promise<void>> = [
+				async (transport) => {
+					this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
+				},
+				(transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator),
+				(transport) => waitForTasks(this.book, transport, this.tasks),
+				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)),
+			];
+			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.
+			for (const work of stages) if (!(await this.stage(work))) break;
 		} finally {
 			this.coordinator.landed(this);
 		}

@@ -4,6 +4,7 @@ import type { ItemError, ItemWarning } from '../../../domain/types';
 import type { PushRequest } from '../../../domain/validate';
 import type { OzonTransport } from '../../../transport';
 import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../../../transport/ozonApi';
+import { OzonRequestError } from '../../../transport/errors';
 import { readPictures } from '../../common/readBack';
 import { MAX_REAPPLY } from './coordinator';
 import type { ProductWrite } from './entries';
@@ -89,6 +90,8 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 			}
 		},
 		failed(error, unread) {
+			// Not Ozon's answer (the carrier execution was stopped): the stage reads again with another transport.
+			if (!(error instanceof OzonRequestError)) throw error;
 			const message = error instanceof Error ? error.message : String(error);
 			for (const { write } of unread) {
 				write.readBack = true;

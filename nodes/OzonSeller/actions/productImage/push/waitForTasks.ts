@@ -79,9 +79,10 @@ export async function waitForTasks(book: FlightBook, transport: OzonTransport, t
 			try {
 				applyResults(book, transport, waiting, await getImportInfo(transport, task.taskId, task.deadline));
 			} catch (error) {
+				// Settles first: a stopped carrier's error passes through and the task is polled again.
+				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
 				// The write stands; only its result is unknown. It is never re-sent.
 				for (const write of waiting) write.status = 'unknown';
-				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
 			}
 			task.polls += 1;
 			const interval = Math.min(polling.maxIntervalMs, polling.firstDelayMs * polling.factor ** task.polls);

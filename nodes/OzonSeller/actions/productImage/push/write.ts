@@ -29,8 +29,10 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 				});
 			}
 		} catch (error) {
-			write.status = 'unsent';
+			// Settles first: anything but Ozon's answer (the carrier execution was stopped) passes
+			// through untouched, and the stage is run again with another execution's transport.
 			book.requestFailed(error, write.members);
+			write.status = 'unsent';
 		}
 	};
 	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
@@ -65,8 +67,9 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
 		tasks.push({ taskId, writes: open, deadline, nextPollAt: now + polling.firstDelayMs, polls: 0 });
 	} catch (error) {
-		for (const write of open) write.status = 'unsent';
+		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, open.flatMap((write) => write.members));
+		for (const write of open) write.status = 'unsent';
 	}
 }
 

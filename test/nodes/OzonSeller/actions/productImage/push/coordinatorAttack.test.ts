@@ -1,0 +1,172 @@
+/**
+ * Hostile and unlucky cases for the write coordinator, through n8n's real engine against nock:
+ * a carrier execution stopped mid-flight, a slow flight of one product holding back another's push,
+ * mixed API versions on one product, settings that differ between the executions of one flight.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
+import { useFastTiming } from '../../../../../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = {
+	resource: 'productImage',
+	operation: 'push',
+	identifyBy: 'offerId',
+	offerId: '={{ $json.offer }}',
+	images: '={{ $json.urls }}',
+	mode: '={{ $json.mode ?? "append" }}',
+};
+const OLD = 'https://cdn.ozon.test/old.jpg';
+const img = (name: string) => `https://img.example/${name}.jpg`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function start(items: IDataObject[], parameters: IDataObject = {}) {
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials);
+}
+
+function outputOf(result: RunResult): Output[] {
+	expect(result.error).toBeUndefined();
+	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
+}
+
+/** Resolves with the run, or rejects when it has not ended within `ms`: an execution left waiting forever. */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+interface ImportCall {
+	items: Array<{ offer_id: string; primary_image?: string; images?: string[] }>;
+}
+
+/**
+ * An Ozon whose import tasks are decided per call: `onImport(callNumber)` may answer with an error
+ * (or do something first); `taskStatus(taskId, poll)` says how each task goes. Imported tasks
+ * change the catalogue, as on Ozon.
+ */
+function scriptedOzon(options: {
+	onImport?: (call: number, body: ImportCall) => [number, IDataObject] | undefined;
+	onPoll?: (taskId: number, poll: number) => [number, IDataObject] | undefined;
+	taskStatus?: (taskId: number, poll: number) => string;
+}) {
+	const imports: ImportCall[] = [];
+	const tasks = new Map<number, ImportCall>();
+	const polls = new Map<number, number>();
+	let calls = 0;
+	ozon()
+		.post('/v2/product/pictures/import')
+		.times(1000)
+		.reply((_uri, body) => {
+			calls++;
+			const refused = options.onImport?.(calls, body as ImportCall);
+			if (refused) return refused;
+			imports.push(body as ImportCall);
+			const taskId = 9000 + imports.length - 1;
+			tasks.set(taskId, body as ImportCall);
+			return [200, { task_id: taskId }];
+		});
+	ozon()
+		.post('/v1/product/import/info')
+		.times(1000)
+		.reply((_uri, body) => {
+			const taskId = Number((body as IDataObject).task_id);
+			const poll = (polls.get(taskId) ?? 0) + 1;
+			polls.set(taskId, poll);
+			const refused = options.onPoll?.(taskId, poll);
+			if (refused) return refused;
+			const status = options.taskStatus?.(taskId, poll) ?? 'imported';
+			const request = tasks.get(taskId);
+			const items = (request?.items ?? []).map((item) => {
+				if (status === 'imported') {
+					Object.assign(catalogueEntry(item.offer_id), { primary_image: item.primary_image ? [item.primary_image] : [], images: item.images ?? [] });
+				}
+				return { offer_id: item.offer_id, product_id: 0, status, errors: [] };
+			});
+			return [200, { result: { items, total: items.length } }];
+		});
+	return imports;
+}
+
+useFastTiming();
+
+const savedPolling = { ...polling };
+afterEach(() => Object.assign(polling, savedPolling));
+
+describe('the carrier execution is stopped while its flight is out', () => {
+	/**
+	 * Flight 1 carries a lone push of SKU-003; A (SKU-001) and B (SKU-002) gather behind it and leave
+	 * together, A's execution carrying the shared requests. `stopA` is called inside the request it
+	 * names, which Ozon then answers 503: the retry would wait a backoff, which a stopped execution
+	 * ends at once.
+	 */
+	async function stopCarrierDuring(path: 'import' | 'poll' | 'readBack') {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		let a: ReturnType<typeof start> | undefined;
+		let stopped = false;
+		const stopA = (): [number, IDataObject] | undefined => {
+			if (stopped || !a) return undefined;
+			stopped = true;
+			a.cancel();
+			return [503, { code: 14, message: 'unavailable' }];
+		};
+		const imports = scriptedOzon({
+			onImport: (call) => (path === 'import' && call === 2 ? stopA() : undefined),
+			onPoll: (taskId) => (path === 'poll' && taskId === 9001 ? stopA() : undefined),
+		});
+		let reads = 0;
+		ozon()
+			.post('/v2/product/pictures/info')
+			.times(1000)
+			.reply((_uri, body) => {
+				reads++;
+				// The second read-back is flight 2's.
+				const refused = path === 'readBack' && reads === 2 ? stopA() : undefined;
+				if (refused) return refused;
+				const ids = ((body as IDataObject).product_id as string[]).map(Number);
+				return [200, { items: ids.map((id) => ({ product_id: id, primary_photo: [], photo: catalogueEntry(`SKU-00${id - 1000}`).images, color_photo: [], errors: [] })) }];
+			});
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		a = start([{ offer: 'SKU-001', urls: img('A') }]);
+		const b = start([{ offer: 'SKU-002', urls: img('B') }]);
+
+		const [bResult] = await within(5000, Promise.all([b.result, lone.result, a.result]), "B's execution");
+		return { b: outputOf(bResult), imports, stopped };
+	}
+
+	it('stopped during the shared import: the other execution is still answered, and its photo is on Ozon', async () => {
+		const { b, stopped } = await stopCarrierDuring('import');
+		expect(stopped).toBe(true);
+		expect(b).toHaveLength(1);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('B')]);
+	});
+
+	it('stopped during the shared poll: the other execution is still answered with its task result', async () => {
+		const { b, stopped } = await stopCarrierDuring('poll');
+		expect(stopped).toBe(true);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+	});
+
+	it('stopped during the shared read-back: the other execution is verified with its own read-back, not told "cancelled"', async () => {
+		const { b, stopped } = await stopCarrierDuring('readBack');
+		expect(stopped).toBe(true);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported', current_images: [OLD, img('B')] } });
+		expect(JSON.stringify(b[0].warnings)).not.toMatch(/cancelled/);
+	});
+});
