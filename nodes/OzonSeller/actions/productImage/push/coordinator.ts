@@ -4,7 +4,7 @@
  * of one product from overlapping executions must be applied in order, each on the state the one
  * before it left; pushes that meet in time travel together in shared requests.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../../domain/constants';
 import type { ImageSet } from '../../../domain/plan';
@@ -29,6 +29,8 @@ export interface PushOutcome {
 export interface QueuedPush {
 	/** Arrival order across executions: pushes of one product are applied in it. */
 	seq: number;
+	/** When it was submitted (epoch ms): how long it has waited for company. */
+	queuedAt: number;
 	participant: Participant;
 	entry: ValidEntry;
 	settings: PushSettings;
@@ -39,6 +41,14 @@ export interface QueuedPush {
 
 /** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
 export const MAX_REAPPLY = 2;
+
+/**
+ * How long a push whose product is free waits for company while another flight is out. A flight
+ * lasts as long as Ozon takes with its task (up to a Result Timeout, which may be an hour): gathering
+ * for all of it would hold an unrelated lone push that long. Ozon's processing (about the first poll's
+ * delay) is what a burst gathers over. Mutable so tests can scale it with the polling schedule.
+ */
+export const gathering = { maxWaitMs: 2000 };
 
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
@@ -122,12 +132,17 @@ export class WriteCoordinator {
 
 	private nextSeq = 0;
 
+	/** When the armed wake-up for gathered pushes fires (epoch ms), if one is armed. */
+	private wakeAt: number | undefined;
+
 	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
-	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'participant' | 'reapplied' | 'outcome'>>): void {
+	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'queuedAt' | 'participant' | 'reapplied' | 'outcome'>>): void {
+		const now = Date.now();
 		for (const push of pushes) {
 			const queued: QueuedPush = {
 				...push,
 				seq: this.nextSeq++,
+				queuedAt: now,
 				participant,
 				reapplied: 0,
 				outcome: { success: false, settled: false, data: {}, errors: [], warnings: [] },
@@ -195,18 +210,34 @@ export class WriteCoordinator {
 		if (this.queue.length === 0) return;
 		let boarding = this.queue;
 		if (this.flights.size > 0) {
-			// Only pushes whose product is not being written; they leave early only with a full request's worth.
+			// Only pushes whose product is not being written; they leave early with a full request's
+			// worth, or once the oldest of them has waited long enough for company.
 			boarding = this.queue.filter((push) => {
 				const productId = this.known.get(keyOf(push));
 				return productId === undefined || !this.busy.has(productId);
 			});
-			if (boarding.length < MAX_IMPORT_BATCH) return;
+			if (boarding.length === 0) return;
+			let oldest = Infinity;
+			for (const push of boarding) oldest = Math.min(oldest, push.queuedAt);
+			const leaveAt = oldest + gathering.maxWaitMs;
+			if (boarding.length < MAX_IMPORT_BATCH && Date.now() < leaveAt) return this.wake(leaveAt);
 		}
 		const leaving = new Set(boarding);
 		this.queue = this.queue.filter((push) => !leaving.has(push));
 		const flight = new Flight(this, boarding);
 		this.flights.add(flight);
 		void flight.run();
+	}
+
+	/** Looks at the queue again at `at`, unless a look no later than that is already due. */
+	private wake(at: number): void {
+		if (this.wakeAt !== undefined && this.wakeAt <= at) return;
+		this.wakeAt = at;
+		void sleep(Math.max(0, at - Date.now())).then(() => {
+			if (this.wakeAt !== at) return;
+			this.wakeAt = undefined;
+			this.schedule();
+		});
 	}
 }
 

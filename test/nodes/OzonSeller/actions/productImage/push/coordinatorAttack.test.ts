@@ -102,7 +102,11 @@ function scriptedOzon(options: {
 
 useFastTiming();
 
-const savedPolling = { ...polling };
+// Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
+let savedPolling = { ...polling };
+beforeEach(() => {
+	savedPolling = { ...polling };
+});
 afterEach(() => Object.assign(polling, savedPolling));
 
 describe('the carrier execution is stopped while its flight is out', () => {
@@ -168,5 +172,25 @@ describe('the carrier execution is stopped while its flight is out', () => {
 		expect(stopped).toBe(true);
 		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported', current_images: [OLD, img('B')] } });
 		expect(JSON.stringify(b[0].warnings)).not.toMatch(/cancelled/);
+	});
+});
+
+describe('a slow flight holds back no unrelated push for long', () => {
+	it("another product's push does not wait for a flight whose task Ozon leaves pending (Wait for Result off, Result Timeout 20 s)", async () => {
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
+		// Ozon never finishes the first task; every later one at once.
+		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
+		const [slowItem] = outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
+		expect(slowItem).toMatchObject({ success: true, data: { status: 'pending' } });
+
+		const started = Date.now();
+		const lone = start([{ offer: 'SKU-002', urls: img('lone') }], { options: { resultTimeout: 5 } });
+		const [item] = outputOf(await within(8000, lone.result, 'the lone push of another product'));
+		expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
+		// Today (every execution on its own) it answers in milliseconds here; gathering may add a moment, never the other flight's 20 s.
+		expect(Date.now() - started).toBeLessThan(4000);
 	});
 });
