@@ -173,11 +173,18 @@ export class WriteCoordinator {
 		this.known.set(keyOf(push), productId);
 	}
 
-	/** The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before processing. */
+	/**
+	 * The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before
+	 * processing. Until a v2 write of the product is processed (see forgetV1).
+	 */
 	v1Base(product: ProductInfo): ProductInfo {
 		const sent = this.v1Sent.get(product.productId);
 		if (!sent || Date.now() - sent.at > V1_MEMORY_MS) return product;
 		return { ...product, primaryImage: sent.set.primaryImage ? [sent.set.primaryImage] : [], images: sent.set.images, colorImage: sent.set.colorImage ? [sent.set.colorImage] : [] };
+	}
+
+	forgetV1(productId: number): void {
+		this.v1Sent.delete(productId);
 	}
 
 	rememberV1(productId: number, set: ImageSet): void {

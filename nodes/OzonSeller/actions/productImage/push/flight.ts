@@ -103,6 +103,10 @@ export class Flight {
 			];
 			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.
 			for (const work of stages) if (!(await this.stage(work))) break;
+			// A v2 write Ozon has processed is what lookups show from now on: the v1 set it was built on is history.
+			for (const write of this.writes) {
+				if (write.apiVersion === 'v2' && (write.status === 'imported' || write.status === 'skipped')) this.coordinator.forgetV1(write.product.productId);
+			}
 		} finally {
 			this.coordinator.landed(this);
 		}
@@ -152,7 +156,8 @@ export class Flight {
 			later.push(...group.slice(count).map(({ index }) => this.detach(index)));
 			const members = group.slice(0, count);
 			const apiVersion = requests[0].apiVersion;
-			const product = apiVersion === 'v1' ? this.coordinator.v1Base(members[0].product) : members[0].product;
+			// Whichever method writes now: a set sent with v1 a moment ago is newer than what the lookup shows.
+			const product = this.coordinator.v1Base(members[0].product);
 			const merged = mergePushes(product, requests.slice(0, count));
 			const sending: number[] = [];
 			merged.pushes.forEach(({ before, plan }, position) => {

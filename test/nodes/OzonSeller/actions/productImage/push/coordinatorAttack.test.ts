@@ -194,3 +194,51 @@ describe('a slow flight holds back no unrelated push for long', () => {
 		expect(Date.now() - started).toBeLessThan(4000);
 	});
 });
+
+describe('v1 and v2 pushes of one product', () => {
+	it('a v2 append after a v1 append builds on the set v1 sent (Ozon has not processed it yet), so neither photo is lost', async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		const v1Bodies: IDataObject[] = [];
+		// v1 answers before Ozon processes the images: the catalogue still shows the old photos.
+		ozon()
+			.post('/v1/product/pictures/import')
+			.times(10)
+			.reply((_uri, body) => {
+				v1Bodies.push(body as IDataObject);
+				return [200, { result: { pictures: [] } }];
+			});
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+
+		const v1 = start([{ offer: 'SKU-001', urls: img('A') }], { options: { apiVersion: 'v1' } });
+		const v2 = start([{ offer: 'SKU-001', urls: img('B') }]);
+		const [one, two] = (await within(5000, Promise.all([v1.result, v2.result]), 'both executions')).map(outputOf);
+
+		expect(v1Bodies).toEqual([{ product_id: 1001, images: [OLD, img('A')] }]);
+		expect([one[0].success, two[0].success]).toEqual([true, true]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+	});
+
+	it('a v1 append after a confirmed v2 append builds on the v2 set, not on the older set v1 sent before it', async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		const v1Bodies: IDataObject[] = [];
+		ozon()
+			.post('/v1/product/pictures/import')
+			.times(10)
+			.reply((_uri, body) => {
+				v1Bodies.push(body as IDataObject);
+				return [200, { result: { pictures: [] } }];
+			});
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+		const run = async (name: string, options: IDataObject) => outputOf(await within(5000, start([{ offer: 'SKU-001', urls: img(name) }], { options }).result, name));
+
+		// One after another: v1 (Ozon processes it later), v2 (confirmed: the catalogue holds it), v1 again.
+		expect((await run('A', { apiVersion: 'v1' }))[0].success).toBe(true);
+		expect((await run('B', {}))[0].success).toBe(true);
+		expect((await run('C', { apiVersion: 'v1' }))[0].success).toBe(true);
+
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+		expect(v1Bodies.at(-1)).toEqual({ product_id: 1001, images: [OLD, img('A'), img('B'), img('C')] });
+	});
+});
