@@ -229,6 +229,7 @@ export class WriteCoordinator {
 			const leaveAt = oldest + gathering.maxWaitMs;
 			if (boarding.length < MAX_IMPORT_BATCH && Date.now() < leaveAt) return this.wake(leaveAt);
 		}
+		this.wakeAt = undefined;
 		const leaving = new Set(boarding);
 		this.queue = this.queue.filter((push) => !leaving.has(push));
 		const flight = new Flight(this, boarding);
@@ -240,11 +241,13 @@ export class WriteCoordinator {
 	private wake(at: number): void {
 		if (this.wakeAt !== undefined && this.wakeAt <= at) return;
 		this.wakeAt = at;
-		void sleep(Math.max(0, at - Date.now())).then(() => {
+		void (async () => {
+			// In short steps: once the gathered pushes have left with a flight, no timer outlives them.
+			while (this.wakeAt === at && Date.now() < at) await sleep(Math.min(250, at - Date.now()));
 			if (this.wakeAt !== at) return;
 			this.wakeAt = undefined;
 			this.schedule();
-		});
+		})();
 	}
 }
 

@@ -8,7 +8,7 @@ import { groupBy } from '../../../domain/collections';
 import { mergeableCount, mergePushes } from '../../../domain/merge';
 import { photosOf, updatedCounts } from '../../../domain/plan';
 import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types';
-import type { OzonTransport } from '../../../transport';
+import type { OzonTransport, TransportOptions } from '../../../transport';
 import { OzonRequestError } from '../../../transport/errors';
 import { toV1Request, toV2Item } from '../../../transport/ozonApi';
 import { resolveProducts } from '../../common/identify';
@@ -68,6 +68,12 @@ export class FlightBook implements Ledger {
 		participant.settled();
 		return outcome;
 	}
+}
+
+function morePatient(a: TransportOptions, b: TransportOptions): boolean {
+	if (a.maxRetries !== b.maxRetries) return a.maxRetries > b.maxRetries;
+	if (a.timeoutMs !== b.timeoutMs) return a.timeoutMs > b.timeoutMs;
+	return a.maxRateLimitWaitMs > b.maxRateLimitWaitMs;
 }
 
 export class Flight {
@@ -132,10 +138,18 @@ export class Flight {
 		}
 	}
 
-	/** The execution whose transport carries the shared requests: one still waiting, else any not cancelled. */
+	/**
+	 * The execution whose transport carries the shared requests: of those still waiting, the one
+	 * whose request options (Max Retries, Timeout, Max Rate Limit Wait) are the most patient, so no
+	 * execution's push gets fewer retries or less time than it asked for; else any not cancelled.
+	 */
 	private carrier(): Participant | undefined {
 		const participants = [...new Set(this.pushes.map((push) => push.participant))];
-		return participants.find((participant) => participant.waiting) ?? participants.find((participant) => !participant.cancelled);
+		let best: Participant | undefined;
+		for (const participant of participants) {
+			if (participant.waiting && (!best || morePatient(participant.transport.options, best.transport.options))) best = participant;
+		}
+		return best ?? participants.find((participant) => !participant.cancelled);
 	}
 
 	/**

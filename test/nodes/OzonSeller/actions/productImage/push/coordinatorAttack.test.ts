@@ -3,7 +3,6 @@
  * a carrier execution stopped mid-flight, a slow flight of one product holding back another's push,
  * mixed API versions on one product, settings that differ between the executions of one flight.
  */
-import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
@@ -240,5 +239,25 @@ describe('v1 and v2 pushes of one product', () => {
 
 		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
 		expect(v1Bodies.at(-1)).toEqual({ product_id: 1001, images: [OLD, img('A'), img('B'), img('C')] });
+	});
+});
+
+describe('executions with different request options in one flight', () => {
+	it("an execution's Max Retries is honoured when another execution, with none, carries the shared import", async () => {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		// Flight 2's import meets one 503; a retry goes through.
+		const imports = scriptedOzon({ onImport: (call) => (call === 2 ? [503, { code: 14, message: 'unavailable' }] : undefined) });
+		mockPicturesInfo(() => ({}));
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		// A gathers first, so its execution would carry the shared requests: no retries.
+		const a = start([{ offer: 'SKU-001', urls: img('A') }], { options: { maxRetries: 0 } });
+		const b = start([{ offer: 'SKU-002', urls: img('B') }], { options: { maxRetries: 2 } });
+		const [, , bResult] = await within(5000, Promise.all([lone.result, a.result, b.result]), 'all executions');
+
+		expect(outputOf(bResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(imports).toHaveLength(2);
 	});
 });
