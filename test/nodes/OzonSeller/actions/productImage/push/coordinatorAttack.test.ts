@@ -5,6 +5,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { gathering } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
@@ -25,8 +26,8 @@ const img = (name: string) => `https://img.example/${name}.jpg`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function start(items: IDataObject[], parameters: IDataObject = {}) {
-	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials);
+function start(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = {}) {
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], nodeOptions), credentials);
 }
 
 function outputOf(result: RunResult): Output[] {
@@ -103,10 +104,14 @@ useFastTiming();
 
 // Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
 let savedPolling = { ...polling };
+const savedGathering = { ...gathering };
 beforeEach(() => {
 	savedPolling = { ...polling };
 });
-afterEach(() => Object.assign(polling, savedPolling));
+afterEach(() => {
+	Object.assign(polling, savedPolling);
+	Object.assign(gathering, savedGathering);
+});
 
 describe('the carrier execution is stopped while its flight is out', () => {
 	/**
@@ -259,5 +264,37 @@ describe('executions with different request options in one flight', () => {
 
 		expect(outputOf(bResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
 		expect(imports).toHaveLength(2);
+	});
+});
+
+describe("one execution's pushes settled in different flights", () => {
+	it('a key rejected for a later flight fails only the pushes still open: an item already imported stays a clean success', async () => {
+		Object.assign(gathering, { maxWaitMs: 30 });
+		// The first two lookups are answered; then the key is refused (revoked in Ozon Seller meanwhile).
+		let lookups = 0;
+		ozon()
+			.post('/v3/product/info/list')
+			.times(10)
+			.reply((_uri, body) => {
+				lookups++;
+				if (lookups > 2) return [403, { code: 7, message: 'Invalid Api-Key, please contact support' }];
+				const ids = (body as { offer_id: string[] }).offer_id;
+				return [200, { items: ids.map((id) => catalogueEntry(id)) }];
+			});
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
+		// The first task takes a few polls, so a push of another product leaves without waiting for it.
+		scriptedOzon({ taskStatus: (taskId, poll) => (taskId === 9000 && poll < 10 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const first = start([{ offer: 'SKU-001', urls: img('first') }]);
+		await sleep(10);
+		const mixed = start([{ offer: 'SKU-001', urls: img('later') }, { offer: 'SKU-002', urls: img('early') }], {}, { onError: 'continueRegularOutput' });
+		const [, result] = await within(5000, Promise.all([first.result, mixed.result]), 'both executions');
+
+		const [later, early] = outputOf(result);
+		expect(lookups).toBe(3);
+		expect(later).toMatchObject({ success: false, data: { status: 'failed' } });
+		expect(later.errors[0].reason).toMatch(/HTTP 403/);
+		expect(early).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' }, errors: [] });
 	});
 });
