@@ -214,6 +214,9 @@ export class WriteCoordinator {
 	}
 
 	private schedule(): void {
+		// Everything that waits on time is looked at below, and a wake-up armed again if needed.
+		this.wakeAt = undefined;
+		this.expireHeldBack();
 		if (this.queue.length === 0) return;
 		let boarding = this.queue;
 		if (this.flights.size > 0) {
@@ -229,12 +232,44 @@ export class WriteCoordinator {
 			const leaveAt = oldest + gathering.maxWaitMs;
 			if (boarding.length < MAX_IMPORT_BATCH && Date.now() < leaveAt) return this.wake(leaveAt);
 		}
-		this.wakeAt = undefined;
 		const leaving = new Set(boarding);
 		this.queue = this.queue.filter((push) => !leaving.has(push));
 		const flight = new Flight(this, boarding);
 		this.flights.add(flight);
 		void flight.run();
+	}
+
+	/**
+	 * Answers the pushes that have waited for an earlier write of their product longer than their own
+	 * Result Timeout: that write may take up to its own (an hour at most), and sending on the photos
+	 * from before it could undo it. Never sent; the item says why.
+	 */
+	private expireHeldBack(): void {
+		if (this.flights.size === 0) return;
+		const now = Date.now();
+		let nextExpiry = Infinity;
+		const kept: QueuedPush[] = [];
+		for (const push of this.queue) {
+			const productId = this.known.get(keyOf(push));
+			const holder = productId === undefined ? undefined : this.busy.get(productId);
+			const expiresAt = push.queuedAt + push.settings.resultTimeoutMs;
+			if (!holder || productId === undefined || now < expiresAt) {
+				kept.push(push);
+				if (holder) nextExpiry = Math.min(nextExpiry, expiresAt);
+				continue;
+			}
+			const taskId = holder.taskIdOf(productId);
+			const { outcome } = push;
+			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
+			outcome.data.status = 'failed';
+			outcome.errors.push({
+				field: 'task',
+				reason: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
+			});
+			push.participant.settled();
+		}
+		this.queue = kept;
+		if (nextExpiry < Infinity) this.wake(nextExpiry);
 	}
 
 	/** Looks at the queue again at `at`, unless a look no later than that is already due. */

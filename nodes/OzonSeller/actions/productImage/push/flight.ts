@@ -95,6 +95,11 @@ export class Flight {
 		return this.book.pushes;
 	}
 
+	/** The import task this flight wrote `productId` in, once Ozon has given one. */
+	taskIdOf(productId: number): number | undefined {
+		return this.tasks.find((task) => task.writes.some((write) => write.product.productId === productId))?.taskId;
+	}
+
 	async run(): Promise<void> {
 		try {
 			for (const push of this.pushes) if (push.participant.cancelled) this.book.fail(this.pushes.indexOf(push), 'cancelled', []);

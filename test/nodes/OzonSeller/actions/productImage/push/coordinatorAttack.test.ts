@@ -298,3 +298,24 @@ describe("one execution's pushes settled in different flights", () => {
 		expect(early).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' }, errors: [] });
 	});
 });
+
+describe('a push held back by an earlier write of its product', () => {
+	it("is answered when its own Result Timeout runs out, not when the earlier write's (20 s) does, and is not sent", async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		// Ozon never finishes the first task.
+		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
+		outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
+		const started = Date.now();
+		const held = start([{ offer: 'SKU-001', urls: img('held') }], { options: { resultTimeout: 2 } });
+		const [item] = outputOf(await within(6000, held.result, 'the held-back push'));
+
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(item).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
+		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
+		// Sending it on the product's last known photos could undo the write Ozon is still processing.
+		expect(imports).toHaveLength(1);
+	});
+});
