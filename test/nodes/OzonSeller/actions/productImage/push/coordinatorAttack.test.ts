@@ -3,6 +3,7 @@
  * a carrier execution stopped mid-flight, a slow flight of one product holding back another's push,
  * mixed API versions on one product, settings that differ between the executions of one flight.
  */
+import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { gathering } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
@@ -317,5 +318,71 @@ describe('a push held back by an earlier write of its product', () => {
 		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
 		// Sending it on the product's last known photos could undo the write Ozon is still processing.
 		expect(imports).toHaveLength(1);
+	});
+});
+
+describe('one product, named differently by overlapping executions', () => {
+	it('by offer_id in one and by sku in the other: written one after the other, both photos kept', async () => {
+		Object.assign(gathering, { maxWaitMs: 20 });
+		mockInfoList([product(1, { images: [OLD] })]);
+		const imports = scriptedOzon({ taskStatus: (taskId, poll) => (taskId === 9000 && poll < 5 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const byOffer = start([{ offer: 'SKU-001', urls: img('A') }]);
+		await sleep(5);
+		const bySku = start([{ sku: '500001', urls: img('B') }], { identifyBy: 'sku', sku: '={{ $json.sku }}' });
+		const outputs = (await within(5000, Promise.all([byOffer.result, bySku.result]), 'both executions')).map(outputOf);
+
+		expect(outputs.map(([item]) => [item.success, item.data.status])).toEqual([
+			[true, 'imported'],
+			[true, 'imported'],
+		]);
+		expect(imports.map((call) => call.items[0].images)).toEqual([
+			[OLD, img('A')],
+			[OLD, img('A'), img('B')],
+		]);
+		expect(catalogueEntry('SKU-001').images).toEqual([OLD, img('A'), img('B')]);
+	});
+});
+
+describe('two keys of one Client-Id (a key rotated: the old one still in another credential)', () => {
+	it("each execution's pushes are sent with its own key only", async () => {
+		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
+		const seen: Array<{ key: string; offers: string[] }> = [];
+		for (const key of [credentials.apiKey, OTHER_KEY]) {
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v3/product/info/list')
+				.times(20)
+				.reply(function (_uri, body) {
+					const ids = (body as { offer_id: string[] }).offer_id;
+					seen.push({ key: String(this.req.headers['api-key']), offers: ids });
+					return [200, { items: ids.map((id) => ({ ...product(Number(id.slice(4))), images: [OLD] })) }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v2/product/pictures/import')
+				.times(20)
+				.reply(function (_uri, body) {
+					seen.push({ key: String(this.req.headers['api-key']), offers: (body as ImportCall).items.map((item) => item.offer_id) });
+					return [200, { task_id: 1 }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v1/product/import/info')
+				.times(20)
+				.reply(200, { result: { items: [], total: 0 } });
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } }).post('/v1/roles').times(20).reply(200, { roles: [] });
+		}
+		const runs = ['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004'].map((offer, n) =>
+			startWorkflow(ozonWorkflow([{ offer, urls: img(offer) }], { ...PUSH, options: { waitForResult: false } } as INode['parameters']), {
+				...credentials,
+				apiKey: n % 2 === 0 ? credentials.apiKey : OTHER_KEY,
+			}),
+		);
+		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'all executions')).map(outputOf);
+
+		expect(outputs.every(([item]) => item.success)).toBe(true);
+		for (const { key, offers } of seen) {
+			for (const offer of offers) expect([offer, key]).toEqual([offer, ['SKU-001', 'SKU-003'].includes(offer) ? credentials.apiKey : OTHER_KEY]);
+		}
+		expect(seen.filter((entry) => entry.offers.length > 0).length).toBeGreaterThanOrEqual(8);
 	});
 });
