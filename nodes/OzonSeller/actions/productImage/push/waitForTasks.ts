@@ -79,8 +79,9 @@ export async function waitForTasks(book: FlightBook, transport: OzonTransport, t
 			try {
 				applyResults(book, transport, waiting, await getImportInfo(transport, task.taskId, task.deadline));
 			} catch (error) {
-				// The write stands; only its result is unknown. It is never re-sent.
+				// Settles first: a stopped carrier's error passes through and the task is polled again.
 				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
+				// The write stands; only its result is unknown. It is never re-sent.
 				for (const write of waiting) write.status = 'unknown';
 			}
 			task.polls += 1;

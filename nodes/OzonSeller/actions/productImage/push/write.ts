@@ -29,7 +29,8 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 				});
 			}
 		} catch (error) {
-			// Throws on a fault that is not Ozon's answer (the carrier cancelled): the stage runs again.
+			// Settles first: anything but Ozon's answer (the carrier execution was stopped) passes
+			// through untouched, and the stage is run again with another execution's transport.
 			book.requestFailed(error, write.members);
 			write.status = 'unsent';
 		}
@@ -66,6 +67,7 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
 		tasks.push({ taskId, writes: open, deadline, nextPollAt: now + polling.firstDelayMs, polls: 0 });
 	} catch (error) {
+		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, open.flatMap((write) => write.members));
 		for (const write of open) write.status = 'unsent';
 	}
