@@ -8,7 +8,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { gathering } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
-import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../../helpers/timing';
 
@@ -27,8 +27,9 @@ const img = (name: string) => `https://img.example/${name}.jpg`;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+// Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
 function start(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = {}) {
-	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], nodeOptions), credentials);
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], { ...KEEP_FAILED_ITEMS, ...nodeOptions }), credentials);
 }
 
 function outputOf(result: RunResult): Output[] {
@@ -124,12 +125,13 @@ describe('the carrier execution is stopped while its flight is out', () => {
 	async function stopCarrierDuring(path: 'import' | 'poll' | 'readBack') {
 		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
-		let a: ReturnType<typeof start> | undefined;
+		// Filled once A has started; the scripted answers stop it from inside a request.
+		const carrier: { a?: ReturnType<typeof start> } = {};
 		let stopped = false;
 		const stopA = (): [number, IDataObject] | undefined => {
-			if (stopped || !a) return undefined;
+			if (stopped || !carrier.a) return undefined;
 			stopped = true;
-			a.cancel();
+			carrier.a.cancel();
 			return [503, { code: 14, message: 'unavailable' }];
 		};
 		const imports = scriptedOzon({
@@ -151,7 +153,8 @@ describe('the carrier execution is stopped while its flight is out', () => {
 
 		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
 		await sleep(30);
-		a = start([{ offer: 'SKU-001', urls: img('A') }]);
+		const a = start([{ offer: 'SKU-001', urls: img('A') }]);
+		carrier.a = a;
 		const b = start([{ offer: 'SKU-002', urls: img('B') }]);
 
 		const [bResult] = await within(5000, Promise.all([b.result, lone.result, a.result]), "B's execution");
