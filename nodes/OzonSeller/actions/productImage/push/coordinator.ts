@@ -12,6 +12,7 @@ import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types'
 import type { OzonTransport } from '../../../transport';
 import type { PushSettings, ValidEntry } from './entries';
 import { Flight } from './flight';
+import { TaskPace } from './waitForTasks';
 
 /** What a push comes to: the fields of the node's output, or the failed request that settled it. */
 export interface PushOutcome {
@@ -121,6 +122,9 @@ export class WriteCoordinator {
 	private readonly v1Sent = new Map<number, { set: ImageSet; at: number }>();
 
 	private nextSeq = 0;
+
+	/** How long Ozon takes to process a task, as seen with this key: when to poll first. */
+	readonly pace = new TaskPace();
 
 	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
 	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'participant' | 'reapplied' | 'outcome'>>): void {

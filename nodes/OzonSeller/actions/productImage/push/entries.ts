@@ -47,6 +47,7 @@ export interface ProductWrite {
 export interface ImportTask {
 	taskId: number;
 	writes: ProductWrite[];
+	sentAt: number;
 	/** The latest deadline of its pushes: after it, nobody waits for the answer. */
 	deadline: number;
 	nextPollAt: number;

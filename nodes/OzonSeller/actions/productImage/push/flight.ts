@@ -98,7 +98,7 @@ export class Flight {
 				this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
 			});
 			if (looked) await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
-			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
+			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks, this.coordinator.pace));
 			if (looked) await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
 		} finally {
 			// Every push leaves with an outcome: one no stage settled is reported, never left waiting.

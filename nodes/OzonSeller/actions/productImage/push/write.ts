@@ -6,7 +6,7 @@ import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
 import type { WriteCoordinator } from './coordinator';
 import type { FlightBook } from './flight';
 import type { ImportTask, ProductWrite } from './entries';
-import { polling } from './waitForTasks';
+import type { TaskPace } from './waitForTasks';
 
 /** Not yet sent, and some push of it is still waiting (a cancelled execution's writes are dropped). */
 function toSend(book: FlightBook, write: ProductWrite): boolean {
@@ -42,7 +42,7 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 }
 
 /** Sends one import request; once Ozon accepts it, its writes wait for the task. */
-async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[]): Promise<void> {
+async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[], pace: TaskPace): Promise<void> {
 	const open = batch.filter((write) => toSend(book, write));
 	if (open.length === 0 || book.stopped) return;
 	try {
@@ -64,7 +64,7 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			}
 		}
 		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
-		tasks.push({ taskId, writes: open, deadline, nextPollAt: now + polling.firstDelayMs, polls: 0 });
+		tasks.push({ taskId, writes: open, sentAt: now, deadline, nextPollAt: pace.firstPollAt(now), polls: 0 });
 	} catch (error) {
 		book.requestFailed(error, open.flatMap((write) => write.members));
 		for (const write of open) write.status = 'unsent';
@@ -79,5 +79,5 @@ export async function writeImages(book: FlightBook, transport: OzonTransport, wr
 	await writeV1(book, transport, writes.filter((write) => write.v1Request), coordinator);
 	const v2 = writes.filter((write) => write.v2Item);
 	const batchSize = Math.min(...v2.flatMap((write) => write.members.map((index) => book.pushes[index].settings.batchSize)));
-	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks));
+	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks, coordinator.pace));
 }
