@@ -86,8 +86,23 @@ export interface N8nInstance {
 	start(port: number): ChildProcess;
 }
 
+/** One item of a node's output in the run data. */
+export interface OutputItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
+}
+
+/** The error that stopped a run, as n8n stores it with the execution (and the editor shows it). */
+export interface RunError {
+	message: string;
+	description?: string | null;
+	name?: string;
+	node?: { name: string };
+	context?: { itemIndex?: number };
+}
+
 export interface ExecuteResult {
-	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message: string } }>>; error?: { message: string } } };
+	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<OutputItem> | null> }; error?: RunError }>>; error?: RunError } };
 }
 
 /**
@@ -159,12 +174,15 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 		cli,
 		async execute(workflowId) {
 			const { stdout, status } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true });
-			// 2.x prints task-runner lines before the JSON.
-			const start = stdout.split('\n').findIndex((line) => line.startsWith('{'));
+			// 2.x prints task-runner lines before the JSON. A failed run prints the same JSON (indented,
+			// so its last line is the only "}" at the start of a line), followed by the error again.
+			const lines = stdout.split('\n');
+			const start = lines.findIndex((line) => line.startsWith('{'));
+			const end = start >= 0 ? lines.findIndex((line, index) => index > start && line.trimEnd() === '}') : -1;
 			let result: ExecuteResult | undefined;
 			if (start >= 0) {
 				try {
-					result = JSON.parse(stdout.split('\n').slice(start).join('\n')) as ExecuteResult;
+					result = JSON.parse(lines.slice(start, end >= 0 ? end + 1 : undefined).join('\n')) as ExecuteResult;
 				} catch {
 					result = undefined;
 				}
@@ -264,8 +282,13 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** The output items of a node in an execution result. */
+/** The output items of a node in an execution result (its first output). */
 export function nodeOutput(result: ExecuteResult | undefined, nodeName: string): Array<Record<string, unknown>> {
+	return (nodeOutputs(result, nodeName)[0] ?? []).map((item) => item.json);
+}
+
+/** Every output of a node in an execution result, items with their pairing (the error output is the last). */
+export function nodeOutputs(result: ExecuteResult | undefined, nodeName: string): OutputItem[][] {
 	const runs = result?.data.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
+	return (runs[runs.length - 1]?.data?.main ?? []).map((items) => items ?? []);
 }

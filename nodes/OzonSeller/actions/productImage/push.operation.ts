@@ -9,6 +9,7 @@ import { identifyProductFields, requestOptionFields } from '../common.descriptio
 import { readIdentifyBy, resolveProducts } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';
+import { outputOption } from '../common/output';
 import { checkUrls } from './push/checkUrls';
 import { Participant, coordinatorFor, type QueuedPush } from './push/coordinator';
 import { answerDryRuns } from './push/dryRun';
@@ -128,6 +129,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to validate, look the product up and show the exact request without changing anything on Ozon',
 			},
+			outputOption('offer_id, product_id, success, status, images_before, images_after (photo counts), task_id'),
 			{
 				displayName: 'Result Timeout (Seconds)',
 				name: 'resultTimeout',

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { egressFilterOf, probeImage, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
 import { resolveNames } from '../../../helpers/dns';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 
@@ -14,7 +14,7 @@ const HOST = 'https://img.example.com';
 const jpeg = { 'Content-Type': 'image/jpeg', 'Content-Length': '120000' };
 
 /** Pushes one item per URL list (SKU-001, SKU-002, …) with the given options. */
-async function pushCheckedItems(urlLists: string[][], options: IDataObject = { checkUrls: true }, nodeOptions: Partial<INode> = {}) {
+async function pushCheckedItems(urlLists: string[][], options: IDataObject = { checkUrls: true }, nodeOptions: Partial<INode> = KEEP_FAILED_ITEMS) {
 	mockInfoList(urlLists.map((_, index) => product(index + 1)));
 	const imports = mockImportV2();
 	mockImportInfo(imports);
@@ -187,6 +187,7 @@ describe('checkUrls on an n8n with the egress filter (2.x)', () => {
  * Simulated by removing the helper from what n8n-core gives the node.
  */
 describe('checkUrls on an n8n without the egress filter (1.x)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- patching needs the live CommonJS exports object, which an import binding cannot be assigned through
 	const factory = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory') as {
 		getRequestHelperFunctions: (...args: unknown[]) => Record<string, unknown>;
 	};

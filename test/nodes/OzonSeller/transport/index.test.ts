@@ -210,9 +210,10 @@ describe('answers that fail only their items, never retried', () => {
 		[409, { code: 10, message: 'conflict' }, 'Ozon reported a conflict with an update still in progress (HTTP 409): conflict'],
 	])('%s on import', async (status, body, message) => {
 		const calls = pushWithImportAnswer(status, body);
-		const { json, error } = await run(PUSH, twoItems);
+		const { json, error } = await run(PUSH, twoItems, continueOnFail);
 		expect(error).toBeUndefined();
 		expect(calls()).toBe(1);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item.success).toBe(false);
 			expect(item.errors[0].reason).toMatch(new RegExp(`^${message.replace(/[()[\].]/g, '\\$&')}\\. `));
@@ -221,7 +222,7 @@ describe('answers that fail only their items, never retried', () => {
 
 	it('a 429 asking for longer than the cap fails the items with "retry after"', async () => {
 		const calls = pushWithImportAnswer(429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 600 seconds. Remaining 0 items' });
-		const { json } = await run(PUSH, twoItems);
+		const { json } = await run(PUSH, twoItems, continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 600 } });
 		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon \(product update limit per minute or per day used up\), retry after 10 min, at /);
@@ -231,7 +232,7 @@ describe('answers that fail only their items, never retried', () => {
 		mockInfoList([product(1)]);
 		const imports = mockImportV2();
 		always('/v1/product/import/info', 400, { code: 3, message: 'bad task' });
-		const { json } = await run(PUSH, [twoItems[0]]);
+		const { json } = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(imports).toHaveLength(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'pending', task_id: 9000 } });
 	});
@@ -264,9 +265,10 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '1', 'Item-Rate-Limit-Remaining': '0' });
 		mockInfoList([product(1), product(2)]);
 		const started = Date.now();
-		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems, continueOnFail);
 		expect(calls()).toBe(1);
 		expect(Date.now() - started).toBeLessThan(5000);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 60, retry_at: expect.stringMatching(new RegExp(`^${ISO}$`)) } });
 			expect(item.errors[0].reason).toMatch(
@@ -278,7 +280,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('a daily limit says until when, in hours, as an ISO time and in Moscow time', async () => {
 		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '600' });
 		mockInfoList([product(1)]);
-		const { json } = await run(PUSH, [twoItems[0]]);
+		const { json } = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(json[0].data.retry_after_seconds).toBe(36000);
 		expect(json[0].errors[0].reason).toMatch(new RegExp(`^Rate limited by Ozon \\(product update limit per minute or per day used up\\), retry after 10 h, at ${ISO} \\(\\d\\d:\\d\\d Moscow time`));
 		expect(json[0].errors[0].reason).toMatch(/the daily limit resets at 03:00 Moscow time/);
@@ -290,7 +292,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	])('tells %s apart in the message and the hint', async (_name, body, headers, limit, wait, hint) => {
 		const calls = always('/v2/product/pictures/import', 429, body, headers);
 		mockInfoList([product(1)]);
-		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]]);
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json[0].errors[0].reason).toContain(`Rate limited by Ozon (${limit}), ${wait}, at `);
 		expect(json[0].errors[0].reason).toMatch(hint);
@@ -299,9 +301,9 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('another execution in the same process sends nothing to the method inside the window, and says how long is left', async () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1), product(2)]);
-		const first = await run(PUSH, [twoItems[0]]);
+		const first = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(first.json[0].data.retry_after_seconds).toBe(300);
-		const second = await run(PUSH, [twoItems[1]]);
+		const second = await run(PUSH, [twoItems[1]], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(second.json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
 		expect(second.json[0].data.retry_after_seconds).toBeGreaterThan(290);
@@ -313,7 +315,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1)]);
 		// The same product twice: the second push goes in a later request, after the 429.
-		const { json } = await run(PUSH, [twoItems[0], { offer: 'SKU-001', urls: 'https://img.example/3.jpg' }]);
+		const { json } = await run(PUSH, [twoItems[0], { offer: 'SKU-001', urls: 'https://img.example/3.jpg' }], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json.map((item) => item.success)).toEqual([false, false]);
 		expect(json[1].errors[0].reason).toMatch(/Not sent: Ozon refused this method/);
@@ -323,7 +325,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1)]);
 		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
-		await run(PUSH, [twoItems[0]]);
+		await run(PUSH, [twoItems[0]], continueOnFail);
 		const read = await run(GET, [twoItems[0]]);
 		expect(read.json[0].success).toBe(true);
 	});
@@ -358,9 +360,10 @@ describe('a switched-off method', () => {
 	])('v1 answering %s: each item says Ozon switched the v1 method off and to use v2; never retried, not asked again in the run', async (_name, status, body) => {
 		mockInfoList([product(1), product(2)]);
 		const calls = always('/v1/product/pictures/import', status, body);
-		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', maxRetries: 3 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', maxRetries: 3 } }, twoItems, continueOnFail);
 		// Both items may be in flight at once; never more than one request per item, never a retry.
 		expect(calls()).toBeLessThanOrEqual(2);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item.success).toBe(false);
 			expect(item.errors[0].reason).toBe(
@@ -373,14 +376,14 @@ describe('a switched-off method', () => {
 		mockInfoList([product(1), product(2)]);
 		const calls = always('/v1/product/pictures/import', 400, { code: 9, message: 'obsolete method cannot be used' });
 		// One request at a time: the second item comes after Ozon's answer to the first.
-		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', requestsPerSecond: 1 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', requestsPerSecond: 1 } }, twoItems, continueOnFail);
 		expect(json.map((item) => item.success)).toEqual([false, false]);
 		expect(calls()).toBe(1);
 	});
 
 	it('code 9 on another method names that method and asks for a node update', async () => {
 		always('/v3/product/info/list', 400, { code: 9, message: 'obsolete method cannot be used' });
-		const { json } = await run(GET, [twoItems[0]]);
+		const { json } = await run(GET, [twoItems[0]], continueOnFail);
 		expect(json[0].errors[0].reason).toBe(
 			'Ozon no longer offers /v3/product/info/list (HTTP 400): obsolete method cannot be used. Ozon has switched off /v3/product/info/list, which this version of the node uses. Update the n8n-nodes-ozon-seller package.',
 		);

@@ -9,7 +9,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
-import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
@@ -21,7 +21,8 @@ let sandbox: OzonSandbox;
 const credentials = () => ({ clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
 
 function start(items: IDataObject[], parameters: IDataObject = {}) {
-	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials());
+	// Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials());
 }
 
 function outputOf(result: RunResult): Output[] {
