@@ -12,28 +12,50 @@ import type { ImportTask, ProductWrite } from './entries';
 /**
  * Polling schedule for import tasks. Mutable so tests can run it quickly. `firstDelayMs`: the first
  * poll while this process has not yet seen how long Ozon takes; `stepMs`: the pace of polls after
- * it, fine enough to learn that time closely.
+ * it; `toleranceMs`: how closely the processing time is learned; `minDelayMs`: the earliest first
+ * poll; `forgetMs`: how long a task seen still pending keeps counting as a lower bound.
  */
-export const polling = { firstDelayMs: 2000, stepMs: 1000, minDelayMs: 500 };
+export const polling = { firstDelayMs: 2000, stepMs: 1000, minDelayMs: 500, toleranceMs: 200, forgetMs: 60_000 };
 
 /**
- * How long Ozon takes to process an import task, as observed by this process (per Ozon key). Ozon
- * works through tasks roughly in submission order, so a task is first asked about once that long
- * after it was sent: most tasks are polled once.
+ * How long Ozon takes to process an import task, as observed by this process (per Ozon key): the
+ * shortest time a task was seen finished in, and the longest it was recently seen still pending.
+ * Ozon works through tasks roughly in submission order, so a task is first asked about once that
+ * time has passed, and most tasks are polled once. While the two bounds are far apart, a first
+ * poll goes halfway between them to learn the time closely; the lower bound is forgotten after a
+ * while, so a faster Ozon is noticed too.
  */
 export class TaskPace {
-	private estimateMs: number | undefined;
+	private doneMs: number | undefined;
+
+	private pending: { ms: number; at: number } | undefined;
 
 	/** When to ask about a task sent at `sentAt` for the first time. */
-	firstPollAt(sentAt: number): number {
-		return sentAt + (this.estimateMs ?? polling.firstDelayMs);
+	firstPollAt(sentAt: number, now = Date.now()): number {
+		if (this.doneMs === undefined) return sentAt + polling.firstDelayMs;
+		const lower = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
+		const gap = this.doneMs - lower;
+		return sentAt + Math.max(polling.minDelayMs, gap <= polling.toleranceMs ? this.doneMs : lower + gap / 2);
 	}
 
-	/** A task was seen finished `elapsedMs` after it was sent, on its `polls`-th poll. */
-	finished(elapsedMs: number, polls: number): void {
-		if (polls > 1 || this.estimateMs === undefined) this.estimateMs = Math.max(elapsedMs, polling.minDelayMs);
-		// Answered at the first ask: Ozon may be faster now; creep the estimate down.
-		else this.estimateMs = Math.max(polling.minDelayMs, this.estimateMs * 0.95);
+	/** When to ask again about a task still pending at a poll that ended at `now`. */
+	nextPollAt(sentAt: number, now: number): number {
+		if (this.doneMs !== undefined && sentAt + this.doneMs > now) return sentAt + this.doneMs;
+		return now + polling.stepMs;
+	}
+
+	/** A task was still pending when a poll set off `elapsedMs` after it was sent. */
+	stillPending(elapsedMs: number, now = Date.now()): void {
+		// Pending beyond the time it was known to take: Ozon is slower now; what was known no longer holds.
+		if (this.doneMs !== undefined && elapsedMs >= this.doneMs) this.doneMs = undefined;
+		const recent = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
+		this.pending = { ms: Math.max(recent, elapsedMs), at: now };
+	}
+
+	/** A task was seen finished `elapsedMs` after it was sent (measured when the answer came). */
+	finished(elapsedMs: number): void {
+		this.doneMs = this.doneMs === undefined ? elapsedMs : Math.min(this.doneMs, elapsedMs);
+		if (this.pending && this.pending.ms >= this.doneMs) this.pending = undefined;
 	}
 }
 
@@ -58,18 +80,14 @@ function timeoutError(book: FlightBook, index: number, taskId: number): ItemErro
 	};
 }
 
-/** When the next push of `task` times out (each has its own Result Timeout), or the task's own deadline. */
-function nextDeadline(book: FlightBook, task: ImportTask): number {
-	const now = Date.now();
-	let next = task.deadline;
-	for (const write of task.writes) {
-		if (write.status !== 'pending') continue;
-		for (const index of book.open(write.members)) {
-			const deadline = task.sentAt + book.pushes[index].settings.resultTimeoutMs;
-			if (deadline > now && deadline < next) next = deadline;
-		}
-	}
-	return next;
+/**
+ * When the next push of `task` times out (each has its own Result Timeout), or the task's own
+ * deadline. The deadlines are worked out once per task (`task.timeouts`), not on every turn.
+ */
+function nextDeadline(task: ImportTask, now: number): number {
+	const timeouts = task.timeouts ?? [];
+	while (timeouts.length > 0 && timeouts[0] <= now) timeouts.shift();
+	return timeouts.length > 0 && timeouts[0] < task.deadline ? timeouts[0] : task.deadline;
 }
 
 /** Settles the pushes of writes Ozon has answered for. */
@@ -87,54 +105,92 @@ function applyResults(book: FlightBook, transport: OzonTransport, writes: Produc
 	}
 }
 
+/** Tasks still being submitted while the wait runs: the wait picks them up as they come. */
+export interface IncomingTasks {
+	/** True once no further task will be added. */
+	readonly complete: boolean;
+	/** Settles when a task is added or the submitting ends. */
+	next(): Promise<void>;
+}
+
+const NOTHING_INCOMING: IncomingTasks = { complete: true, next: async () => {} };
+
 /**
  * Stage: wait for tasks. Ozon processes tasks in about the order they were sent, so only the oldest
- * unfinished task is polled (at its first-poll time, then every `stepMs`); a younger one is asked
- * about once the older ones have finished, or when one of its pushes' Result Timeout is reached, so
- * that every timeout stays exact. A push whose own timeout passes is settled as `pending`; the task
- * is still polled for the others, and so that the product's next push builds on the result.
+ * unfinished task is polled (first at the processing time this key has shown, see TaskPace); a
+ * younger one is asked about once the older ones have finished, or when one of its pushes' Result
+ * Timeout is reached, so that every timeout stays exact. A push whose own timeout passes is settled
+ * as `pending`; the task is still polled for the others, and so that the product's next push builds
+ * on the result. `onAnswered` gets each task's writes once Ozon has answered for all of them.
  */
-export async function waitForTasks(book: FlightBook, transport: OzonTransport, tasks: ImportTask[], pace: TaskPace): Promise<void> {
+export async function waitForTasks(
+	book: FlightBook,
+	transport: OzonTransport,
+	tasks: ImportTask[],
+	pace: TaskPace,
+	incoming: IncomingTasks = NOTHING_INCOMING,
+	onAnswered: (writes: ProductWrite[]) => void = () => {},
+): Promise<void> {
 	const unanswered = (task: ImportTask) => task.writes.filter((write) => write.status === 'pending');
-	let active = tasks.filter((task) => unanswered(task).length > 0).sort((a, b) => a.sentAt - b.sentAt);
-	while (active.length > 0 && !book.stopped) {
+	let active: ImportTask[] = [];
+	let taken = 0;
+	for (;;) {
+		if (taken < tasks.length) {
+			active = [...active, ...tasks.slice(taken).filter((task) => unanswered(task).length > 0)].sort((a, b) => a.sentAt - b.sentAt);
+			taken = tasks.length;
+		}
+		if (book.stopped || (active.length === 0 && incoming.complete)) return;
+		if (active.length === 0) {
+			await incoming.next();
+			continue;
+		}
 		const now = Date.now();
 		const [oldest] = active;
-		const due = active.filter((task) => (task === oldest ? task.nextPollAt : nextDeadline(book, task)) <= now);
+		// Timed when it becomes the oldest, on what the pace knows by then (it may have learned meanwhile).
+		if (oldest.polls === 0) oldest.nextPollAt = Math.min(pace.firstPollAt(oldest.sentAt, now), nextDeadline(oldest, now));
+		const due = active.filter((task) => (task === oldest ? task.nextPollAt : nextDeadline(task, now)) <= now);
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = unanswered(task);
+			const asked = Date.now();
 			task.polls += 1;
 			try {
 				applyResults(book, transport, waiting, await getImportInfo(transport, task.taskId, task.deadline));
-				if (unanswered(task).length === 0) pace.finished(Date.now() - task.sentAt, task.polls);
+				if (unanswered(task).length === 0) pace.finished(Date.now() - task.sentAt);
+				else pace.stillPending(asked - task.sentAt);
 			} catch (error) {
 				// The write stands; only its result is unknown. It is never re-sent.
 				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
 				for (const write of waiting) write.status = 'unknown';
 			}
-			task.nextPollAt = Math.min(Math.max(Date.now() + polling.stepMs, task.nextPollAt), nextDeadline(book, task));
+			const after = Date.now();
+			task.nextPollAt = Math.min(pace.nextPollAt(task.sentAt, after), nextDeadline(task, after));
 		});
 		const after = Date.now();
+		const finished = new Set<ImportTask>();
 		for (const task of due) {
-			for (const write of unanswered(task)) {
+			const pending = unanswered(task);
+			for (const write of pending) {
 				for (const index of book.open(write.members)) {
 					// Past its own deadline, after a poll at or beyond it: it has timed out.
 					if (after >= task.sentAt + book.pushes[index].settings.resultTimeoutMs) book.fail(index, 'pending', [timeoutError(book, index, task.taskId)]);
 				}
 			}
-		}
-		active = active.filter((task) => {
-			const pending = unanswered(task);
-			if (pending.length === 0) return false;
-			if (due.includes(task) && after >= task.deadline) {
+			if (pending.length === 0) {
+				finished.add(task);
+				onAnswered(task.writes);
+			} else if (after >= task.deadline) {
 				for (const write of pending) write.status = 'unknown';
-				return false;
+				finished.add(task);
 			}
-			return true;
-		});
+		}
+		if (finished.size > 0) active = active.filter((task) => !finished.has(task));
 		if (active.length > 0) {
-			const wake = Math.min(active[0].nextPollAt, ...active.slice(1).map((task) => nextDeadline(book, task)));
-			await sleep(Math.max(0, wake - Date.now()));
+			const wakeNow = Date.now();
+			let wake = active[0].nextPollAt;
+			for (let position = 1; position < active.length; position++) wake = Math.min(wake, nextDeadline(active[position], wakeNow));
+			// A task submitted meanwhile may have an earlier Result Timeout than anything known now.
+			if (incoming.complete) await sleep(Math.max(0, wake - wakeNow));
+			else await Promise.race([sleep(Math.max(0, wake - wakeNow)), incoming.next()]);
 		}
 	}
 }

@@ -58,3 +58,20 @@ it('a second run uses the processing time the first one saw: its task is polled 
 	expect(first).toBeGreaterThan(2);
 	expect(polls() - first).toBe(1);
 });
+
+it('overlaps: tasks are polled while later imports are still being sent, finished products read back while later tasks are polled', async () => {
+	sandbox = new OzonSandbox({ processingMs: 300, rateLimitPerSecond: 50 }, seedProducts(3000));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 300, stepMs: 100, minDelayMs: 50 });
+
+	// 8 requests a second: the 30 imports take about 4 s to send, each task is done 0.3 s after it.
+	const output = await push(3000, { requestsPerSecond: 8 });
+
+	expect(output.every((item) => item.success)).toBe(true);
+	const paths = sandbox.store.log.map((entry) => entry.path);
+	const lastImport = paths.lastIndexOf('/v2/product/pictures/import');
+	expect(paths.indexOf('/v1/product/import/info')).toBeLessThan(lastImport);
+	// The first 1000 products (a full read-back request) are read back before the last task is answered.
+	expect(paths.indexOf('/v2/product/pictures/info')).toBeLessThan(paths.lastIndexOf('/v1/product/import/info'));
+	expect(paths.filter((path) => path === '/v2/product/pictures/info')).toHaveLength(3);
+}, 30_000);
