@@ -47,16 +47,18 @@ async function main(): Promise<void> {
 	collect?.();
 	const liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 	const error = result.error?.message;
+	const outputItems = output.length;
 	// Once the result is let go: what stays behind in the process (the coordinator's state, caches).
 	result = undefined;
 	output.length = 0;
 	collect?.();
 	const afterDropHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+	if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
 	process.stdout.write(
 		`${JSON.stringify({
 			products,
 			batchSize,
-			outputItems: output.length,
+			outputItems,
 			succeeded,
 			error,
 			wallSeconds,

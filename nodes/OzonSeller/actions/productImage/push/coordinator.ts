@@ -98,8 +98,13 @@ export class Participant {
 			onCancel();
 			this.abandon(this.cancelError());
 		};
-		if (this.signal.aborted) cancel();
-		else this.signal.addEventListener('abort', cancel, { once: true });
+		if (this.signal.aborted) return cancel();
+		const signal = this.signal;
+		signal.addEventListener('abort', cancel, { once: true });
+		// Once answered, the listener goes: the signal outlives the wait (n8n's requests hold it), and
+		// through the listener it would hold every push of this execution.
+		const forget = () => signal.removeEventListener('abort', cancel);
+		this.done.then(forget, forget);
 	}
 }
 

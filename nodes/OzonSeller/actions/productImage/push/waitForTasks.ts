@@ -30,6 +30,11 @@ export class TaskPace {
 
 	private pending: { ms: number; at: number } | undefined;
 
+	/** Whether a time a task was seen finished in is known. */
+	get learned(): boolean {
+		return this.doneMs !== undefined;
+	}
+
 	/** When to ask about a task sent at `sentAt` for the first time. */
 	firstPollAt(sentAt: number, now = Date.now()): number {
 		if (this.doneMs === undefined) return sentAt + polling.firstDelayMs;
@@ -116,10 +121,11 @@ export interface IncomingTasks {
 const NOTHING_INCOMING: IncomingTasks = { complete: true, next: async () => {} };
 
 /**
- * Stage: wait for tasks. Ozon processes tasks in about the order they were sent, so only the oldest
- * unfinished task is polled (first at the processing time this key has shown, see TaskPace); a
- * younger one is asked about once the older ones have finished, or when one of its pushes' Result
- * Timeout is reached, so that every timeout stays exact. A push whose own timeout passes is settled
+ * Stage: wait for tasks. Ozon processes tasks in about the order they were sent, so a task is asked
+ * about once the processing time this key has shown has passed (see TaskPace) and no older task
+ * is known to be still pending; a younger one behind a pending task is asked about once the older
+ * ones have finished, or when one of its pushes' Result Timeout is reached, so that every timeout
+ * stays exact. Tasks whose time has come are polled side by side. A push whose own timeout passes is settled
  * as `pending`; the task is still polled for the others, and so that the product's next push builds
  * on the result. `onAnswered` gets each task's writes once Ozon has answered for all of them.
  */
@@ -145,10 +151,19 @@ export async function waitForTasks(
 			continue;
 		}
 		const now = Date.now();
-		const [oldest] = active;
-		// Timed when it becomes the oldest, on what the pace knows by then (it may have learned meanwhile).
-		if (oldest.polls === 0) oldest.nextPollAt = Math.min(pace.firstPollAt(oldest.sentAt, now), nextDeadline(oldest, now));
-		const due = active.filter((task) => (task === oldest ? task.nextPollAt : nextDeadline(task, now)) <= now);
+		// In order from the oldest: every task whose time has come, up to the first one still to wait
+		// for (while it is pending, so are the younger ones); behind it, only Result Timeouts are due.
+		// A task is timed when its turn comes, on what the pace knows by then.
+		// Behind a task already found pending, or while the pace is still being learned, the oldest goes alone.
+		let turn = 0;
+		while (turn < active.length) {
+			const task = active[turn];
+			if (task.polls === 0) task.nextPollAt = Math.min(pace.firstPollAt(task.sentAt, now), nextDeadline(task, now));
+			if (task.nextPollAt > now) break;
+			turn++;
+			if (task.polls > 0 || !pace.learned) break;
+		}
+		const due = [...active.slice(0, turn), ...active.slice(turn + 1).filter((task) => nextDeadline(task, now) <= now)];
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = unanswered(task);
 			const asked = Date.now();
@@ -186,7 +201,10 @@ export async function waitForTasks(
 		if (finished.size > 0) active = active.filter((task) => !finished.has(task));
 		if (active.length > 0) {
 			const wakeNow = Date.now();
-			let wake = active[0].nextPollAt;
+			// The oldest decides when the next turn comes (a younger one is timed only once it leads).
+			const [leader] = active;
+			if (leader.polls === 0) leader.nextPollAt = Math.min(pace.firstPollAt(leader.sentAt, wakeNow), nextDeadline(leader, wakeNow));
+			let wake = leader.nextPollAt;
 			for (let position = 1; position < active.length; position++) wake = Math.min(wake, nextDeadline(active[position], wakeNow));
 			// A task submitted meanwhile may have an earlier Result Timeout than anything known now.
 			if (incoming.complete) await sleep(Math.max(0, wake - wakeNow));
