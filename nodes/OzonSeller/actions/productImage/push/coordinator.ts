@@ -12,6 +12,7 @@ import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types'
 import type { OzonTransport } from '../../../transport';
 import type { PushSettings, ValidEntry } from './entries';
 import { Flight } from './flight';
+import { TaskPace } from './waitForTasks';
 
 /** What a push comes to: the fields of the node's output, or the failed request that settled it. */
 export interface PushOutcome {
@@ -107,8 +108,13 @@ export class Participant {
 			onCancel();
 			this.abandon(this.cancelError());
 		};
-		if (this.signal.aborted) cancel();
-		else this.signal.addEventListener('abort', cancel, { once: true });
+		if (this.signal.aborted) return cancel();
+		const signal = this.signal;
+		signal.addEventListener('abort', cancel, { once: true });
+		// Once answered, the listener goes: the signal outlives the wait (n8n's requests hold it), and
+		// through the listener it would hold every push of this execution.
+		const forget = () => signal.removeEventListener('abort', cancel);
+		this.done.then(forget, forget);
 	}
 }
 
@@ -134,6 +140,9 @@ export class WriteCoordinator {
 
 	/** When the armed wake-up for gathered pushes fires (epoch ms), if one is armed. */
 	private wakeAt: number | undefined;
+
+	/** How long Ozon takes to process a task, as seen with this key: when to poll first. */
+	readonly pace = new TaskPace();
 
 	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
 	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'queuedAt' | 'participant' | 'reapplied' | 'outcome'>>): void {

@@ -15,9 +15,8 @@ import { resolveProducts } from '../../common/identify';
 import type { Ledger } from '../../common/ledger';
 import type { Participant, QueuedPush, WriteCoordinator } from './coordinator';
 import type { ImportTask, ProductWrite } from './entries';
+import { writeWaitAndRead } from './pipeline';
 import { readBack } from './readBack';
-import { waitForTasks } from './waitForTasks';
-import { writeImages } from './write';
 
 /**
  * The ledger of a flight, over its pushes (index = position in the flight). Settling a push hands
@@ -109,8 +108,8 @@ export class Flight {
 				async (transport) => {
 					this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
 				},
-				(transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator),
-				(transport) => waitForTasks(this.book, transport, this.tasks),
+				(transport) => writeWaitAndRead(this.book, transport, this.writes, this.tasks, this.coordinator, (index) => this.reapply(index)),
+				// What the overlapped stage left unread: v1 writes, and tasks of a stage run again after a cancellation.
 				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)),
 			];
 			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.

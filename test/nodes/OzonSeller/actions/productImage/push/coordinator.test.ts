@@ -55,7 +55,7 @@ beforeEach(async () => {
 	// Ozon's real pace, scaled down: the task takes 300 ms, the first poll comes after 400 ms.
 	sandbox = new OzonSandbox({ processingMs: 300 }, seedProducts(200));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 400, maxIntervalMs: 400 });
+	Object.assign(polling, { firstDelayMs: 400, stepMs: 400 });
 });
 afterEach(async () => {
 	Object.assign(polling, saved);
