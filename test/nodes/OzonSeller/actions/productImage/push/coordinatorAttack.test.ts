@@ -102,6 +102,12 @@ function scriptedOzon(options: {
 	return imports;
 }
 
+/** Lets Ozon finish the task it held, and gives the flight polling it time to land: nothing outlives the test. */
+async function finish(stuck: { first: boolean }) {
+	stuck.first = false;
+	await sleep(100);
+}
+
 useFastTiming();
 
 // Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
@@ -187,7 +193,8 @@ describe('a slow flight holds back no unrelated push for long', () => {
 	it("another product's push does not wait for a flight whose task Ozon leaves pending (Wait for Result off, Result Timeout 20 s)", async () => {
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
 		// Ozon never finishes the first task; every later one at once.
-		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		const stuck = { first: true };
+		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 && stuck.first ? 'pending' : 'imported') });
 		mockPicturesInfo(() => ({}));
 
 		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
@@ -200,6 +207,7 @@ describe('a slow flight holds back no unrelated push for long', () => {
 		expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
 		// Today (every execution on its own) it answers in milliseconds here; gathering may add a moment, never the other flight's 20 s.
 		expect(Date.now() - started).toBeLessThan(4000);
+		await finish(stuck);
 	});
 });
 
@@ -307,7 +315,8 @@ describe('a push held back by an earlier write of its product', () => {
 	it("is answered when its own Result Timeout runs out, not when the earlier write's (20 s) does, and is not sent", async () => {
 		mockInfoList([product(1, { images: [OLD] })]);
 		// Ozon never finishes the first task.
-		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		const stuck = { first: true };
+		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 && stuck.first ? 'pending' : 'imported') });
 		mockPicturesInfo(() => ({}));
 
 		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
@@ -321,6 +330,7 @@ describe('a push held back by an earlier write of its product', () => {
 		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
 		// Sending it on the product's last known photos could undo the write Ozon is still processing.
 		expect(imports).toHaveLength(1);
+		await finish(stuck);
 	});
 });
 
@@ -387,5 +397,30 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 			for (const offer of offers) expect([offer, key]).toEqual([offer, ['SKU-001', 'SKU-003'].includes(offer) ? credentials.apiKey : OTHER_KEY]);
 		}
 		expect(seen.filter((entry) => entry.offers.length > 0).length).toBeGreaterThanOrEqual(8);
+	});
+});
+
+describe("another execution's bad item in a shared import request", () => {
+	it("Ozon rejecting the request (400) over one execution's image fails that execution's item only", async () => {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		const REJECTED = 'https://img.example/rejected-by-ozon.jpg';
+		// Ozon's own rule (not one the node knows) refuses this URL: the whole request is answered 400.
+		const imports = scriptedOzon({
+			onImport: (_call, body) => (JSON.stringify(body).includes(REJECTED) ? [400, { code: 3, message: `invalid image url ${REJECTED}` }] : undefined),
+		});
+		mockPicturesInfo(() => ({}));
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		// Both gather behind the lone push and leave in one flight: one import request would carry both.
+		const bad = start([{ offer: 'SKU-001', urls: REJECTED }]);
+		const good = start([{ offer: 'SKU-002', urls: img('good') }]);
+		const [, badResult, goodResult] = await within(5000, Promise.all([lone.result, bad.result, good.result]), 'all executions');
+
+		expect(outputOf(goodResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(outputOf(badResult)[0]).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
+		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('good')]);
+		expect(imports.flatMap((call) => call.items.map((item) => item.offer_id))).toEqual(['SKU-003', 'SKU-002']);
 	});
 });
