@@ -424,3 +424,52 @@ describe("another execution's bad item in a shared import request", () => {
 		expect(imports.flatMap((call) => call.items.map((item) => item.offer_id))).toEqual(['SKU-003', 'SKU-002']);
 	});
 });
+
+describe('one product pushed with two keys of one Client-Id at once', () => {
+	it('the writes are applied one after the other (per Client-Id and product): the second builds on the first, nothing is re-applied', async () => {
+		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
+		mockInfoList([product(1, { images: [OLD] })]);
+		nock.cleanAll();
+		// One Ozon account that accepts both keys; its import tasks take a few polls and apply in order.
+		const imports: Array<{ key: string; images: string[] }> = [];
+		const polls = new Map<number, number>();
+		const ozonAnyKey = () => nock(credentials.baseUrl, { reqheaders: { 'client-id': credentials.clientId } });
+		ozonAnyKey().post('/v1/roles').times(20).reply(200, { roles: [] });
+		ozonAnyKey()
+			.post('/v3/product/info/list')
+			.times(20)
+			.reply(() => [200, { items: [catalogueEntry('SKU-001')] }]);
+		ozonAnyKey()
+			.post('/v2/product/pictures/import')
+			.times(20)
+			.reply(function (_uri, body) {
+				imports.push({ key: String(this.req.headers['api-key']), images: (body as ImportCall).items[0].images ?? [] });
+				return [200, { task_id: imports.length }];
+			});
+		ozonAnyKey()
+			.post('/v1/product/import/info')
+			.times(100)
+			.reply((_uri, body) => {
+				const taskId = Number((body as IDataObject).task_id);
+				const poll = (polls.get(taskId) ?? 0) + 1;
+				polls.set(taskId, poll);
+				const done = poll >= 3;
+				if (done && poll === 3) catalogueEntry('SKU-001').images = imports[taskId - 1].images;
+				return [200, { result: { items: [{ offer_id: 'SKU-001', product_id: 1001, status: done ? 'imported' : 'pending', errors: [] }] } }];
+			});
+		ozonAnyKey()
+			.post('/v2/product/pictures/info')
+			.times(20)
+			.reply(() => [200, { items: [{ product_id: 1001, primary_photo: [], photo: catalogueEntry('SKU-001').images, color_photo: [], errors: [] }] }]);
+
+		const withKey = (apiKey: string, name: string) => startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: img(name) }], PUSH as INode['parameters']), { ...credentials, apiKey });
+		const runs = [withKey(credentials.apiKey, 'A'), withKey(OTHER_KEY, 'B')];
+		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'both executions')).map(outputOf);
+
+		expect(outputs.map(([item]) => item.success)).toEqual([true, true]);
+		expect(imports).toEqual([
+			{ key: credentials.apiKey, images: [OLD, img('A')] },
+			{ key: OTHER_KEY, images: [OLD, img('A'), img('B')] },
+		]);
+	});
+});
