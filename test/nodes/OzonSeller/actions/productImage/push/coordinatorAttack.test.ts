@@ -473,3 +473,25 @@ describe('one product pushed with two keys of one Client-Id at once', () => {
 		]);
 	});
 });
+
+describe('an execution stopped before its write is sent', () => {
+	it('stopped during the lookup (Stop button): its images are not sent to Ozon', async () => {
+		let run: ReturnType<typeof start> | undefined;
+		ozon()
+			.post('/v3/product/info/list')
+			.reply(() => {
+				run?.cancel();
+				return [200, { items: [product(1, { images: [OLD] })] }];
+			});
+		mockInfoList([product(1, { images: [OLD] })]);
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+
+		run = start([{ offer: 'SKU-001', urls: img('stopped') }]);
+		await within(3000, run.result, 'the stopped execution');
+		await sleep(100);
+
+		expect(imports).toHaveLength(0);
+		expect(catalogueEntry('SKU-001').images).toEqual([OLD]);
+	});
+});
