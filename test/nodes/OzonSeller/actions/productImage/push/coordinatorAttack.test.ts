@@ -362,6 +362,7 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 	it("each execution's pushes are sent with its own key only", async () => {
 		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
 		const seen: Array<{ key: string; offers: string[] }> = [];
+		const tasks: string[][] = [];
 		for (const key of [credentials.apiKey, OTHER_KEY]) {
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
 				.post('/v3/product/info/list')
@@ -375,13 +376,23 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 				.post('/v2/product/pictures/import')
 				.times(20)
 				.reply(function (_uri, body) {
-					seen.push({ key: String(this.req.headers['api-key']), offers: (body as ImportCall).items.map((item) => item.offer_id) });
-					return [200, { task_id: 1 }];
+					const offers = (body as ImportCall).items.map((item) => item.offer_id);
+					seen.push({ key: String(this.req.headers['api-key']), offers });
+					tasks.push(offers);
+					return [200, { task_id: tasks.length }];
 				});
+			// Every task done at once, so no flight outlives the test.
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
 				.post('/v1/product/import/info')
 				.times(20)
-				.reply(200, { result: { items: [], total: 0 } });
+				.reply((_uri, body) => {
+					const offers = tasks[Number((body as IDataObject).task_id) - 1] ?? [];
+					return [200, { result: { items: offers.map((offer) => ({ offer_id: offer, product_id: 0, status: 'imported', errors: [] })), total: offers.length } }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v2/product/pictures/info')
+				.times(20)
+				.reply(200, { items: [] });
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } }).post('/v1/roles').times(20).reply(200, { roles: [] });
 		}
 		const runs = ['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004'].map((offer, n) =>
@@ -391,6 +402,7 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 			}),
 		);
 		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'all executions')).map(outputOf);
+		await sleep(100);
 
 		expect(outputs.every(([item]) => item.success)).toBe(true);
 		for (const { key, offers } of seen) {
