@@ -488,18 +488,19 @@ describe('one product pushed with two keys of one Client-Id at once', () => {
 
 describe('an execution stopped before its write is sent', () => {
 	it('stopped during the lookup (Stop button): its images are not sent to Ozon', async () => {
-		let run: ReturnType<typeof start> | undefined;
+		// A holder, as the mock below must reach the run that starts after it is set up.
+		const holder: { run?: ReturnType<typeof start> } = {};
 		ozon()
 			.post('/v3/product/info/list')
 			.reply(() => {
-				run?.cancel();
+				holder.run?.cancel();
 				return [200, { items: [product(1, { images: [OLD] })] }];
 			});
 		mockInfoList([product(1, { images: [OLD] })]);
 		const imports = scriptedOzon({});
 		mockPicturesInfo(() => ({}));
 
-		run = start([{ offer: 'SKU-001', urls: img('stopped') }]);
+		const run = (holder.run = start([{ offer: 'SKU-001', urls: img('stopped') }]));
 		await within(3000, run.result, 'the stopped execution');
 		await sleep(100);
 
