@@ -1,7 +1,8 @@
 /**
  * The sandbox's own routes under /__sandbox/, never Ozon's: local only, for the bench, the demo and
  * anyone running `npm run sandbox`. `POST configure` switches faults and settings for the next
- * requests, `GET stats` counts what reached the sandbox, `POST reset` forgets the traffic.
+ * requests, `GET stats` counts what reached the sandbox, `GET timeline` tells when it came (for the
+ * bench's time to first request and request rate over time), `POST reset` forgets the traffic.
  */
 import type { FaultConfig, SandboxConfig, SandboxStore } from './store';
 
@@ -21,6 +22,7 @@ export function controlRoute(store: SandboxStore, method: string, path: string, 
 			return { status: 200, body: store.config };
 		}
 		if (path === `${CONTROL_PREFIX}stats` && method === 'GET') return { status: 200, body: stats(store) };
+		if (path === `${CONTROL_PREFIX}timeline` && method === 'GET') return { status: 200, body: timeline(store) };
 		if (path === `${CONTROL_PREFIX}reset` && method === 'POST') {
 			store.reset();
 			return { status: 200, body: { ok: true } };
@@ -42,4 +44,29 @@ function stats(store: SandboxStore) {
 	const byPath: Record<string, number> = {};
 	for (const entry of store.log) byPath[entry.path] = (byPath[entry.path] ?? 0) + 1;
 	return { requests: store.log.length, byStatus, byPath, faults, peakRequestsPerSecond: store.peakRequestsPerSecond(), tasks: store.tasks.size };
+}
+
+/**
+ * When the traffic came: the first and last request (epoch ms), the first of each path, and per
+ * second from the first request how many reached the sandbox and how many of them the per-second
+ * cap refused (429). Each request counts once (the log also notes a cap refusal as `rate-limit`).
+ */
+function timeline(store: SandboxStore) {
+	const requests = store.log.filter((entry) => entry.path !== 'rate-limit');
+	const firstByPath: Record<string, number> = {};
+	let firstAt = Infinity;
+	let lastAt = -Infinity;
+	for (const { at, path } of requests) {
+		firstAt = Math.min(firstAt, at);
+		lastAt = Math.max(lastAt, at);
+		firstByPath[path] = Math.min(firstByPath[path] ?? Infinity, at);
+	}
+	if (requests.length === 0) return { firstAt: null, lastAt: null, firstByPath, perSecond: [] };
+	const perSecond = Array.from({ length: Math.floor((lastAt - firstAt) / 1000) + 1 }, () => ({ requests: 0, refused: 0 }));
+	for (const { at, status } of requests) {
+		const second = perSecond[Math.floor((at - firstAt) / 1000)];
+		second.requests++;
+		if (status === 429) second.refused++;
+	}
+	return { firstAt, lastAt, firstByPath, perSecond };
 }

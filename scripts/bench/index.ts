@@ -5,7 +5,8 @@
  * design does); then upload notifications as a webhook workflow gets them, one execution each: a
  * lone one, and a burst of 40 for 40 products within 2 s. Prints the figures and writes them to
  * bench-results.json. `--only bulk` or `--only notifications` runs one group; `--100k` adds one
- * execution of 100,000 products to the bulk group.
+ * execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
+ * scenarios of those sizes (quicker re-runs of the ones in question).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -41,6 +42,12 @@ interface ScenarioResult {
 	succeeded: number;
 	error?: string;
 	wallSeconds: number;
+	/** Epoch ms the measured run started at; the rest of the timing in seconds from it. */
+	startedAt: number;
+	nodeEnteredSeconds: number;
+	nodeAnsweredSeconds: number;
+	gc: { count: number; totalMs: number; maxMs: number };
+	maxLoopDelayMs: number;
 	cpuSeconds: number;
 	peakRssMb: number;
 	baselineHeapMb: number;
@@ -105,6 +112,57 @@ interface SandboxStats {
 
 async function sandboxStats(url: string): Promise<SandboxStats> {
 	return (await (await fetch(`${url}/__sandbox/stats`)).json()) as SandboxStats;
+}
+
+interface SandboxTimeline {
+	firstAt: number | null;
+	lastAt: number | null;
+	firstByPath: Record<string, number>;
+	perSecond: Array<{ requests: number; refused: number }>;
+}
+
+async function sandboxTimeline(url: string): Promise<SandboxTimeline> {
+	return (await (await fetch(`${url}/__sandbox/timeline`)).json()) as SandboxTimeline;
+}
+
+/**
+ * Where a bulk run's wall time went, in seconds from its start: n8n calling the node, the first
+ * request, the first import, the last request, the node's answer; the request rate over the span
+ * of requests (mean, and per tenth of the span), per-second 429s, GC pauses, event loop delay.
+ */
+function timingOf(run: ScenarioResult, timeline: SandboxTimeline) {
+	const since = (epoch: number | null | undefined) => (epoch === null || epoch === undefined ? NaN : (epoch - run.startedAt) / 1000);
+	const seconds = timeline.perSecond;
+	const tenths = Array.from({ length: Math.min(10, seconds.length) }, (_, tenth) => {
+		const part = seconds.slice(Math.floor((tenth * seconds.length) / 10), Math.floor(((tenth + 1) * seconds.length) / 10));
+		return part.reduce((sum, second) => sum + second.requests, 0) / Math.max(1, part.length);
+	});
+	const requests = seconds.reduce((sum, second) => sum + second.requests, 0);
+	return {
+		nodeEnteredSeconds: run.nodeEnteredSeconds,
+		firstRequestSeconds: since(timeline.firstAt),
+		firstImportSeconds: since(timeline.firstByPath['/v2/product/pictures/import']),
+		lastRequestSeconds: since(timeline.lastAt),
+		nodeAnsweredSeconds: run.nodeAnsweredSeconds,
+		meanRequestsPerSecond: requests / Math.max(1, seconds.length),
+		requestsPerSecondByTenth: tenths,
+		/** Seconds of the span in which fewer requests reached Ozon than half the configured rate. */
+		slowSeconds: seconds.filter((second) => second.requests < CONFIGURED_RATE / 2).length,
+		refused: seconds.reduce((sum, second) => sum + second.refused, 0),
+		gc: run.gc,
+		maxLoopDelayMs: run.maxLoopDelayMs,
+	};
+}
+
+function describeTiming(name: string, timing: ReturnType<typeof timingOf>): string {
+	const s = (value: number) => `${value.toFixed(1)} s`;
+	return (
+		`${name}: node called at ${s(timing.nodeEnteredSeconds)}, first request ${s(timing.firstRequestSeconds)}, first import ${s(timing.firstImportSeconds)}, ` +
+		`last request ${s(timing.lastRequestSeconds)}, answered ${s(timing.nodeAnsweredSeconds)}; requests/s over the span: mean ${timing.meanRequestsPerSecond.toFixed(1)}, ` +
+		`by tenth ${timing.requestsPerSecondByTenth.map((rate) => rate.toFixed(0)).join(' ')}, ${timing.slowSeconds} s below ${CONFIGURED_RATE / 2}/s; ` +
+		`${timing.refused} per-second 429s; GC ${timing.gc.count} pauses, ${(timing.gc.totalMs / 1000).toFixed(2)} s, longest ${timing.gc.maxMs.toFixed(0)} ms; ` +
+		`event loop held up to ${timing.maxLoopDelayMs.toFixed(0)} ms`
+	);
 }
 
 /** The notification scenarios: requests to Ozon per product, seconds to the last answer, latency. */
@@ -179,14 +237,16 @@ function limits(polls: number, imports: number, requests: number): string {
 	return `requests: batch sizes + ${perTask} polls per task; wall: ${requests} requests at ${CONFIGURED_RATE}/s = ${(requests / CONFIGURED_RATE).toFixed(1)} s, overlapped with ${SANDBOX.processingMs / 1000} s processing`;
 }
 
-async function runBulk(withLarge: boolean) {
+async function runBulk(withLarge: boolean, sizes: number[] | undefined) {
 	const results = [];
-	for (const scenario of withLarge ? [...SCENARIOS, LARGE_SCENARIO] : SCENARIOS) {
+	const scenarios = (withLarge ? [...SCENARIOS, LARGE_SCENARIO] : SCENARIOS).filter((scenario) => !sizes || (scenario.batchSize > 1 && sizes.includes(scenario.products)));
+	for (const scenario of scenarios) {
 		process.stderr.write(`running ${scenario.name}…\n`);
 		const sandbox = await startSandbox(scenario.products);
 		try {
 			const run = await runScenario(sandbox.url, scenario.products, scenario.batchSize);
 			const stats = await sandboxStats(sandbox.url);
+			const timing = timingOf(run, await sandboxTimeline(sandbox.url));
 			const minimum = minimumRequests(scenario.products, scenario.batchSize);
 			const floorSeconds = minimum / SANDBOX.rateLimit + SANDBOX.processingMs / 1000;
 			const floorAtConfiguredRate = minimum / CONFIGURED_RATE + SANDBOX.processingMs / 1000;
@@ -203,6 +263,7 @@ async function runBulk(withLarge: boolean) {
 				limitedBy: limits(stats.byPath['/v1/product/import/info'] ?? 0, stats.byPath['/v2/product/pictures/import'] ?? 0, stats.requests),
 				floor: `${minimum} requests at least / ${SANDBOX.rateLimit} per s + ${SANDBOX.processingMs / 1000} s processing`,
 				wallToFloor: run.wallSeconds / floorSeconds,
+				timing,
 			});
 		} finally {
 			sandbox.stop();
@@ -226,6 +287,7 @@ async function runBulk(withLarge: boolean) {
 	}));
 	console.table(rows);
 	for (const result of results) console.log(`${result.name}: ${result.limitedBy}; calls ${Object.entries(result.callsByMethod).map(([method, count]) => `${count} ${method}`).join(', ')}`);
+	for (const result of results) console.log(describeTiming(result.name, result.timing));
 	const base = results.find((result) => result.products === 10000);
 	const large = results.find((result) => result.products === 100000);
 	if (base && large) {
@@ -242,7 +304,8 @@ async function main(): Promise<void> {
 	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 	const only = optionText('only');
 	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk or notifications');
-	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k'));
+	const sizes = optionText('products')?.split(',').map(Number);
+	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes);
 	const notifications = only === 'bulk' ? undefined : await runNotifications();
 	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications };
 	fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(output, null, 2)}\n`);

@@ -1,13 +1,46 @@
 /**
  * One benchmark scenario in a process of its own, so its CPU time and peak RSS are the node's
- * (plus n8n's engine), not the driver's or the sandbox's. Prints one JSON line.
+ * (plus n8n's engine), not the driver's or the sandbox's. Prints one JSON line; besides the totals,
+ * where the wall time went: when n8n called the node and when the node answered, the garbage
+ * collector's pauses and the longest the event loop was held up (the driver adds when the sandbox
+ * saw the first and last request).
  * Usage: node scenario.js --url URL --products N --batch-size B
  */
-import type { INode } from 'n8n-workflow';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
+import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
 import { requiredOption as option } from '../lib/args';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../test/helpers/n8nEngine';
+import { OZON_NODE_NAME, nodeTypes, ozonWorkflow, runWorkflow } from '../../test/helpers/n8nEngine';
 
+/** When n8n called the Ozon node's execute and when it answered (epoch ms), for the run being measured. */
+const nodeCall = { enteredAt: 0, answeredAt: 0 };
+
+function timeNodeCalls(): void {
+	const ozon = nodeTypes.getByName('n8n-nodes-ozon-seller.ozonSeller') as { execute: (this: IExecuteFunctions) => Promise<unknown> };
+	const execute = ozon.execute;
+	ozon.execute = async function (this: IExecuteFunctions) {
+		nodeCall.enteredAt = Date.now();
+		try {
+			return await execute.call(this);
+		} finally {
+			nodeCall.answeredAt = Date.now();
+		}
+	};
+}
+
+/** The garbage collector's pauses while the run is measured: how many, in all, the longest (ms). */
+function watchGc(): { stop: () => { count: number; totalMs: number; maxMs: number } } {
+	const pauses = { count: 0, totalMs: 0, maxMs: 0 };
+	const observer = new PerformanceObserver((list) => {
+		for (const entry of list.getEntries()) {
+			pauses.count++;
+			pauses.totalMs += entry.duration;
+			pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+		}
+	});
+	observer.observe({ entryTypes: ['gc'] });
+	return { stop: () => (observer.disconnect(), pauses) };
+}
 
 async function main(): Promise<void> {
 	const url = option('url');
@@ -36,11 +69,18 @@ async function main(): Promise<void> {
 	collect?.();
 	const baselineHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
 
+	timeNodeCalls();
+	const gc = watchGc();
+	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+	loopDelay.enable();
 	const cpuBefore = process.cpuUsage();
+	const startedAt = Date.now();
 	const started = performance.now();
 	let result: Awaited<ReturnType<typeof runWorkflow>> | undefined = await runWorkflow(workflow(rows(products)), credentials);
 	const wallSeconds = (performance.now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
+	loopDelay.disable();
+	const gcPauses = gc.stop();
 	const output = result.output(OZON_NODE_NAME) ?? [];
 	const succeeded = output.filter((item) => item.json.success === true).length;
 	// What the run really holds (its result still referenced), apart from garbage not yet collected.
@@ -62,6 +102,11 @@ async function main(): Promise<void> {
 			succeeded,
 			error,
 			wallSeconds,
+			startedAt,
+			nodeEnteredSeconds: (nodeCall.enteredAt - startedAt) / 1000,
+			nodeAnsweredSeconds: (nodeCall.answeredAt - startedAt) / 1000,
+			gc: gcPauses,
+			maxLoopDelayMs: loopDelay.max / 1e6,
 			cpuSeconds: (cpu.user + cpu.system) / 1e6,
 			peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
 			baselineHeapMb,

@@ -46,6 +46,22 @@ it('GET stats counts what reached the Ozon methods; POST reset forgets it and ke
 	expect(sandbox.store.products.size).toBe(3);
 });
 
+it('GET timeline tells when the traffic came: first and last request, the first of each path, requests and 429s per second', async () => {
+	expect((await control('GET', 'timeline')).data).toEqual({ firstAt: null, lastAt: null, firstByPath: {}, perSecond: [] });
+	const before = Date.now();
+	await ozon('/v1/roles');
+	await ozon('/v3/product/info/list', { offer_id: ['SKU-001'] });
+	await control('POST', 'configure', { rateLimitPerSecond: 2 });
+	await ozon('/v1/roles');
+	const { data } = await control('GET', 'timeline');
+	expect(data.firstAt).toBeGreaterThanOrEqual(before);
+	expect(data.lastAt).toBeGreaterThanOrEqual(data.firstAt);
+	expect(Object.keys(data.firstByPath).sort()).toEqual(['/v1/roles', '/v3/product/info/list']);
+	expect(data.firstByPath['/v1/roles']).toBe(data.firstAt);
+	const total = (data.perSecond as Array<{ requests: number; refused: number }>).reduce((sum, second) => ({ requests: sum.requests + second.requests, refused: sum.refused + second.refused }), { requests: 0, refused: 0 });
+	expect(total).toEqual({ requests: 3, refused: 1 });
+});
+
 it('an unknown route is a 404 and a body that is not JSON a 400, each with a message', async () => {
 	const unknown = await control('GET', 'products');
 	expect([unknown.status, unknown.data]).toEqual([404, { message: 'unknown control route GET /__sandbox/products' }]);
