@@ -48,8 +48,8 @@ function stats(store: SandboxStore) {
 
 /**
  * When the traffic came: the first and last request (epoch ms), the first of each path, and per
- * second from the first request how many reached the sandbox and how many of them the per-second
- * cap refused (429). Each request counts once (the log also notes a cap refusal as `rate-limit`).
+ * second from the first request how many reached the sandbox (in all and by path) and how many of
+ * them the per-second cap refused (429). Each request counts once (the log also notes a cap refusal as `rate-limit`).
  */
 function timeline(store: SandboxStore) {
 	const requests = store.log.filter((entry) => entry.path !== 'rate-limit');
@@ -62,10 +62,11 @@ function timeline(store: SandboxStore) {
 		firstByPath[path] = Math.min(firstByPath[path] ?? Infinity, at);
 	}
 	if (requests.length === 0) return { firstAt: null, lastAt: null, firstByPath, perSecond: [] };
-	const perSecond = Array.from({ length: Math.floor((lastAt - firstAt) / 1000) + 1 }, () => ({ requests: 0, refused: 0 }));
-	for (const { at, status } of requests) {
+	const perSecond = Array.from({ length: Math.floor((lastAt - firstAt) / 1000) + 1 }, () => ({ requests: 0, refused: 0, byPath: {} as Record<string, number> }));
+	for (const { at, status, path } of requests) {
 		const second = perSecond[Math.floor((at - firstAt) / 1000)];
 		second.requests++;
+		second.byPath[path] = (second.byPath[path] ?? 0) + 1;
 		if (status === 429) second.refused++;
 	}
 	return { firstAt, lastAt, firstByPath, perSecond };

@@ -291,8 +291,11 @@ export class OzonMethods {
 		const values = stringArray(body[field], field);
 		if (values.length === 0 || values.length > 1000) throw invalid(`${field}: value must contain between 1 and 1000 items`);
 		const wanted = new Set(values);
-		const items = [...this.store.products.values()]
-			.filter((product) => wanted.has(field === 'offer_id' ? product.offer_id : String(field === 'sku' ? product.sku : product.id)))
+		const matching =
+			field === 'offer_id'
+				? this.store.withOffers(wanted)
+				: [...this.store.products.values()].filter((product) => wanted.has(String(field === 'sku' ? product.sku : product.id)));
+		const items = matching
 			.map((product) => ({
 				id: product.id,
 				offer_id: product.offer_id,

@@ -201,9 +201,47 @@ export class SandboxStore {
 		this.products = new Map(products.map((product) => [product.id, product]));
 	}
 
+	/**
+	 * The catalogue by offer_id, built once per catalogue: with a scan per lookup, 100,000 products
+	 * made the sandbox itself the bench's bottleneck (a task of 100 products cost 10 million steps).
+	 */
+	private offerIndex: { of: Map<number, SandboxProduct>; size: number; byOffer: Map<string, SandboxProduct[]>; place: Map<SandboxProduct, number> } | undefined;
+
+	private catalogueIndex() {
+		const current = this.offerIndex;
+		if (current && current.of === this.products && current.size === this.products.size) return current;
+		const byOffer = new Map<string, SandboxProduct[]>();
+		const place = new Map<SandboxProduct, number>();
+		for (const product of this.products.values()) {
+			place.set(product, place.size);
+			const same = byOffer.get(product.offer_id);
+			if (same) same.push(product);
+			else byOffer.set(product.offer_id, [product]);
+		}
+		this.offerIndex = { of: this.products, size: this.products.size, byOffer, place };
+		return this.offerIndex;
+	}
+
+	/**
+	 * The products with one of `offerIds`, in catalogue order, as a scan finds them. From the index
+	 * when it holds every offer, each product still under it; else (a product renamed since) by the
+	 * scan. The index is rebuilt when products are set or added.
+	 */
+	withOffers(offerIds: Set<string>): SandboxProduct[] {
+		const found: SandboxProduct[] = [];
+		const { byOffer, place } = this.catalogueIndex();
+		for (const offerId of offerIds) {
+			const products = byOffer.get(offerId);
+			if (!products || products.some((product) => product.offer_id !== offerId || this.products.get(product.id) !== product)) {
+				return [...this.products.values()].filter((product) => offerIds.has(product.offer_id));
+			}
+			found.push(...products);
+		}
+		return found.sort((a, b) => (place.get(a) as number) - (place.get(b) as number));
+	}
+
 	byOffer(offerId: string): SandboxProduct | undefined {
-		for (const product of this.products.values()) if (product.offer_id === offerId) return product;
-		return undefined;
+		return this.withOffers(new Set([offerId]))[0];
 	}
 
 	/** How often each distinct request (method and body, hashed) has been drawn for, for `faultDice`. */

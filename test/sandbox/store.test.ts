@@ -47,3 +47,33 @@ describe('SandboxStore.reset', () => {
 		expect([store.log.length, store.recent.size, store.operations.size, store.tasks.size, store.products.size]).toEqual([0, 0, 0, 0, 3]);
 	});
 });
+
+describe('products by offer_id', () => {
+	it('are found as a scan finds them (catalogue order, duplicates, a product added or renamed later), without a scan per lookup', () => {
+		const store = new SandboxStore(defaultConfig());
+		store.setProducts(seedProducts(5));
+		const [first, second, third] = [...store.products.values()];
+		expect(store.withOffers(new Set([third.offer_id, first.offer_id])).map((product) => product.id)).toEqual([first.id, third.id]);
+		expect(store.byOffer('NOT-THERE')).toBeUndefined();
+
+		const twin = { ...second, id: 998, offer_id: first.offer_id };
+		store.products.set(twin.id, twin);
+		expect(store.withOffers(new Set([first.offer_id])).map((product) => product.id)).toEqual([first.id, twin.id]);
+		second.offer_id = 'RENAMED';
+		expect(store.byOffer('RENAMED')).toBe(second);
+		const added = { ...third, id: 999, offer_id: 'ADDED' };
+		store.products.set(added.id, added);
+		expect(store.byOffer('ADDED')).toBe(added);
+	});
+
+	it('100,000 products: 100,000 lookups take well under a second (a scan each took a minute)', () => {
+		const store = new SandboxStore(defaultConfig());
+		store.setProducts(seedProducts(100_000));
+		const offers = [...store.products.values()].map((product) => product.offer_id);
+		const started = performance.now();
+		const found = offers.filter((offer) => store.byOffer(offer)?.offer_id === offer);
+		const elapsedMs = performance.now() - started;
+		expect(found).toHaveLength(offers.length);
+		expect(elapsedMs).toBeLessThan(1000);
+	});
+});
