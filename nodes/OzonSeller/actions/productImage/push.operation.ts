@@ -1,21 +1,19 @@
-import { NodeOperationError, updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
 import type { ApiVersion, IdentifyBy, PushMode, TooManyImages } from '../../domain/types';
 import type { RawPushInput } from '../../domain/validate';
-import { OzonTransport } from '../../transport';
-import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
 import { readIdentifyBy, resolveProducts } from '../common/identify';
-import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
+import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, holdsExpression, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';
 import { outputOption } from '../common/output';
 import { checkUrls } from './push/checkUrls';
-import { Participant, coordinatorFor, type QueuedPush } from './push/coordinator';
 import { answerDryRuns } from './push/dryRun';
-import type { PushSettings } from './push/entries';
+import type { PushSettings, ValidEntry } from './push/entries';
+import { ExecutionWrites } from './push/handIn';
 import { planDryRuns } from './push/plan';
-import { readAndValidate, type PushItemInput } from './push/read';
+import { readInTurns, type PushItemInput } from './push/read';
 
 /** The parameter type of a URL field (see Color Image URL). */
 const URL_TEXT = 'string' as const;
@@ -209,27 +207,18 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 }
 
 /**
- * Applies the outcomes the write coordinator reached to this execution's ledger. Every push's own
- * outcome first; then each failed request once, for the pushes it settled: a rejected key settles
- * every item still open, and must not reach one that another flight already imported.
+ * Whether every item only writes: Dry Run and Check URLs First are off and set without expressions,
+ * so they are off for every item. Such items go to Ozon while later ones are still being read (see
+ * push/handIn.ts); a dry run reads the products before any item of its execution is written, and
+ * checked URLs are probed once for all items, so executions with either are read whole first.
  */
-function settleFromCoordinator(ledger: ItemLedger, pushes: QueuedPush[]): void {
-	const failedRequests = new Map<unknown, Map<string, number[]>>();
-	for (const push of pushes) {
-		const { index } = push.entry;
-		const { data, warnings, errors, requestError, success, status = 'failed' } = push.outcome;
-		ledger.setData(index, data);
-		ledger.warn(index, ...warnings);
-		if (requestError !== undefined) {
-			const byStatus = failedRequests.get(requestError) ?? new Map<string, number[]>();
-			failedRequests.set(requestError, byStatus);
-			const indexes = byStatus.get(status) ?? [];
-			byStatus.set(status, indexes);
-			indexes.push(index);
-		} else if (success) ledger.succeed(index, status);
-		else ledger.fail(index, status, errors);
-	}
-	for (const [error, byStatus] of failedRequests) for (const [status, indexes] of byStatus) ledger.requestFailed(error, indexes, status);
+function writesOnly(ctx: IExecuteFunctions, params: ItemParameters): boolean {
+	const raw = (ctx.getNode().parameters as Record<string, unknown>).options;
+	if (raw !== undefined && (typeof raw !== 'object' || raw === null)) return false;
+	const { dryRun, checkUrls } = (raw ?? {}) as Record<string, unknown>;
+	if (holdsExpression(dryRun) || holdsExpression(checkUrls)) return false;
+	const options = params.options(0);
+	return readDryRun(options.dryRun) === false && readCheckUrls(options.checkUrls) === false;
 }
 
 /**
@@ -246,25 +235,33 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return ledger.toExecutionData();
 	}
 
-	const valid = await readAndValidate(ledger, items.length, (index) => readPushItem(params, index));
-	const checked = await checkUrls(this, ledger, valid);
-	if (checked.length === 0) return ledger.toExecutionData();
-
-	const transport = await OzonTransport.create(this, readTransportOptions(params));
-	const keyWarning = await keyExpiryWarning(transport);
-
-	// Dry runs only read: looked up and planned here, on the product as it is now.
-	const dryRuns = checked.filter((entry) => entry.dryRun);
-	if (dryRuns.length > 0) answerDryRuns(ledger, planDryRuns(ledger, await resolveProducts(ledger, transport, dryRuns)));
-
-	const writes = checked.filter((entry) => !entry.dryRun && !ledger.isSettled(entry.index));
-	if (writes.length > 0 && !ledger.stopped) {
-		const participant = new Participant(transport, this.getExecutionCancelSignal?.(), () => new NodeOperationError(this.getNode(), 'The execution was cancelled'));
-		coordinatorFor(transport).submit(participant, writes.map((entry) => ({ entry, settings })));
-		await participant.done;
-		settleFromCoordinator(ledger, participant.pushes);
+	const inTurns = writesOnly(this, params);
+	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns);
+	const valid: ValidEntry[] = [];
+	for await (const { entries, more } of readInTurns(ledger, items.length, (index) => readPushItem(params, index))) {
+		if (!inTurns) {
+			for (const entry of entries) valid.push(entry);
+			continue;
+		}
+		await writes.take(entries, more);
+		// Cancelled: nothing read from now on would be sent, and the execution ends with n8n's cancellation.
+		if (writes.cancelled) break;
 	}
 
-	if (keyWarning) ledger.warnEvery(keyWarning);
+	if (!inTurns) {
+		const checked = await checkUrls(this, ledger, valid);
+		if (checked.length === 0) return ledger.toExecutionData();
+		const transport = await writes.connect();
+
+		// Dry runs only read: looked up and planned here, on the product as it is now.
+		const dryRuns = checked.filter((entry) => entry.dryRun);
+		if (dryRuns.length > 0) answerDryRuns(ledger, planDryRuns(ledger, await resolveProducts(ledger, transport, dryRuns)));
+
+		const toWrite = checked.filter((entry) => !entry.dryRun && !ledger.isSettled(entry.index));
+		if (toWrite.length > 0 && !ledger.stopped) await writes.take(toWrite, false);
+	}
+	await writes.finish();
+
+	if (writes.keyWarning) ledger.warnEvery(writes.keyWarning);
 	return ledger.toExecutionData();
 }

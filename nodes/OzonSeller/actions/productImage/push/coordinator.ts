@@ -54,11 +54,27 @@ export const gathering = { maxWaitMs: 2000 };
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
 
-/** One execution's share of the coordinator: its transport, its pushes, and when they are all settled. */
+/**
+ * One execution's share of the coordinator: its transport, its pushes, and when they are all settled.
+ * An execution may hand its pushes in several turns while it reads its items (see push/handIn.ts).
+ */
 export class Participant {
 	readonly pushes: QueuedPush[] = [];
 
 	private open = 0;
+
+	/** More pushes are still to be handed in: `done` waits for them, even when every push so far is answered. */
+	private handingIn = false;
+
+	/** Flights carrying pushes of this execution that have not yet sent all their imports. */
+	private sending = 0;
+
+	private answered = false;
+
+	private watchingCancel = false;
+
+	/** A failure that stops every further request with this key (a rejected key, a redirecting Base URL). */
+	stoppedBy: unknown;
 
 	private finish: (error?: unknown) => void = () => {};
 
@@ -70,8 +86,14 @@ export class Participant {
 		private readonly cancelError: () => Error,
 	) {
 		this.done = new Promise<void>((resolve, reject) => {
-			this.finish = (error) => (error === undefined ? resolve() : reject(error));
+			this.finish = (error) => {
+				this.answered = true;
+				if (error === undefined) resolve();
+				else reject(error);
+			};
 		});
+		// Awaited once the execution has handed everything in; a fault before then is not unhandled.
+		this.done.catch(() => {});
 	}
 
 	get cancelled(): boolean {
@@ -83,27 +105,59 @@ export class Participant {
 		return this.open > 0 && !this.cancelled;
 	}
 
+	/** No push handed in now would be sent: the execution was cancelled or answered, or its key stopped. */
+	get closed(): boolean {
+		return this.cancelled || this.answered || this.stoppedBy !== undefined;
+	}
+
+	/** Every flight carrying this execution's pushes has sent its imports: the time to hand in more. */
+	get allSent(): boolean {
+		return this.sending === 0;
+	}
+
 	add(push: QueuedPush): void {
 		this.pushes.push(push);
 		this.open++;
+	}
+
+	/** More pushes will be handed in: `done` waits for `handedIn`. */
+	handInMore(): void {
+		this.handingIn = true;
+	}
+
+	/** The last pushes are handed in. */
+	handedIn(): void {
+		this.handingIn = false;
+		if (this.open === 0 && !this.answered) this.finish();
 	}
 
 	/** Called once per push when it has its outcome. */
 	settled(): void {
 		if (this.open <= 0) return;
 		this.open--;
-		if (this.open === 0) this.finish();
+		if (this.open === 0 && !this.handingIn) this.finish();
+	}
+
+	/** A flight carrying pushes of this execution starts, and later has sent its imports. */
+	flightSending(): void {
+		this.sending++;
+	}
+
+	flightSent(): void {
+		this.sending = Math.max(0, this.sending - 1);
 	}
 
 	/** Ends the execution's wait with an error (cancellation, or a fault of the flight). */
 	abandon(error: unknown): void {
 		this.open = 0;
+		this.handingIn = false;
 		this.finish(error);
 	}
 
-	/** Calls `onCancel` when the execution is cancelled (Stop button, or n8n's execution timeout). */
+	/** Calls `onCancel` when the execution is cancelled (Stop button, or n8n's execution timeout); once per execution. */
 	onCancel(onCancel: () => void): void {
-		if (!this.signal) return;
+		if (!this.signal || this.watchingCancel) return;
+		this.watchingCancel = true;
 		const cancel = () => {
 			onCancel();
 			this.abandon(this.cancelError());

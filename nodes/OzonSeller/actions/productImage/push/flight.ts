@@ -58,7 +58,11 @@ export class FlightBook implements Ledger {
 		// The whole flight shares one key: a rejected key or a redirecting Base URL concerns every push.
 		const settle = error.stopsAllRequests ? this.open(this.pushes.map((_, index) => index)) : this.open(indexes);
 		if (error.stopsAllRequests) this.stopped = true;
-		for (const index of settle) this.settle(index, false, status).requestError = error;
+		for (const index of settle) {
+			// Its execution hands in no more pushes with this key (items it has not read yet included).
+			if (error.stopsAllRequests) this.pushes[index].participant.stoppedBy ??= error;
+			this.settle(index, false, status).requestError = error;
+		}
 	}
 
 	private settle(index: number, success: boolean, status: string) {
@@ -85,11 +89,23 @@ export class Flight {
 
 	private writes: ProductWrite[] = [];
 
+	/** The executions with pushes aboard, until this flight has sent its imports (they may then hand in more). */
+	private sending: Set<Participant> | undefined;
+
 	constructor(
 		private readonly coordinator: WriteCoordinator,
 		pushes: QueuedPush[],
 	) {
 		this.book = new FlightBook(pushes);
+		this.sending = new Set(pushes.map((push) => push.participant));
+		for (const participant of this.sending) participant.flightSending();
+	}
+
+	/** Every import of this flight has been sent or has failed (said once). */
+	private sent(): void {
+		const sending = this.sending;
+		this.sending = undefined;
+		for (const participant of sending ?? []) participant.flightSent();
 	}
 
 	get pushes(): QueuedPush[] {
@@ -108,7 +124,7 @@ export class Flight {
 				async (transport) => {
 					this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
 				},
-				(transport) => writeWaitAndRead(this.book, transport, this.writes, this.tasks, this.coordinator, (index) => this.reapply(index)),
+				(transport) => writeWaitAndRead(this.book, transport, this.writes, this.tasks, this.coordinator, (index) => this.reapply(index), () => this.sent()),
 				// What the overlapped stage left unread: v1 writes, and tasks of a stage run again after a cancellation.
 				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)),
 			];
@@ -119,6 +135,7 @@ export class Flight {
 				if (write.apiVersion === 'v2' && (write.status === 'imported' || write.status === 'skipped')) this.coordinator.forgetV1(write.product.productId);
 			}
 		} finally {
+			this.sent();
 			// Every push leaves with an outcome: one no stage settled is reported, never left waiting.
 			for (const index of this.book.open(this.pushes.map((_, position) => position))) {
 				this.book.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);

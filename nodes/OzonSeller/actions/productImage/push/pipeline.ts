@@ -35,7 +35,7 @@ class TaskArrivals implements IncomingTasks {
  * accepts it, while later requests are still being sent; the products of finished tasks are read
  * back as soon as they fill a read-back request (1000 products), the rest when the last task has
  * its answer. Each part skips what is already done, so the stage can run again after its carrier
- * execution was cancelled.
+ * execution was cancelled. `onWritten` hears when every import has been sent (or has failed).
  */
 export async function writeWaitAndRead(
 	book: FlightBook,
@@ -44,6 +44,7 @@ export async function writeWaitAndRead(
 	tasks: ImportTask[],
 	coordinator: WriteCoordinator,
 	reapply: (index: number) => void,
+	onWritten: () => void = () => {},
 ): Promise<void> {
 	const arrivals = new TaskArrivals();
 	const reads: Array<Promise<void>> = [];
@@ -60,6 +61,7 @@ export async function writeWaitAndRead(
 	const writing = writeImages(book, transport, writes, tasks, coordinator, () => arrivals.arrived()).finally(() => {
 		arrivals.complete = true;
 		arrivals.arrived();
+		onWritten();
 	});
 	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, coordinator.pace, arrivals, onAnswered)]);
 	if (ready.length > 0) readReady();

@@ -41,19 +41,33 @@ function validateEntry(ledger: ItemLedger, index: number, { input, dryRun, check
 	return { index, identifyBy: input.identifyBy, identifier: request.identifier, request, dryRun, checkUrls };
 }
 
-/** Stage 1, read and validate: every item's parameters; a bad item is settled as `invalid` on its own. */
-export async function readAndValidate(ledger: ItemLedger, itemCount: number, readItem: (index: number) => PushItemInput): Promise<ValidEntry[]> {
-	const valid: ValidEntry[] = [];
-	for (let index = 0; index < itemCount; index++) {
+/** The valid entries of one turn of reading, and whether items remain to be read after it. */
+export interface ReadTurn {
+	entries: ValidEntry[];
+	more: boolean;
+}
+
+/**
+ * Stage 1, read and validate: every item's parameters, a turn of items at a time; a bad item is
+ * settled as `invalid` on its own. Yields each turn's valid entries, so they can be on their way
+ * while later items are still being read.
+ */
+export async function* readInTurns(ledger: ItemLedger, itemCount: number, readItem: (index: number) => PushItemInput): AsyncGenerator<ReadTurn> {
+	for (let start = 0; start < itemCount; start += YIELD_EVERY_ITEMS) {
 		// Reading thousands of items is seconds of synchronous expression work in n8n: give the
-		// event loop (other executions, webhooks, the garbage collector's incremental steps) a turn.
-		if (index > 0 && index % YIELD_EVERY_ITEMS === 0) await sleep(0);
-		try {
-			const entry = validateEntry(ledger, index, readItem(index));
-			if (entry) valid.push(entry);
-		} catch (error) {
-			ledger.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
+		// event loop (requests under way, other executions, webhooks, the garbage collector's
+		// incremental steps) a turn.
+		if (start > 0) await sleep(0);
+		const end = Math.min(itemCount, start + YIELD_EVERY_ITEMS);
+		const entries: ValidEntry[] = [];
+		for (let index = start; index < end; index++) {
+			try {
+				const entry = validateEntry(ledger, index, readItem(index));
+				if (entry) entries.push(entry);
+			} catch (error) {
+				ledger.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
+			}
 		}
+		yield { entries, more: end < itemCount };
 	}
-	return valid;
 }

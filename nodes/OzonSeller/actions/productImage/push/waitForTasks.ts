@@ -30,14 +30,42 @@ export class TaskPace {
 
 	private pending: { ms: number; at: number } | undefined;
 
+	/**
+	 * While nothing is known: the task whose polls learn the time for this key (one at a time, for
+	 * all flights), and when its latest poll set off. The others wait for what it finds.
+	 */
+	private learner: { task: object; at: number } | undefined;
+
+	private learnedNow: () => void = () => {};
+
+	private learning = this.nextLearning();
+
 	/** Whether a time a task was seen finished in is known. */
 	get learned(): boolean {
 		return this.doneMs !== undefined;
 	}
 
-	/** When to ask about a task sent at `sentAt` for the first time. */
-	firstPollAt(sentAt: number, now = Date.now()): number {
-		if (this.doneMs === undefined) return sentAt + polling.firstDelayMs;
+	/** Settles once a time a task was seen finished in is known. */
+	whenLearned(): Promise<void> {
+		return this.learning;
+	}
+
+	/** `task` is polled while nothing is known: it learns the time for this key, until its polls lapse. */
+	learnWith(task: object, now = Date.now()): void {
+		if (this.doneMs === undefined) this.learner = { task, at: now };
+	}
+
+	/**
+	 * When to ask about a task sent at `sentAt` for the first time. While nothing is known, `task`
+	 * waits while another task is learning the time (and so lapses, should that one stop polling).
+	 */
+	firstPollAt(sentAt: number, now = Date.now(), task?: object): number {
+		if (this.doneMs === undefined) {
+			const learner = this.learner;
+			const lapsesAt = learner ? learner.at + polling.firstDelayMs + polling.stepMs : 0;
+			if (task !== undefined && learner && learner.task !== task && now < lapsesAt) return lapsesAt;
+			return sentAt + polling.firstDelayMs;
+		}
 		const lower = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
 		const gap = this.doneMs - lower;
 		return sentAt + Math.max(polling.minDelayMs, gap <= polling.toleranceMs ? this.doneMs : lower + gap / 2);
@@ -52,15 +80,26 @@ export class TaskPace {
 	/** A task was still pending when a poll set off `elapsedMs` after it was sent. */
 	stillPending(elapsedMs: number, now = Date.now()): void {
 		// Pending beyond the time it was known to take: Ozon is slower now; what was known no longer holds.
-		if (this.doneMs !== undefined && elapsedMs >= this.doneMs) this.doneMs = undefined;
+		if (this.doneMs !== undefined && elapsedMs >= this.doneMs) {
+			this.doneMs = undefined;
+			this.learning = this.nextLearning();
+		}
 		const recent = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
 		this.pending = { ms: Math.max(recent, elapsedMs), at: now };
 	}
 
 	/** A task was seen finished `elapsedMs` after it was sent (measured when the answer came). */
 	finished(elapsedMs: number): void {
+		const learnedNow = this.doneMs === undefined;
 		this.doneMs = this.doneMs === undefined ? elapsedMs : Math.min(this.doneMs, elapsedMs);
 		if (this.pending && this.pending.ms >= this.doneMs) this.pending = undefined;
+		if (!learnedNow) return;
+		this.learner = undefined;
+		this.learnedNow();
+	}
+
+	private nextLearning(): Promise<void> {
+		return new Promise<void>((resolve) => (this.learnedNow = resolve));
 	}
 }
 
@@ -155,12 +194,14 @@ export async function waitForTasks(
 		// for (while it is pending, so are the younger ones); behind it, only Result Timeouts are due.
 		// A task is timed when its turn comes, on what the pace knows by then.
 		// Behind a task already found pending, or while the pace is still being learned, the oldest goes alone.
+		// While nothing is known, one task of the key's flights learns the time; the others wait for it.
 		let turn = 0;
 		while (turn < active.length) {
 			const task = active[turn];
-			if (task.polls === 0) task.nextPollAt = Math.min(pace.firstPollAt(task.sentAt, now), nextDeadline(task, now));
+			if (task.polls === 0) task.nextPollAt = Math.min(pace.firstPollAt(task.sentAt, now, task), nextDeadline(task, now));
 			if (task.nextPollAt > now) break;
 			turn++;
+			if (!pace.learned) pace.learnWith(task, now);
 			if (task.polls > 0 || !pace.learned) break;
 		}
 		const due = [...active.slice(0, turn), ...active.slice(turn + 1).filter((task) => nextDeadline(task, now) <= now)];
@@ -204,12 +245,15 @@ export async function waitForTasks(
 			const wakeNow = Date.now();
 			// The oldest decides when the next turn comes (a younger one is timed only once it leads).
 			const [leader] = active;
-			if (leader.polls === 0) leader.nextPollAt = Math.min(pace.firstPollAt(leader.sentAt, wakeNow), nextDeadline(leader, wakeNow));
+			if (leader.polls === 0) leader.nextPollAt = Math.min(pace.firstPollAt(leader.sentAt, wakeNow, leader), nextDeadline(leader, wakeNow));
 			let wake = leader.nextPollAt;
 			for (let position = 1; position < active.length; position++) wake = Math.min(wake, nextDeadline(active[position], wakeNow));
+			const wakeups = [sleep(Math.max(0, wake - wakeNow))];
 			// A task submitted meanwhile may have an earlier Result Timeout than anything known now.
-			if (incoming.complete) await sleep(Math.max(0, wake - wakeNow));
-			else await Promise.race([sleep(Math.max(0, wake - wakeNow)), incoming.next()]);
+			if (!incoming.complete) wakeups.push(incoming.next());
+			// Another flight's task may learn the time meanwhile: this one's first poll is then due.
+			if (!pace.learned) wakeups.push(pace.whenLearned());
+			await Promise.race(wakeups);
 		}
 	}
 }
