@@ -47,6 +47,7 @@ interface ScenarioResult {
 	nodeEnteredSeconds: number;
 	nodeAnsweredSeconds: number;
 	gc: { count: number; totalMs: number; maxMs: number };
+	memoryPeak: { peakAtSeconds: number; rssMb: number; heapTotalMb: number; heapUsedMb: number };
 	maxLoopDelayMs: number;
 	cpuSeconds: number;
 	peakRssMb: number;
@@ -150,6 +151,7 @@ function timingOf(run: ScenarioResult, timeline: SandboxTimeline) {
 		slowSeconds: seconds.filter((second) => second.requests < CONFIGURED_RATE / 2).length,
 		refused: seconds.reduce((sum, second) => sum + second.refused, 0),
 		gc: run.gc,
+		memoryPeak: run.memoryPeak,
 		maxLoopDelayMs: run.maxLoopDelayMs,
 	};
 }
@@ -161,7 +163,8 @@ function describeTiming(name: string, timing: ReturnType<typeof timingOf>): stri
 		`last request ${s(timing.lastRequestSeconds)}, answered ${s(timing.nodeAnsweredSeconds)}; requests/s over the span: mean ${timing.meanRequestsPerSecond.toFixed(1)}, ` +
 		`by tenth ${timing.requestsPerSecondByTenth.map((rate) => rate.toFixed(0)).join(' ')}, ${timing.slowSeconds} s below ${CONFIGURED_RATE / 2}/s; ` +
 		`${timing.refused} per-second 429s; GC ${timing.gc.count} pauses, ${(timing.gc.totalMs / 1000).toFixed(2)} s, longest ${timing.gc.maxMs.toFixed(0)} ms; ` +
-		`event loop held up to ${timing.maxLoopDelayMs.toFixed(0)} ms`
+		`event loop held up to ${timing.maxLoopDelayMs.toFixed(0)} ms; RSS peaked at ${s(timing.memoryPeak.peakAtSeconds)} ` +
+		`(${timing.memoryPeak.rssMb.toFixed(0)} MB, V8 heap ${timing.memoryPeak.heapUsedMb.toFixed(0)} of ${timing.memoryPeak.heapTotalMb.toFixed(0)} MB)`
 	);
 }
 

@@ -28,6 +28,18 @@ function timeNodeCalls(): void {
 	};
 }
 
+/** The process's memory every 100 ms while the run is measured: when RSS peaked, and the V8 heap then (MB). */
+function watchMemory(startedAt: number): { stop: () => { peakAtSeconds: number; rssMb: number; heapTotalMb: number; heapUsedMb: number } } {
+	const mb = (bytes: number) => bytes / 1024 / 1024;
+	let peak = { peakAtSeconds: 0, rssMb: 0, heapTotalMb: 0, heapUsedMb: 0 };
+	const sample = () => {
+		const { rss, heapTotal, heapUsed } = process.memoryUsage();
+		if (mb(rss) > peak.rssMb) peak = { peakAtSeconds: (Date.now() - startedAt) / 1000, rssMb: mb(rss), heapTotalMb: mb(heapTotal), heapUsedMb: mb(heapUsed) };
+	};
+	const timer = setInterval(sample, 100);
+	return { stop: () => (clearInterval(timer), sample(), peak) };
+}
+
 /** The garbage collector's pauses while the run is measured: how many, in all, the longest (ms). */
 function watchGc(): { stop: () => { count: number; totalMs: number; maxMs: number } } {
 	const pauses = { count: 0, totalMs: 0, maxMs: 0 };
@@ -75,12 +87,14 @@ async function main(): Promise<void> {
 	loopDelay.enable();
 	const cpuBefore = process.cpuUsage();
 	const startedAt = Date.now();
+	const memory = watchMemory(startedAt);
 	const started = performance.now();
 	let result: Awaited<ReturnType<typeof runWorkflow>> | undefined = await runWorkflow(workflow(rows(products)), credentials);
 	const wallSeconds = (performance.now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
 	loopDelay.disable();
 	const gcPauses = gc.stop();
+	const memoryPeak = memory.stop();
 	const output = result.output(OZON_NODE_NAME) ?? [];
 	const succeeded = output.filter((item) => item.json.success === true).length;
 	// What the run really holds (its result still referenced), apart from garbage not yet collected.
@@ -106,6 +120,7 @@ async function main(): Promise<void> {
 			nodeEnteredSeconds: (nodeCall.enteredAt - startedAt) / 1000,
 			nodeAnsweredSeconds: (nodeCall.answeredAt - startedAt) / 1000,
 			gc: gcPauses,
+			memoryPeak,
 			maxLoopDelayMs: loopDelay.max / 1e6,
 			cpuSeconds: (cpu.user + cpu.system) / 1e6,
 			peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1024 / 1024,

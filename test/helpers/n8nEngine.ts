@@ -60,9 +60,24 @@ class TestInputNode implements INodeType {
 	}
 }
 
+/** Item builders of `codeInput` nodes, by name: items made in code (with getters, say), which a JSON parameter cannot carry. */
+const codeItems = new Map<string, () => IDataObject[]>();
+
+/** Emits the items its `source` builder makes (see `withCodeInput`). */
+class CodeInputNode implements INodeType {
+	description = { ...new TestInputNode().description, displayName: 'Code Input', name: 'codeInput', properties: [{ displayName: 'Source', name: 'source', type: 'string', default: '' }] } as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const build = codeItems.get(this.getNodeParameter('source', 0) as string);
+		if (!build) throw new Error('no items registered for this code input');
+		return [build().map((json) => ({ json }))];
+	}
+}
+
 const NODE_TYPES: Record<string, INodeType> = {
 	'n8n-nodes-ozon-seller.ozonSeller': new OzonSeller(),
 	'test.testInput': new TestInputNode(),
+	'test.codeInput': new CodeInputNode(),
 };
 
 export const nodeTypes: INodeTypes = {
@@ -215,7 +230,7 @@ export function startWorkflow(
 	});
 	const additionalData = createAdditionalData(credentials, workflowData);
 
-	const start = startNode ?? json.nodes.find((node) => node.type === 'test.testInput')?.name;
+	const start = startNode ?? json.nodes.find((node) => node.type === 'test.testInput' || node.type === 'test.codeInput')?.name;
 	const executor = new WorkflowExecute(additionalData, 'manual');
 	const execution = executor.run({ workflow, startNode: start ? workflow.getNode(start) ?? undefined : undefined });
 	const result = (async (): Promise<RunResult> => {
@@ -271,4 +286,10 @@ export function ozonWorkflow(
 			Input: { main: [[{ node: OZON_NODE_NAME, type: 'main', index: 0 }]] },
 		},
 	};
+}
+
+/** The workflow with its input node replaced by one that emits the items `build` makes, when it runs. */
+export function withCodeInput(json: WorkflowJson, source: string, build: () => IDataObject[]): WorkflowJson {
+	codeItems.set(source, build);
+	return { ...json, nodes: json.nodes.map((node) => (node.type === 'test.testInput' ? { ...node, type: 'test.codeInput', parameters: { source } } : node)) };
 }

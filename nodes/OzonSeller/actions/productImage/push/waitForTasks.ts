@@ -63,7 +63,7 @@ export class TaskPace {
 		if (this.doneMs === undefined) {
 			const learner = this.learner;
 			const lapsesAt = learner ? learner.at + polling.firstDelayMs + polling.stepMs : 0;
-			if (task !== undefined && learner && learner.task !== task && now < lapsesAt) return lapsesAt;
+			if (task !== undefined && learner && learner.task !== task && now < lapsesAt) return Math.max(lapsesAt, sentAt + polling.firstDelayMs);
 			return sentAt + polling.firstDelayMs;
 		}
 		const lower = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;

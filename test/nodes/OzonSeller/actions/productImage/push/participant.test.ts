@@ -32,3 +32,33 @@ it('still hears a cancel while pushes are waiting', async () => {
 	expect(onCancel).toHaveBeenCalledTimes(1);
 	await expect(participant.done).rejects.toThrow('cancelled');
 });
+
+it('handing pushes in turns: not done while more are to come, though every push so far is answered; done once the last is handed in and answered', async () => {
+	const participant = new Participant({} as OzonTransport, undefined, () => new Error('cancelled'));
+	let done = false;
+	void participant.done.then(() => (done = true));
+	participant.handInMore();
+	participant.add({} as QueuedPush);
+	participant.settled();
+	await Promise.resolve();
+	expect(done).toBe(false);
+
+	participant.add({} as QueuedPush);
+	participant.handedIn();
+	await Promise.resolve();
+	expect(done).toBe(false);
+	participant.settled();
+	await participant.done;
+	expect(done).toBe(true);
+});
+
+it('the time to hand in more: once every flight carrying its pushes has sent its imports', () => {
+	const participant = new Participant({} as OzonTransport, undefined, () => new Error('cancelled'));
+	expect(participant.allSent).toBe(true);
+	participant.flightSending();
+	participant.flightSending();
+	participant.flightSent();
+	expect(participant.allSent).toBe(false);
+	participant.flightSent();
+	expect(participant.allSent).toBe(true);
+});

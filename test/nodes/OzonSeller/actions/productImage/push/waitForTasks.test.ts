@@ -75,3 +75,18 @@ it('overlaps: tasks are polled while later imports are still being sent, finishe
 	expect(paths.indexOf('/v2/product/pictures/info')).toBeLessThan(paths.lastIndexOf('/v1/product/import/info'));
 	expect(paths.filter((path) => path === '/v2/product/pictures/info')).toHaveLength(3);
 }, 30_000);
+
+it('flights side by side (a 3,000-item run handed in while read): one task learns Ozon\'s time for all, the others wait for it and are polled about once', async () => {
+	sandbox = new OzonSandbox({ processingMs: 1500, rateLimitPerSecond: 1000 }, seedProducts(3000));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 });
+
+	const output = await push(3000);
+
+	expect(output.every((item) => item.success)).toBe(true);
+	const imports = sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
+	expect(imports).toBe(30);
+	// The learning task: polled every 100 ms from 200 ms until done at 1.5 s (14 polls); every other
+	// task about once. (When each flight's first task learned on its own: 48–50.)
+	expect(polls()).toBeLessThanOrEqual(30 + 13 + 2);
+});

@@ -1,0 +1,170 @@
+/**
+ * An execution of thousands of items hands its writes to the coordinator in turns while it is still
+ * reading later items (n8n gives the node all items at once, and reading 100,000 took seconds
+ * before the first request): the first import leaves early, and every item still gets the result
+ * it got when all items were read first — one output item per input item, paired, in order.
+ * Through n8n's real engine, against the sandbox.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { OzonSandbox, sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
+import { seedProducts } from '../../../../../../sandbox/store';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
+import { useFastTiming } from '../../../../../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode ?? "replace" }}' };
+/** Check URLs First set by an expression (false for every item): the node cannot know that before reading them, so it reads every item before sending anything, as before. */
+const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
+const offer = (n: number) => `SKU-${String(n).padStart(3, '0')}`;
+const url = (sku: string, name: string) => `https://img.example.com/${sku}/${name}.jpg`;
+const rows = (count: number) => Array.from({ length: count }, (_, n) => ({ offer: offer(n + 1), urls: url(offer(n + 1), 'new') }) as IDataObject);
+
+let sandbox: OzonSandbox;
+const credentials = (apiKey = 'sandbox-api-key') => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
+
+async function startSandbox(products: number): Promise<void> {
+	// Ozon's real pace, scaled down; its rate cap out of the way (the node keeps its own 40 a second).
+	sandbox = new OzonSandbox({ processingMs: 200, rateLimitPerSecond: 1000 }, seedProducts(products));
+	await sandbox.start();
+}
+
+function outputOf(result: RunResult): Output[] {
+	expect(result.error).toBeUndefined();
+	const output = result.output(OZON_NODE_NAME) ?? [];
+	expect(output.map((item) => item.pairedItem)).toEqual(output.map((_, index) => ({ item: index })));
+	return output.map((item) => item.json as unknown as Output);
+}
+
+const requests = (path: string) => sandbox.store.log.filter((entry) => entry.path === path);
+const photosOf = (sku: string) => {
+	const product = sandbox.store.byOffer(sku);
+	return [...(product?.primary_image ?? []), ...(product?.images ?? [])];
+};
+
+/** `count` rows whose last one tells when its Offer ID (n8n's `{{ $json.offer }}`) was first read. */
+function watchLastItem(count: number): { items: () => IDataObject[]; readAt: () => number } {
+	let readAt = Infinity;
+	const items = () => {
+		const built = rows(count);
+		const last = built[count - 1];
+		const lastOffer = last.offer;
+		delete last.offer;
+		Object.defineProperty(last, 'offer', {
+			enumerable: true,
+			get: () => {
+				readAt = Math.min(readAt, Date.now());
+				return lastOffer;
+			},
+		});
+		return built;
+	};
+	return { items, readAt: () => readAt };
+}
+
+beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+useFastTiming();
+
+const saved = { ...polling };
+beforeEach(() => Object.assign(polling, { firstDelayMs: 150, stepMs: 100 }));
+afterEach(async () => {
+	Object.assign(polling, saved);
+	await sandbox?.stop();
+});
+
+it('5,000 items: the first import reaches Ozon before n8n has handed the node the last item to read; all 5,000 pushed, paired, in order', async () => {
+	await startSandbox(5000);
+	const { items, readAt } = watchLastItem(5000);
+	const result = await runWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'last item read late', items), credentials());
+
+	const output = outputOf(result);
+	expect(output).toHaveLength(5000);
+	expect(output.every((item, n) => item.success && item.data.offer_id === offer(n + 1))).toBe(true);
+	const [firstImport] = requests('/v2/product/pictures/import');
+	expect(firstImport.at).toBeLessThan(readAt());
+	// Handed in a lookup's worth at a time: as few requests as when every item was read first.
+	expect(requests('/v3/product/info/list')).toHaveLength(5);
+	expect(requests('/v2/product/pictures/import')).toHaveLength(50);
+	expect(requests('/v2/product/pictures/info')).toHaveLength(5);
+}, 60_000);
+
+it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: every item has the result it had when all were read first', async () => {
+	const items = rows(2600);
+	for (const n of [998, 999, 1000, 1001, 1999, 2000]) items[n].urls = `ftp://img.example.com/${n}.jpg`;
+	items[1500].mode = 'sideways';
+	for (const n of [1002, 2001, 2599]) items[n].offer = `NOT-ON-OZON-${n}`;
+	items[2002].offer = '';
+
+	const comparable = (output: Output[]) => output.map(({ data, ...rest }) => ({ ...rest, data: { ...data, task_id: data.task_id === undefined ? undefined : 'some task' } }));
+	await startSandbox(2600);
+	const inTurns = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	const handedIn = requests('/v2/product/pictures/import').length;
+	await sandbox.stop();
+	await startSandbox(2600);
+	const readFirst = outputOf(await runWorkflow(ozonWorkflow(items, { ...PUSH, ...READ_ALL_FIRST } as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+
+	expect(inTurns).toHaveLength(2600);
+	expect(comparable(inTurns)).toEqual(comparable(readFirst));
+	const failed = inTurns.flatMap((item, n) => (item.success ? [] : [n]));
+	expect(failed).toEqual([998, 999, 1000, 1001, 1002, 1500, 1999, 2000, 2001, 2002, 2599]);
+	expect(inTurns[1000].data.status).toBe('invalid');
+	expect(inTurns[1002].errors[0].reason).toContain('No product with offer_id "NOT-ON-OZON-1002"');
+	expect(handedIn).toBe(requests('/v2/product/pictures/import').length);
+}, 60_000);
+
+it('one product pushed in several hand-ins (Append at items 5, 1,500 and 2,500): applied in item order, none lost', async () => {
+	await startSandbox(2600);
+	const items = rows(2600);
+	const sku = offer(6);
+	for (const [n, name] of [[5, 'a'], [1500, 'b'], [2500, 'c']] as const) Object.assign(items[n], { offer: sku, urls: url(sku, name), mode: 'append' });
+	const before = photosOf(sku);
+
+	const output = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+
+	expect(output.every((item) => item.success)).toBe(true);
+	expect(photosOf(sku)).toEqual([...before, url(sku, 'a'), url(sku, 'b'), url(sku, 'c')]);
+	expect(output[2500].data.previous_images).toEqual([...before, url(sku, 'a'), url(sku, 'b')]);
+}, 60_000);
+
+it('a rejected key under Stop Workflow: the run stops with its error after one lookup; no later hand-in sends anything', async () => {
+	await startSandbox(5000);
+	const seen: SandboxExchange[] = [];
+	const observe = (exchange: SandboxExchange) => seen.push(exchange);
+	sandboxObservers.add(observe);
+	try {
+		const result = await runWorkflow(ozonWorkflow(rows(5000), PUSH as INode['parameters']), credentials('a-rejected-key'));
+		expect(result.error?.message).toMatch(/403|Api-Key/);
+	} finally {
+		sandboxObservers.delete(observe);
+	}
+	expect(seen.map((exchange) => exchange.path)).toEqual(['/v1/roles', '/v3/product/info/list']);
+}, 60_000);
+
+it('cancelled (Stop button) while it is still reading: it reads no further, hands nothing more in, and ends cancelled', async () => {
+	await startSandbox(20_000);
+	const readLate = watchLastItem(20_000);
+	const run = startWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'stopped while reading', readLate.items), credentials());
+	// The user presses Stop as Ozon answers the first lookup.
+	const stopAtFirstLookup = (exchange: SandboxExchange) => {
+		if (exchange.path === '/v3/product/info/list') run.cancel();
+	};
+	sandboxObservers.add(stopAtFirstLookup);
+	let result: RunResult;
+	try {
+		result = await run.result;
+	} finally {
+		sandboxObservers.delete(stopAtFirstLookup);
+	}
+	// Requests the node had sent before the Stop still reach the sandbox (it runs in this process).
+	await new Promise((resolve) => setTimeout(resolve, 300));
+
+	// (n8n's server marks the execution canceled; the engine alone reports the node's error.)
+	expect(result.run.data.resultData.error?.message).toBe('The execution was cancelled');
+	expect(readLate.readAt()).toBe(Infinity);
+	expect(requests('/v3/product/info/list')).toHaveLength(1);
+	// 200 imports were it to go on: at most those of the first hand-in (1,000 items).
+	expect(requests('/v2/product/pictures/import').length).toBeLessThanOrEqual(10);
+}, 60_000);
