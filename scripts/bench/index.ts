@@ -47,7 +47,8 @@ interface ScenarioResult {
 	nodeEnteredSeconds: number;
 	nodeAnsweredSeconds: number;
 	gc: { count: number; totalMs: number; maxMs: number };
-	memoryPeak: { peakAtSeconds: number; rssMb: number; heapTotalMb: number; heapUsedMb: number };
+	/** When RSS peaked and the V8 heap then; `perSecond`: [RSS, heap used, heap total] MB once a second. */
+	memoryPeak: { peakAtSeconds: number; rssMb: number; heapTotalMb: number; heapUsedMb: number; perSecond: Array<[number, number, number]> };
 	maxLoopDelayMs: number;
 	cpuSeconds: number;
 	peakRssMb: number;

@@ -28,16 +28,22 @@ function timeNodeCalls(): void {
 	};
 }
 
-/** The process's memory every 100 ms while the run is measured: when RSS peaked, and the V8 heap then (MB). */
-function watchMemory(startedAt: number): { stop: () => { peakAtSeconds: number; rssMb: number; heapTotalMb: number; heapUsedMb: number } } {
-	const mb = (bytes: number) => bytes / 1024 / 1024;
+/**
+ * The process's memory every 100 ms while the run is measured: when RSS peaked and the V8 heap then,
+ * and once a second RSS, heap used and heap total (MB), for bench-results.json.
+ */
+function watchMemory(startedAt: number) {
+	const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 	let peak = { peakAtSeconds: 0, rssMb: 0, heapTotalMb: 0, heapUsedMb: 0 };
+	const perSecond: Array<[number, number, number]> = [];
+	let samples = 0;
 	const sample = () => {
 		const { rss, heapTotal, heapUsed } = process.memoryUsage();
+		if (samples++ % 10 === 0) perSecond.push([mb(rss), mb(heapUsed), mb(heapTotal)]);
 		if (mb(rss) > peak.rssMb) peak = { peakAtSeconds: (Date.now() - startedAt) / 1000, rssMb: mb(rss), heapTotalMb: mb(heapTotal), heapUsedMb: mb(heapUsed) };
 	};
 	const timer = setInterval(sample, 100);
-	return { stop: () => (clearInterval(timer), sample(), peak) };
+	return { stop: () => (clearInterval(timer), sample(), { ...peak, perSecond }) };
 }
 
 /** The garbage collector's pauses while the run is measured: how many, in all, the longest (ms). */
