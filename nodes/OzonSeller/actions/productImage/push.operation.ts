@@ -238,12 +238,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const inTurns = writesOnly(this, params);
 	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns);
 	const valid: ValidEntry[] = [];
-	for await (const { entries, more } of readInTurns(ledger, items.length, (index) => readPushItem(params, index))) {
+	for await (const { entries, unread } of readInTurns(ledger, items.length, (index) => readPushItem(params, index))) {
 		if (!inTurns) {
 			for (const entry of entries) valid.push(entry);
 			continue;
 		}
-		await writes.take(entries, more);
+		await writes.take(entries, unread);
 		// Cancelled: nothing read from now on would be sent, and the execution ends with n8n's cancellation.
 		if (writes.cancelled) break;
 	}
@@ -258,7 +258,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (dryRuns.length > 0) answerDryRuns(ledger, planDryRuns(ledger, await resolveProducts(ledger, transport, dryRuns)));
 
 		const toWrite = checked.filter((entry) => !entry.dryRun && !ledger.isSettled(entry.index));
-		if (toWrite.length > 0 && !ledger.stopped) await writes.take(toWrite, false);
+		if (toWrite.length > 0 && !ledger.stopped) await writes.take(toWrite, 0);
 	}
 	await writes.finish();
 

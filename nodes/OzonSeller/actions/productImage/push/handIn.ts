@@ -77,11 +77,15 @@ export class ExecutionWrites {
 		return this.ctx.getExecutionCancelSignal?.()?.aborted === true;
 	}
 
-	/** Takes the valid entries of a turn of reading (`more`: items remain to be read) and hands in what is due. */
-	async take(entries: ValidEntry[], more: boolean): Promise<void> {
+	/**
+	 * Takes the valid entries of a turn of reading (`unread`: items still to be read after it) and
+	 * hands in what is due. Not while less than a hand-in's worth is left to read: the rest soon
+	 * follows whole, rather than as a small flight of its own that would wait for company.
+	 */
+	async take(entries: ValidEntry[], unread: number): Promise<void> {
 		for (const entry of entries) this.pending.push(entry);
-		if (!more) return await this.handIn(this.pending.splice(0), false);
-		if (!this.inTurns || this.pending.length < HAND_IN_ITEMS || !(this.participant?.allSent ?? true)) return;
+		if (unread === 0) return await this.handIn(this.pending.splice(0), false);
+		if (!this.inTurns || unread < HAND_IN_ITEMS || this.pending.length < HAND_IN_ITEMS || !(this.participant?.allSent ?? true)) return;
 		await this.handIn(this.pending.splice(0, this.pending.length - (this.pending.length % HAND_IN_ITEMS)), true);
 	}
 
@@ -99,7 +103,7 @@ export class ExecutionWrites {
 
 	/** Hands in what is left, waits until every push has its outcome and settles the items with them. */
 	async finish(): Promise<void> {
-		await this.take([], false);
+		await this.take([], 0);
 		const participant = this.participant;
 		if (!participant) return;
 		participant.handedIn();

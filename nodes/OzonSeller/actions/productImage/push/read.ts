@@ -41,10 +41,10 @@ function validateEntry(ledger: ItemLedger, index: number, { input, dryRun, check
 	return { index, identifyBy: input.identifyBy, identifier: request.identifier, request, dryRun, checkUrls };
 }
 
-/** The valid entries of one turn of reading, and whether items remain to be read after it. */
+/** The valid entries of one turn of reading, and how many items remain to be read after it. */
 export interface ReadTurn {
 	entries: ValidEntry[];
-	more: boolean;
+	unread: number;
 }
 
 /**
@@ -68,6 +68,6 @@ export async function* readInTurns(ledger: ItemLedger, itemCount: number, readIt
 				ledger.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
 			}
 		}
-		yield { entries, more: end < itemCount };
+		yield { entries, unread: itemCount - end };
 	}
 }

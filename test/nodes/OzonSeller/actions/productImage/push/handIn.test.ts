@@ -26,9 +26,9 @@ const rows = (count: number) => Array.from({ length: count }, (_, n) => ({ offer
 let sandbox: OzonSandbox;
 const credentials = (apiKey = 'sandbox-api-key') => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
 
-async function startSandbox(products: number): Promise<void> {
+async function startSandbox(products: number, processingMs = 200): Promise<void> {
 	// Ozon's real pace, scaled down; its rate cap out of the way (the node keeps its own 40 a second).
-	sandbox = new OzonSandbox({ processingMs: 200, rateLimitPerSecond: 1000 }, seedProducts(products));
+	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
 	await sandbox.start();
 }
 
@@ -113,6 +113,18 @@ it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: 
 	expect(inTurns[1000].data.status).toBe('invalid');
 	expect(inTurns[1002].errors[0].reason).toContain('No product with offer_id "NOT-ON-OZON-1002"');
 	expect(handedIn).toBe(requests('/v2/product/pictures/import').length);
+}, 60_000);
+
+it('1,050 items (a hand-in\'s worth and a little more): the last 50 go with the rest, not in a small flight of their own that waits for company', async () => {
+	// Ozon takes 1.5 s: a flight of the last 50 alone would leave once the first lands, or after 2 s.
+	await startSandbox(1050, 1500);
+
+	const output = outputOf(await runWorkflow(ozonWorkflow(rows(1050), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+
+	expect(output.every((item) => item.success)).toBe(true);
+	const imports = requests('/v2/product/pictures/import');
+	expect(imports).toHaveLength(11);
+	expect(imports[imports.length - 1].at - imports[0].at).toBeLessThan(1000);
 }, 60_000);
 
 it('one product pushed in several hand-ins (Append at items 5, 1,500 and 2,500): applied in item order, none lost', async () => {
