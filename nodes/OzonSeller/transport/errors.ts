@@ -80,7 +80,7 @@ const FORBIDDEN_HINT =
 
 const RATE_LIMIT_HINTS: Record<RateLimitKind, string> = {
 	perSecond:
-		'Ozon allows 50 requests per second per Client-Id, counted over every tool that uses it. Lower Requests per Second in the node options if other tools use the same Client-Id.',
+		'Ozon allows 50 requests per second per Client-Id, counted over every n8n process (main and queue-mode workers) and every other tool that uses it. The node waits these refusals out and slows down by itself, but this request ran out of time first: raise Result Timeout (polls and read-backs) or Max Rate Limit Wait, and lower Requests per Second in the node options if other tools use the same Client-Id.',
 	quota:
 		'Ozon limits how many product updates an account may send per minute and per day (the daily limit resets at 03:00 Moscow time). Run again after the time given, raise Max Rate Limit Wait to wait inside the run, or spread the updates over a longer schedule.',
 };
@@ -92,7 +92,7 @@ const HINTS: Record<OzonFailureKind, string> = {
 	invalid: 'Ozon rejected the request as invalid. Check the values named in the message; the request body is in the dry-run output.',
 	notFound: 'Ozon does not know this product or method. Check the identifier, and the Base URL in the credential.',
 	conflict: 'Ozon is still processing an earlier change to this product. Try again in a minute.',
-	rateLimited: 'Ozon limits how many product updates an account may send per minute and per day. Retry after the time given, or spread the sync over a longer schedule.',
+	rateLimited: 'Ozon refused the request as too many: it allows 50 requests per second per Client-Id, and limits product updates per minute and per day. Retry after the time given.',
 	unavailable: 'Ozon did not answer properly after all retries. Try again later, or raise Timeout / Max Retries in the node options.',
 	switchedOff: "Ozon has switched off the deprecated v1 picture method (/v1/product/pictures/import). Set Options → API Version to 'v2 (Current)', Ozon's current method.",
 };

@@ -133,6 +133,9 @@ interface FullResponse {
 	statusCode: number;
 }
 
+/** Methods that count against Ozon's product-update quota (per minute and per day); the others only against the per-second limit. */
+const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', V1_PICTURES_IMPORT]);
+
 /** Ozon's rpcStatus `code` of an error body, if it has one (a number, or a name such as RESOURCE_EXHAUSTED). */
 function ozonCode(body: { ok: true; value: unknown } | { ok: false; text: string }): unknown {
 	return body.ok && body.value && typeof body.value === 'object' ? (body.value as { code?: unknown }).code : undefined;
@@ -169,10 +172,16 @@ function statusMessage(kind: OzonFailureKind, status: number, endpoint: string, 
 	return `${prefix}${describeStatus(status)}${ozonMessage ? `: ${ozonMessage}` : ''}`;
 }
 
-/** A rate-limit failure that says which limit, how long to wait in words, and until when. */
-function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now()): string {
+/**
+ * A rate-limit failure that says which limit, how long to wait in words, and until when;
+ * `refusals`: how many per-second 429s this request met before its time ran out.
+ */
+function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now(), refusals = 0): string {
 	const parts = [`Rate limited by Ozon (${RATE_LIMIT_TEXT[window.kind]}), retry after ${describeWait((window.until - now) / 1000)}, at ${describeRetryAt(window.until, now)}`];
 	if (notSent) parts.push('Not sent: Ozon refused this method for this Client-Id a moment ago and asked to wait');
+	if (refusals > 0) {
+		parts.push(`Refused ${refusals} time${refusals === 1 ? '' : 's'} for the per-second limit; waiting again would pass this request's time limit (Result Timeout for polls and read-backs, Max Rate Limit Wait otherwise)`);
+	}
 	if (window.ozonMessage) parts.push(`Ozon said: "${window.ozonMessage}"`);
 	return parts.join('. ');
 }
@@ -247,45 +256,74 @@ export class OzonTransport {
 	 * POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options
 	 * say (`call.maxRetries` overrides them for one call). `call.deadline` (epoch milliseconds): a
 	 * refusal window that ends after it is not waited out; the call fails at once instead.
+	 *
+	 * Ozon's per-second 429 is no fault: other n8n processes (queue-mode workers) or tools share the
+	 * Client-Id's 50 requests per second. It slows this process's limiter down and is waited out and
+	 * sent again until `call.deadline` (else Max Rate Limit Wait from the first request), without
+	 * using up Max Retries, which are for faults.
 	 */
 	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, call: PostOptions = {}): Promise<T> {
-		const maxAttempts = (call.maxRetries ?? this.options.maxRetries) + 1;
+		const maxFaults = (call.maxRetries ?? this.options.maxRetries) + 1;
 		const payload = JSON.stringify(body);
-		let lastFailure: Failure | undefined;
-		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-			await this.limiter.acquire();
+		const budgetEnds = call.deadline ?? Date.now() + this.options.maxRateLimitWaitMs;
+		let sent = 0;
+		let faults = 0;
+		let perSecondRefusals = 0;
+		for (;;) {
+			let startedAt = await this.limiter.acquire();
 			// Checked after every turn in the queue: Ozon may have refused the method meanwhile, also
 			// while this request was waiting out an earlier window.
-			while (await this.waitOutRefusals(endpoint, attempt - 1, call.deadline)) await this.limiter.acquire();
+			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.limiter.acquire();
+			sent++;
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
-			lastFailure = outcome.failure;
-			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
-			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
+			const failure = outcome.failure;
+			if (failure.rateLimit === 'perSecond') {
+				// Not a failed attempt: this process slows down, and the next turn waits out the window.
+				this.limiter.slowDown(startedAt);
+				perSecondRefusals++;
+				if ((failure.retryAt ?? 0) > budgetEnds) throw this.failure(this.perSecondGiveUp(failure, perSecondRefusals), endpoint, sent);
+				this.ctx.logger.debug(`Ozon ${endpoint}: per-second limit, sending again after ${failure.retryAfterSeconds ?? 1} s`);
+				continue;
+			}
+			faults++;
+			if (outcome.final) throw this.failure(failure, endpoint, sent);
+			if (faults >= maxFaults) throw this.outOfRetries(failure, endpoint, sent);
+			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${sent} failed: ${this.redact(failure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
-			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await this.pause(backoffDelay(attempt - 1));
+			if (failure.kind !== 'rateLimited') await this.pause(backoffDelay(faults - 1));
 		}
-		const failure = lastFailure as Failure;
+	}
+
+	private outOfRetries(failure: Failure, endpoint: string, sent: number): OzonRequestError {
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
 			// Out of retries: say how long Ozon still wants us to wait.
 			const window = { kind: failure.rateLimit ?? 'quota', until: failure.retryAt, ozonMessage: failure.ozonMessage };
-			throw this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, maxAttempts);
+			return this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, sent);
 		}
-		throw this.failure(failure, endpoint, maxAttempts);
+		return this.failure(failure, endpoint, sent);
+	}
+
+	/** A per-second refusal that would outlast the item's time: says how often Ozon refused it. */
+	private perSecondGiveUp(failure: Failure, refusals: number): Failure {
+		const window = { kind: 'perSecond' as const, until: failure.retryAt ?? Date.now(), ozonMessage: failure.ozonMessage };
+		return { ...failure, message: rateLimitedMessage(window, false, Date.now(), refusals) };
 	}
 
 	/**
 	 * Never sends a method inside a window Ozon asked us to wait (from this or another execution in
 	 * this process), nor a method Ozon said it switched off: waits when the rest of the window fits
-	 * Max Rate Limit Wait (and says so), else fails at once.
+	 * Max Rate Limit Wait and the deadline (a per-second window: the request's budget), else fails at once.
 	 */
-	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline?: number): Promise<boolean> {
+	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline: number | undefined, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
 		const switchedOff = this.switchedOff.get(endpoint);
 		if (switchedOff) throw this.failure(switchedOff, endpoint, attemptsSoFar);
 		const window = openWindow(this.account, endpoint);
 		if (!window) return false;
 		const waitMs = window.until - Date.now();
-		if (waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline)) {
+		// A per-second window is waited out within the request's whole budget, the others within Max Rate Limit Wait.
+		const outlasts = window.kind === 'perSecond' ? window.until > perSecond.budgetEnds : waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline);
+		if (outlasts) {
 			throw this.failure(
 				{
 					kind: 'rateLimited',
@@ -294,7 +332,7 @@ export class OzonTransport {
 					ozonMessage: window.ozonMessage,
 					retryAfterSeconds: waitMs / 1000,
 					retryAt: window.until,
-					message: rateLimitedMessage(window, attemptsSoFar === 0),
+					message: rateLimitedMessage(window, attemptsSoFar === 0, Date.now(), window.kind === 'perSecond' ? perSecond.refusals : 0),
 				},
 				endpoint,
 				attemptsSoFar,
@@ -385,7 +423,7 @@ export class OzonTransport {
 		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: statusMessage(kind, statusCode, endpoint, ozonMessage) };
 		if (kind === 'rateLimited') {
 			// The longest wait Ozon names (or a default for its limit); nothing goes to the method before it ends.
-			const rateLimit = rateLimitKind(code, ozonMessage, headers);
+			const rateLimit = rateLimitKind(code, ozonMessage, headers, PRODUCT_UPDATES.has(endpoint));
 			const seconds = refusalSeconds(rateLimit, headers, ozonMessage);
 			const window = { kind: rateLimit, until: Date.now() + seconds * 1000, ozonMessage };
 			closeWindow(this.account, endpoint, window);

@@ -83,11 +83,17 @@ export function refusalSeconds(kind: RateLimitKind, headers: Record<string, unkn
 	return Math.min(MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, named));
 }
 
-/** Tells the per-second limit (code 8) from the product-update quota. */
-export function rateLimitKind(code: unknown, message: string | undefined, headers: Record<string, unknown> | undefined): RateLimitKind {
+/**
+ * Tells the per-second limit from the product-update quota. Ozon names either in its answer (code 8
+ * or "per second"; `Item-Retry-After` or "operation items limits"). An answer that names neither is
+ * the per-second limit on a method that updates no product (the quota counts only product updates),
+ * and the quota on one that does: the longer wait is the safe guess there.
+ */
+export function rateLimitKind(code: unknown, message: string | undefined, headers: Record<string, unknown> | undefined, updatesProducts = true): RateLimitKind {
 	if (headerValue(headers, 'item-retry-after') !== undefined) return 'quota';
 	if (String(code) === '8' || /per second/i.test(message ?? '')) return 'perSecond';
-	return 'quota';
+	if (/items? limit/i.test(message ?? '')) return 'quota';
+	return updatesProducts ? 'quota' : 'perSecond';
 }
 
 export const RATE_LIMIT_TEXT: Record<RateLimitKind, string> = {

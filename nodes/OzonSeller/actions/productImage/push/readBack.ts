@@ -82,6 +82,8 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 		.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0)
 		.map((write) => ({ index: write.members[0], product: write.product, write }));
 
+	// Per-second 429s are waited out until the last of these pushes' Result Timeout.
+	const deadline = Math.max(0, ...toRead.flatMap(({ write }) => book.open(write.members).map((index) => (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs)));
 	await readPictures(book, transport, toRead, {
 		answered(pictures, entries) {
 			for (const { write } of entries) {
@@ -102,7 +104,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 				}
 			}
 		},
-	});
+	}, deadline);
 
 	// Ozon's answer left a product out: the task status alone speaks for it.
 	for (const { write } of toRead) {
