@@ -40,6 +40,8 @@ export interface ProductWrite {
 	status?: TaskItemStatus | 'unsent' | 'unknown';
 	taskId?: number;
 	sentAt?: number;
+	/** When a poll first found Ozon's answer for this write (imported, skipped or failed). */
+	answeredAt?: number;
 	readBack?: boolean;
 }
 

@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { verifyPush } from '../../../domain/merge';
 import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
@@ -72,6 +74,19 @@ function settlePush(book: FlightBook, index: number, write: ProductWrite, pictur
 }
 
 /**
+ * When the read-back of an imported v2 write can tell: one processing time after Ozon's answer was
+ * seen. Another process (a queue-mode worker) may have read the product before this write was
+ * processed and sent its own set, built on the older photos, just before or after this one: Ozon
+ * processes it within about the same time, and its set drops this write's images. Read back any
+ * sooner and this push would be reported as pushed, then lost. Never after the pushes' Result Timeout.
+ */
+function settledAt(book: FlightBook, write: ProductWrite): number {
+	if (write.status !== 'imported' || write.apiVersion !== 'v2' || write.answeredAt === undefined || write.sentAt === undefined) return 0;
+	const deadline = Math.max(...book.open(write.members).map((index) => (write.sentAt as number) + book.pushes[index].settings.resultTimeoutMs));
+	return Math.min(write.answeredAt + (write.answeredAt - write.sentAt), deadline);
+}
+
+/**
  * Stage: read back. Reads the images of every imported or skipped write and settles each push on
  * them: its photos must be there (by URL, or in number and place where Ozon serves its own copies).
  * A failed read-back only warns: the task status already confirmed the write.
@@ -81,6 +96,9 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 	const toRead = writes
 		.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0)
 		.map((write) => ({ index: write.members[0], product: write.product, write }));
+
+	const settled = Math.max(0, ...toRead.map(({ write }) => settledAt(book, write)));
+	if (settled > Date.now()) await sleep(settled - Date.now());
 
 	// Per-second 429s are waited out until the last of these pushes' Result Timeout.
 	const deadline = Math.max(0, ...toRead.flatMap(({ write }) => book.open(write.members).map((index) => (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs)));

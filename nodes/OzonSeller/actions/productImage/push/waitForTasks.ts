@@ -54,6 +54,7 @@ function applyResults(book: FlightBook, transport: OzonTransport, writes: Produc
 		const result = byOffer.get(write.product.offerId);
 		if (!result || result.status === 'pending') continue;
 		write.status = result.status;
+		write.answeredAt = Date.now();
 		if (result.status !== 'failed') continue;
 		for (const index of book.open(write.members)) {
 			const errors = taskErrors(book.pushes[index].entry.request, result.errors, (text) => transport.redact(text));

@@ -6,6 +6,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { resetCoordinators } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
@@ -100,6 +101,29 @@ describe('overlapping executions: nothing lost', () => {
 		);
 		expect(outputs.flat().map((item) => item.success)).toEqual([true, true, true]);
 		expect(photosOf('SKU-003')).toEqual([url('SKU-003', 'r'), url('SKU-003', 'b')]);
+	});
+});
+
+describe('two n8n processes (queue-mode workers), each with its own write coordinator', () => {
+	// The second push reads the product before the first one's task is processed and is processed
+	// after it: its write, built on the older photos, drops the first push's image. The first push
+	// must not be reported as pushed on a read-back made between the two.
+	it.each([50, 150, 250, 350])('an append from each, the second %s ms after the first: every image reported as pushed is on the product', async (gapMs) => {
+		const offer = 'SKU-020';
+		const before = photosOf(offer);
+		const first = start([{ offer, urls: url(offer, 'first'), mode: 'append' }]);
+		await sleep(gapMs);
+		// What another process has: a coordinator that knows nothing of the first push.
+		resetCoordinators();
+		const second = start([{ offer, urls: url(offer, 'second'), mode: 'append' }]);
+		const [[a], [b]] = (await Promise.all([first.result, second.result])).map(outputOf);
+		sandbox.processDueTasks();
+		const held = photosOf(offer);
+		const reportedPushed = [a.success && url(offer, 'first'), b.success && url(offer, 'second')].filter((entry): entry is string => Boolean(entry));
+		expect(reportedPushed.filter((image) => !held.includes(image))).toEqual([]);
+		// Applied again where needed: both end up on the product, with the photos it had.
+		expect([a.success, b.success]).toEqual([true, true]);
+		expect(held).toEqual(expect.arrayContaining([...before, url(offer, 'first'), url(offer, 'second')]));
 	});
 });
 
