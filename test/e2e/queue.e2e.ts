@@ -36,7 +36,7 @@ import {
 } from '../../scripts/lib/n8nHost';
 import { ensureQueueServices, startPostgres, startRedis, type PostgresService, type RedisService } from '../../scripts/lib/queueServices';
 
-const LINES = (process.env.E2E_QUEUE_LINES ?? '2.x').split(',').map((line) => line.trim()) as N8nLine[];
+const LINES = (process.env.E2E_QUEUE_LINES ?? process.env.E2E_N8N_LINES ?? '2.x,1.x').split(',').map((line) => line.trim()) as N8nLine[];
 const CREDENTIAL = { id: 'ozonSandboxQ', name: 'Ozon sandbox (queue)' };
 const WORKER_CONCURRENCY = 50;
 const OZON_LIMIT = 50;
@@ -47,6 +47,15 @@ type Answer = { status: number; json: Result; sentAt: number; answeredAt: number
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ozon-queue-e2e-'));
 const example = path.join(ROOT, 'examples', 'webhook-upload-push.json');
+let tarball: string;
+
+beforeAll(() => {
+	tarball = packPackage(path.join(work, 'pack'));
+});
+
+afterAll(() => {
+	fs.rmSync(work, { recursive: true, force: true });
+});
 
 /** What the sandbox saw during one scenario, as the issue measures it. */
 function figures(sandbox: OzonSandbox, answers: Answer[], workers: N8nWorker[], workerLinesBefore: number[]) {
@@ -93,7 +102,6 @@ describe.each(LINES)('n8n %s in queue mode: main + 2 workers, Redis, PostgreSQL'
 		sandbox = new OzonSandbox({ processingMs: 1500, rateLimitPerSecond: OZON_LIMIT }, seedProducts(BURST + 50));
 		const sandboxUrl = await sandbox.start();
 
-		const tarball = packPackage(path.join(work, 'pack'));
 		// One user folder for main and both workers, the package installed once in it.
 		instance = createInstance(line, path.join(work, `user-${line}`), tarball);
 		useQueueMode(instance, { redisPort: redis.port, postgres });
@@ -126,7 +134,6 @@ describe.each(LINES)('n8n %s in queue mode: main + 2 workers, Redis, PostgreSQL'
 		await sandbox?.stop();
 		await postgres?.stop();
 		await redis?.stop();
-		fs.rmSync(work, { recursive: true, force: true });
 	}, 120_000);
 
 	/** Posts a notification to a production webhook; answers 404 for a few seconds after start-up. */
