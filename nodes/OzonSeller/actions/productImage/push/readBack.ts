@@ -74,16 +74,24 @@ function settlePush(book: FlightBook, index: number, write: ProductWrite, pictur
 }
 
 /**
- * When the read-back of an imported v2 write can tell: one processing time after Ozon's answer was
- * seen. Another process (a queue-mode worker) may have read the product before this write was
- * processed and sent its own set, built on the older photos, just before or after this one: Ozon
- * processes it within about the same time, and its set drops this write's images. Read back any
- * sooner and this push would be reported as pushed, then lost. Never after the pushes' Result Timeout.
+ * When the read-back of these writes can tell: one processing time after Ozon's answer was seen.
+ * Another process (a queue-mode worker) may have read the product before a write here was processed
+ * and sent its own set, built on the older photos, just before or after it: Ozon processes that set
+ * within about the same time, and it drops this write's images. Read back any sooner and the push
+ * would be reported as pushed, then lost. The processing time is the shortest Ozon took for a task
+ * of these writes, as seen by the polls (later polls of a busy account see it late). Never after a
+ * write's Result Timeout.
  */
-function settledAt(book: FlightBook, write: ProductWrite): number {
-	if (write.status !== 'imported' || write.apiVersion !== 'v2' || write.answeredAt === undefined || write.sentAt === undefined) return 0;
-	const deadline = Math.max(...book.open(write.members).map((index) => (write.sentAt as number) + book.pushes[index].settings.resultTimeoutMs));
-	return Math.min(write.answeredAt + (write.answeredAt - write.sentAt), deadline);
+function settledAt(book: FlightBook, writes: ProductWrite[]): number {
+	const answered = writes.filter((write) => write.status === 'imported' && write.apiVersion === 'v2' && write.answeredAt !== undefined && write.sentAt !== undefined);
+	if (answered.length === 0) return 0;
+	const processing = Math.min(...answered.map((write) => (write.answeredAt as number) - (write.sentAt as number)));
+	return Math.max(
+		...answered.map((write) => {
+			const deadline = Math.max(...book.open(write.members).map((index) => (write.sentAt as number) + book.pushes[index].settings.resultTimeoutMs));
+			return Math.min((write.answeredAt as number) + processing, deadline);
+		}),
+	);
 }
 
 /**
@@ -97,7 +105,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 		.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0)
 		.map((write) => ({ index: write.members[0], product: write.product, write }));
 
-	const settled = Math.max(0, ...toRead.map(({ write }) => settledAt(book, write)));
+	const settled = settledAt(book, toRead.map(({ write }) => write));
 	if (settled > Date.now()) await sleep(settled - Date.now());
 
 	// Per-second 429s are waited out until the last of these pushes' Result Timeout.
