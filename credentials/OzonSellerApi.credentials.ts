@@ -19,7 +19,8 @@ export class OzonSellerApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/ozon.svg', dark: 'file:../icons/ozon.dark.svg' };
 
-	documentationUrl = 'https://docs.ozon.ru/api/seller/en/#section/Authentication';
+	// The README's section on this credential; its URL follows package.json's repository (test/package/metadata.test.ts).
+	documentationUrl = 'https://github.com/n8n-nodes-ozon-seller/n8n-nodes-ozon-seller#credential';
 
 	properties: INodeProperties[] = [
 		{

@@ -146,7 +146,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** 32-bit FNV-1a: a cheap, stable hash for deriving per-request dice. */
-function fnv1a(text: string): number {
+export function fnv1a(text: string): number {
 	let hash = 0x811c9dc5;
 	for (let i = 0; i < text.length; i++) {
 		hash ^= text.charCodeAt(i);

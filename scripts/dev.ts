@@ -36,6 +36,7 @@ async function main(): Promise<void> {
 		['bulk-sync-from-sheet.json', 'exampleBulkSync'],
 		['webhook-upload-push.json', 'exampleWebhook1'],
 		['backup-images-to-file.json', 'exampleBackup01'],
+		['push-with-error-output.json', 'exampleErrorOut'],
 	]) {
 		await importWorkflow(instance, path.join(ROOT, 'examples', file), id, credential, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
 	console.log(`\nn8n ${instance.version} editor: ${base}`);
 	console.log(setup.ok ? `Log in as ${DEV_OWNER.email} / ${DEV_OWNER.password}` : 'Log in with the owner account you set up.');
 	console.log(`Ozon sandbox: ${sandboxUrl} (credential "Ozon sandbox"; products SKU-001 … SKU-020)`);
-	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images".');
+	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images", "…failed products to the error output".');
 	console.log('Ctrl+C to stop.');
 	const stop = async () => {
 		await stopServer(server);

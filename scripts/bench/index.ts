@@ -2,7 +2,10 @@
  * `npm run bench`: drives the node through n8n-core's execution engine against the Ozon sandbox
  * (50 ms latency, Ozon's 50 requests/s cap, 5 s task processing) for 1,000 and 10,000 products with
  * 3 images each, and 1,000 products with batchSize 1 (one product per request, as a per-product
- * design does). Prints the figures and writes them to bench-results.json.
+ * design does); then upload notifications as a webhook workflow gets them, one execution each: a
+ * lone one, and a burst of 40 for 40 products within 2 s. Prints the figures and writes them to
+ * bench-results.json. `--only bulk` or `--only notifications` runs one group; `--100k` adds one
+ * execution of 100,000 products to the bulk group.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,13 +15,23 @@ import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSe
 import { planImageSet } from '../../nodes/OzonSeller/domain/plan';
 import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
+import { optionText } from '../lib/args';
 import { ROOT } from '../lib/n8nHost';
 
 const SANDBOX = { latencyMs: 50, rateLimit: 50, processingMs: 5000 };
+/** The node's default request rate (Requests per Second), which the runs use. */
+const CONFIGURED_RATE = 40;
 const SCENARIOS = [
-	{ name: '1,000 products', products: 1000, batchSize: 100 },
+	{ name: '3,000 products', products: 3000, batchSize: 100 },
 	{ name: '10,000 products', products: 10000, batchSize: 100 },
-	{ name: '1,000 products, batchSize 1', products: 1000, batchSize: 1 },
+	{ name: '1,000 products, batchSize 1 (per-product design)', products: 1000, batchSize: 1 },
+];
+/** One execution of 100,000 items: minutes of wall time, so only with `--100k`. */
+const LARGE_SCENARIO = { name: '100,000 products', products: 100000, batchSize: 100 };
+/** One execution per notification (a webhook workflow), `gapMs` apart. */
+const NOTIFICATION_SCENARIOS = [
+	{ name: 'lone notification', notifications: 1, gapMs: 0 },
+	{ name: 'burst: 40 notifications, 40 products, within 2 s', notifications: 40, gapMs: 50 },
 ];
 
 interface ScenarioResult {
@@ -32,6 +45,7 @@ interface ScenarioResult {
 	peakRssMb: number;
 	baselineHeapMb: number;
 	liveHeapMb: number;
+	afterDropHeapMb: number;
 }
 
 function startSandbox(products: number): Promise<{ url: string; stop: () => void }> {
@@ -52,21 +66,75 @@ function startSandbox(products: number): Promise<{ url: string; stop: () => void
 	});
 }
 
-function runScenario(url: string, products: number, batchSize: number): Promise<ScenarioResult> {
-	const child = spawn(process.execPath, [
-		'--expose-gc',
-		path.join(ROOT, '.build', 'scripts', 'bench', 'scenario.js'),
-		'--url', url, '--products', String(products), '--batch-size', String(batchSize),
-	], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-')) } });
+interface NotificationResult {
+	notifications: number;
+	gapMs: number;
+	sentOverSeconds: number;
+	succeeded: number;
+	ownProduct: number;
+	lastAnswerSeconds: number;
+	latencySeconds: { min: number; median: number; max: number };
+}
+
+/** Runs a compiled scenario script in a process of its own and returns the JSON line it prints last. */
+function runInProcess<T>(script: string, args: string[]): Promise<T> {
+	const child = spawn(process.execPath, ['--expose-gc', path.join(ROOT, '.build', 'scripts', 'bench', script), ...args], {
+		stdio: ['ignore', 'pipe', 'inherit'],
+		env: { ...process.env, N8N_USER_FOLDER: fs.mkdtempSync(path.join(ROOT, '.tmp', 'bench-')) },
+	});
 	let stdout = '';
 	child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
 	return new Promise((resolve, reject) => {
 		child.on('close', (code) => {
 			const line = stdout.trim().split('\n').pop() ?? '';
-			if (code !== 0 || !line.startsWith('{')) reject(new Error(`scenario exited ${code}: ${stdout.slice(-500)}`));
-			else resolve(JSON.parse(line) as ScenarioResult);
+			if (code !== 0 || !line.startsWith('{')) reject(new Error(`${script} exited ${code}: ${stdout.slice(-500)}`));
+			else resolve(JSON.parse(line) as T);
 		});
 	});
+}
+
+function runScenario(url: string, products: number, batchSize: number): Promise<ScenarioResult> {
+	return runInProcess<ScenarioResult>('scenario.js', ['--url', url, '--products', String(products), '--batch-size', String(batchSize)]);
+}
+
+interface SandboxStats {
+	requests: number;
+	peakRequestsPerSecond: number;
+	byPath: Record<string, number>;
+}
+
+async function sandboxStats(url: string): Promise<SandboxStats> {
+	return (await (await fetch(`${url}/__sandbox/stats`)).json()) as SandboxStats;
+}
+
+/** The notification scenarios: requests to Ozon per product, seconds to the last answer, latency. */
+async function runNotifications() {
+	const results = [];
+	for (const scenario of NOTIFICATION_SCENARIOS) {
+		process.stderr.write(`running ${scenario.name}…\n`);
+		const sandbox = await startSandbox(scenario.notifications);
+		try {
+			const run = await runInProcess<NotificationResult>('notifications.js', ['--url', sandbox.url, '--notifications', String(scenario.notifications), '--gap-ms', String(scenario.gapMs)]);
+			// Counted after the warm-up's reset: the key's expiry read (/v1/roles, once an hour per key and process) is not among them.
+			const stats = await sandboxStats(sandbox.url);
+			results.push({ ...scenario, ...run, apiCalls: stats.requests, callsByMethod: stats.byPath, apiCallsPerProduct: stats.requests / scenario.notifications });
+		} finally {
+			sandbox.stop();
+		}
+	}
+	console.table(
+		results.map((result) => ({
+			scenario: result.name,
+			'calls/product': result.apiCallsPerProduct.toFixed(3),
+			'API calls': `${result.apiCalls} (${Object.entries(result.callsByMethod).map(([method, count]) => `${count} ${method}`).join(', ')})`,
+			's to last answer': result.lastAnswerSeconds.toFixed(2),
+			'latency s min / median / max': [result.latencySeconds.min, result.latencySeconds.median, result.latencySeconds.max].map((value) => value.toFixed(2)).join(' / '),
+			succeeded: `${result.succeeded}/${result.notifications}`,
+			'own product': `${result.ownProduct}/${result.notifications}`,
+		})),
+	);
+	console.log('notifications: one execution each (as a webhook workflow runs), started 50 ms apart; latency = from its start to its answer; /v1/roles (once an hour per key) not counted');
+	return results;
 }
 
 /** Fewest requests a run can make: lookups, imports, one poll per import task, read-backs. */
@@ -105,17 +173,23 @@ function planCpuSeconds(count: number): number {
 	return best;
 }
 
-async function main(): Promise<void> {
-	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+/** What limits a bulk run's wall time and request count, in figures. */
+function limits(polls: number, imports: number, requests: number): string {
+	const perTask = imports > 0 ? (polls / imports).toFixed(2) : '0';
+	return `requests: batch sizes + ${perTask} polls per task; wall: ${requests} requests at ${CONFIGURED_RATE}/s = ${(requests / CONFIGURED_RATE).toFixed(1)} s, overlapped with ${SANDBOX.processingMs / 1000} s processing`;
+}
+
+async function runBulk(withLarge: boolean) {
 	const results = [];
-	for (const scenario of SCENARIOS) {
+	for (const scenario of withLarge ? [...SCENARIOS, LARGE_SCENARIO] : SCENARIOS) {
 		process.stderr.write(`running ${scenario.name}…\n`);
 		const sandbox = await startSandbox(scenario.products);
 		try {
 			const run = await runScenario(sandbox.url, scenario.products, scenario.batchSize);
-			const stats = (await (await fetch(`${sandbox.url}/__sandbox/stats`)).json()) as { requests: number; peakRequestsPerSecond: number; byPath: Record<string, number> };
+			const stats = await sandboxStats(sandbox.url);
 			const minimum = minimumRequests(scenario.products, scenario.batchSize);
 			const floorSeconds = minimum / SANDBOX.rateLimit + SANDBOX.processingMs / 1000;
+			const floorAtConfiguredRate = minimum / CONFIGURED_RATE + SANDBOX.processingMs / 1000;
 			results.push({
 				...scenario,
 				...run,
@@ -125,6 +199,8 @@ async function main(): Promise<void> {
 				productsPerSecond: scenario.products / run.wallSeconds,
 				peakRequestsPerSecond: stats.peakRequestsPerSecond,
 				floorSeconds,
+				floorAtConfiguredRate,
+				limitedBy: limits(stats.byPath['/v1/product/import/info'] ?? 0, stats.byPath['/v2/product/pictures/import'] ?? 0, stats.requests),
 				floor: `${minimum} requests at least / ${SANDBOX.rateLimit} per s + ${SANDBOX.processingMs / 1000} s processing`,
 				wallToFloor: run.wallSeconds / floorSeconds,
 			});
@@ -138,21 +214,37 @@ async function main(): Promise<void> {
 		scenario: result.name,
 		'calls/product': result.apiCallsPerProduct.toFixed(3),
 		'wall s': result.wallSeconds.toFixed(1),
-		'floor s': result.floorSeconds.toFixed(1),
+		'floor s at 50/s | 40/s': `${result.floorSeconds.toFixed(1)} | ${result.floorAtConfiguredRate.toFixed(1)}`,
 		'wall/floor': result.wallToFloor.toFixed(2),
 		'products/s': result.productsPerSecond.toFixed(1),
 		'× per-product': perProduct ? (result.productsPerSecond / perProduct.productsPerSecond).toFixed(1) : '',
 		'CPU s': result.cpuSeconds.toFixed(2),
 		'peak RSS MB': result.peakRssMb.toFixed(0),
-		'live heap MB': `${result.baselineHeapMb.toFixed(0)} → ${result.liveHeapMb.toFixed(0)}`,
+		'live heap MB': `${result.baselineHeapMb.toFixed(0)} → ${result.liveHeapMb.toFixed(0)} → ${result.afterDropHeapMb.toFixed(0)}`,
 		'peak req/s': String(result.peakRequestsPerSecond),
 		succeeded: `${result.succeeded}/${result.products}`,
 	}));
 	console.table(rows);
+	for (const result of results) console.log(`${result.name}: ${result.limitedBy}; calls ${Object.entries(result.callsByMethod).map(([method, count]) => `${count} ${method}`).join(', ')}`);
+	const base = results.find((result) => result.products === 10000);
+	const large = results.find((result) => result.products === 100000);
+	if (base && large) {
+		const growth = (key: 'wallSeconds' | 'cpuSeconds' | 'peakRssMb') => (large[key] / base[key]).toFixed(1);
+		console.log(`100,000 against 10,000: wall ×${growth('wallSeconds')}, CPU ×${growth('cpuSeconds')}, peak RSS ×${growth('peakRssMb')}, live heap held ${((large.liveHeapMb - large.baselineHeapMb) * 1024 / large.products).toFixed(2)} KB per product (10,000: ${((base.liveHeapMb - base.baselineHeapMb) * 1024 / base.products).toFixed(2)} KB)`);
+	}
 	console.log(`floor = fewest requests (lookups + imports + one poll per task + read-backs) / ${SANDBOX.rateLimit} requests per s + ${SANDBOX.processingMs / 1000} s task processing`);
-	console.log('live heap: after a forced GC, before the run → with the run\'s result still held (what the run really keeps)');
+	console.log('live heap: after a forced GC, before the run → with the run\'s result still held (n8n\'s run data: input and output items) → once the result is let go (what stays in the process)');
 	console.log(`validate + plan CPU: 1,000 items ${(plan.items1000CpuSeconds * 1000).toFixed(0)} ms, 10,000 items ${(plan.items10000CpuSeconds * 1000).toFixed(0)} ms`);
-	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, scenarios: results, plan };
+	return { scenarios: results, plan };
+}
+
+async function main(): Promise<void> {
+	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
+	const only = optionText('only');
+	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk or notifications');
+	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k'));
+	const notifications = only === 'bulk' ? undefined : await runNotifications();
+	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications };
 	fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(output, null, 2)}\n`);
 	console.log('figures written to bench-results.json');
 }

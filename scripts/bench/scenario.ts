@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
-	const result = await runWorkflow(workflow(rows(products)), credentials);
+	let result: Awaited<ReturnType<typeof runWorkflow>> | undefined = await runWorkflow(workflow(rows(products)), credentials);
 	const wallSeconds = (performance.now() - started) / 1000;
 	const cpu = process.cpuUsage(cpuBefore);
 	const output = result.output(OZON_NODE_NAME) ?? [];
@@ -46,18 +46,27 @@ async function main(): Promise<void> {
 	// What the run really holds (its result still referenced), apart from garbage not yet collected.
 	collect?.();
 	const liveHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+	const error = result.error?.message;
+	const outputItems = output.length;
+	// Once the result is let go: what stays behind in the process (the coordinator's state, caches).
+	result = undefined;
+	output.length = 0;
+	collect?.();
+	const afterDropHeapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+	if (process.env.BENCH_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
 	process.stdout.write(
 		`${JSON.stringify({
 			products,
 			batchSize,
-			outputItems: output.length,
+			outputItems,
 			succeeded,
-			error: result.error?.message,
+			error,
 			wallSeconds,
 			cpuSeconds: (cpu.user + cpu.system) / 1e6,
 			peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1024 / 1024,
 			baselineHeapMb,
 			liveHeapMb,
+			afterDropHeapMb,
 		})}\n`,
 	);
 }

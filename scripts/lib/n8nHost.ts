@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { CREDENTIAL_NAME } from '../../credentials/OzonSellerApi.credentials';
 import { cleanNpmEnv, ensureN8n as ensureInstalled, runClean, type N8nVersion } from './n8nInstall';
 
 /** The project folder, whether this runs compiled (.build/scripts/lib) or from source (scripts/lib). */
@@ -87,8 +88,23 @@ export interface N8nInstance {
 	spawn(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
 }
 
+/** One item of a node's output in the run data. */
+export interface OutputItem {
+	json: Record<string, unknown>;
+	pairedItem?: { item: number; input?: number } | Array<{ item: number; input?: number }>;
+}
+
+/** The error that stopped a run, as n8n stores it with the execution (and the editor shows it). */
+export interface RunError {
+	message: string;
+	description?: string | null;
+	name?: string;
+	node?: { name: string };
+	context?: { itemIndex?: number };
+}
+
 export interface ExecuteResult {
-	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<{ json: Record<string, unknown> }>> }; error?: { message: string } }>>; error?: { message: string } } };
+	data: { resultData: { runData: Record<string, Array<{ data?: { main: Array<Array<OutputItem> | null> }; error?: RunError }>>; error?: RunError } };
 }
 
 /**
@@ -160,12 +176,15 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 		cli,
 		async execute(workflowId) {
 			const { stdout, status } = await cli(['execute', `--id=${workflowId}`, '--rawOutput'], { allowFailure: true });
-			// 2.x prints task-runner lines before the JSON.
-			const start = stdout.split('\n').findIndex((line) => line.startsWith('{'));
+			// 2.x prints task-runner lines before the JSON. A failed run prints the same JSON (indented,
+			// so its last line is the only "}" at the start of a line), followed by the error again.
+			const lines = stdout.split('\n');
+			const start = lines.findIndex((line) => line.startsWith('{'));
+			const end = start >= 0 ? lines.findIndex((line, index) => index > start && line.trimEnd() === '}') : -1;
 			let result: ExecuteResult | undefined;
 			if (start >= 0) {
 				try {
-					result = JSON.parse(stdout.split('\n').slice(start).join('\n')) as ExecuteResult;
+					result = JSON.parse(lines.slice(start, end >= 0 ? end + 1 : undefined).join('\n')) as ExecuteResult;
 				} catch {
 					result = undefined;
 				}
@@ -189,7 +208,7 @@ export async function importCredential(instance: N8nInstance, credential: { id: 
 	const file = path.join(instance.userFolder, `credential-${credential.id}.json`);
 	fs.writeFileSync(
 		file,
-		JSON.stringify([{ id: credential.id, name: credential.name, type: 'ozonSellerApi', data: { clientId: credential.clientId, apiKey: credential.apiKey, baseUrl: credential.baseUrl } }]),
+		JSON.stringify([{ id: credential.id, name: credential.name, type: CREDENTIAL_NAME, data: { clientId: credential.clientId, apiKey: credential.apiKey, baseUrl: credential.baseUrl } }]),
 	);
 	await instance.cli(['import:credentials', `--input=${file}`]);
 	fs.rmSync(file);
@@ -213,7 +232,7 @@ export async function importWorkflow(
 	workflow.id = id;
 	adjust(workflow);
 	for (const node of workflow.nodes) {
-		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { ozonSellerApi: credential };
+		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') node.credentials = { [CREDENTIAL_NAME]: credential };
 	}
 	const target = path.join(instance.userFolder, `workflow-${id}.json`);
 	fs.writeFileSync(target, JSON.stringify(workflow));
@@ -322,8 +341,13 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-/** The output items of a node in an execution result. */
+/** The output items of a node in an execution result (its first output). */
 export function nodeOutput(result: ExecuteResult | undefined, nodeName: string): Array<Record<string, unknown>> {
+	return (nodeOutputs(result, nodeName)[0] ?? []).map((item) => item.json);
+}
+
+/** Every output of a node in an execution result, items with their pairing (the error output is the last). */
+export function nodeOutputs(result: ExecuteResult | undefined, nodeName: string): OutputItem[][] {
 	const runs = result?.data.resultData.runData[nodeName] ?? [];
-	return (runs[runs.length - 1]?.data?.main[0] ?? []).map((item) => item.json);
+	return (runs[runs.length - 1]?.data?.main ?? []).map((items) => items ?? []);
 }

@@ -20,7 +20,6 @@ describe("Ozon's documented examples fit", () => {
 		['/v3/product/info/list', { sku: ['1826453232'] }],
 		['/v1/product/pictures/import', { product_id: 137285792, images: [url(1)], color_image: url(9) }],
 		['/v1/roles', {}],
-		['/v1/seller/info', {}],
 	])('request %s %j', (path, body) => {
 		expect(request(path, body)).toEqual([]);
 	});
@@ -137,7 +136,6 @@ describe('the recorder that fails a test', () => {
 			'/v1/product/import/info',
 			'/v1/product/pictures/import',
 			'/v1/roles',
-			'/v1/seller/info',
 			'/v2/product/pictures/import',
 			'/v2/product/pictures/info',
 			'/v3/product/info/list',

@@ -237,11 +237,6 @@ export const METHODS: Record<string, MethodContract> = {
 			})
 			.strict(),
 	},
-	'/v1/seller/info': {
-		request: z.object({}).strict(),
-		// Only used as a plain check: its fields are not part of this contract.
-		response: z.object({}).passthrough(),
-	},
 };
 
 // ----- checks -------------------------------------------------------------------------------------
@@ -278,7 +273,7 @@ export function requestViolations(method: string, path: string, headers: Record<
 	if (!header(headers, 'api-key')) found.push(`${where}: Api-Key header missing`);
 	const emptyBody = rawBody.trim() === '';
 	if (!emptyBody && !/json/i.test(header(headers, 'content-type') ?? '')) found.push(`${where}: body is not sent as JSON`);
-	const parsed = emptyBody && (path === '/v1/roles' || path === '/v1/seller/info') ? { ok: true as const, value: {} } : parseJson(rawBody);
+	const parsed = emptyBody && path === '/v1/roles' ? { ok: true as const, value: {} } : parseJson(rawBody);
 	if (!parsed.ok) return [...found, `${where}: body is not JSON`];
 	const result = contract.request.safeParse(parsed.value);
 	if (!result.success) found.push(`${where}: request ${issues(result.error)}`);

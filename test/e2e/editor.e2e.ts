@@ -1,7 +1,8 @@
 /**
  * The node in the real n8n editor (latest 2.x), driven by Playwright in Debian's Chromium: the panel
- * opens, fields appear and hide with Operation, Identify Product By and API Version, and the
- * screenshot used by the README is saved to docs/images/.
+ * opens, fields appear and hide with Operation, Identify Product By and API Version, a workflow using
+ * the node's error output runs from the canvas, and the screenshots used by the README are saved to
+ * docs/images/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,6 +17,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WORKFLOW_ID = 'bulkSync0000001';
 const PUSH_NODE_ID = '7d7c1b0e-0001-4c2b-9a01-000000000004';
 const SCREENSHOT = path.join(ROOT, 'docs', 'images', 'node-panel.png');
+const ERROR_OUTPUT_WORKFLOW_ID = 'errorOutput0001';
+const ERROR_OUTPUT_SCREENSHOT = path.join(ROOT, 'docs', 'images', 'error-output-workflow.png');
 const OWNER = { email: 'browser@example.com', password: 'Ozon-browser-1234', firstName: 'Browser', lastName: 'Test' };
 
 let sandbox: OzonSandbox;
@@ -50,6 +53,7 @@ beforeAll(async () => {
 	const instance = createInstance('2.x', path.join(work, 'user'), tarball);
 	await importCredential(instance, { id: 'ozonSandbox', name: 'Ozon sandbox', clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: url });
 	await importWorkflow(instance, path.join(ROOT, 'examples', 'bulk-sync-from-sheet.json'), WORKFLOW_ID, { id: 'ozonSandbox', name: 'Ozon sandbox' });
+	await importWorkflow(instance, path.join(ROOT, 'examples', 'push-with-error-output.json'), ERROR_OUTPUT_WORKFLOW_ID, { id: 'ozonSandbox', name: 'Ozon sandbox' });
 	const port = await freePort();
 	server = await startServer(instance, port);
 	base = `http://127.0.0.1:${port}`;
@@ -59,7 +63,8 @@ beforeAll(async () => {
 		executablePath: CHROMIUM,
 		args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 	});
-	page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+	// A context, not browser.newPage(): later tests open more pages with the same login.
+	page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
 	await page.goto(`${base}/signin`);
 	await page.locator('input[type="email"]').first().fill(OWNER.email);
 	await page.locator('input[type="password"]').first().fill(OWNER.password);
@@ -118,4 +123,25 @@ it('Get Images shows only the identifier and request options', async () => {
 	await field('images').waitFor({ state: 'detached' });
 	for (const name of ['images', 'primaryImage', 'colorImage', 'images360', 'mode']) expect(await field(name).count()).toBe(0);
 	await expect(field('offerId').isVisible()).resolves.toBe(true);
+});
+
+it('runs the error-output example from the canvas: 1 item on Success, 4 on Error, and saves the README screenshot', async () => {
+	// A page of its own (same login), so the panel edits above leave no unsaved-changes prompt in the way.
+	const canvas = await page.context().newPage();
+	try {
+		await canvas.goto(`${base}/workflow/${ERROR_OUTPUT_WORKFLOW_ID}`);
+		await canvas.locator('[data-test-id="execute-workflow-button"]').first().click();
+		// After the run, each connection is labelled with the items that went along it.
+		await canvas.getByText('4 items', { exact: true }).first().waitFor({ timeout: 60_000 });
+		await expect(canvas.getByText('1 item', { exact: true }).count()).resolves.toBeGreaterThan(0);
+		// The push node shows both of its outputs, named as n8n names them.
+		await expect(canvas.getByText('Success', { exact: true }).count()).resolves.toBeGreaterThan(0);
+		await expect(canvas.getByText('Error', { exact: true }).count()).resolves.toBeGreaterThan(0);
+		// Let the "executed successfully" notice fade, so it does not cover the canvas.
+		await canvas.locator('.el-notification').first().waitFor({ state: 'hidden', timeout: 15_000 }).catch(() => undefined);
+		fs.mkdirSync(path.dirname(ERROR_OUTPUT_SCREENSHOT), { recursive: true });
+		await canvas.screenshot({ path: ERROR_OUTPUT_SCREENSHOT });
+	} finally {
+		await canvas.close();
+	}
 });

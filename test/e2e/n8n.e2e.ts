@@ -18,7 +18,9 @@ import {
 	importCredential,
 	importWorkflow,
 	nodeOutput,
+	nodeOutputs,
 	packPackage,
+	type WorkflowFile,
 	startServer,
 	stopServer,
 	type N8nInstance,
@@ -31,6 +33,9 @@ const API_KEY = 'sandbox-api-key';
 const example = (name: string) => path.join(ROOT, 'examples', name);
 
 type Result = { success: boolean; data: Record<string, unknown>; errors: Array<Record<string, unknown>>; warnings: unknown[] };
+/** A result in Options → Output "Flat Row". */
+type Row = Record<string, unknown>;
+const ROW_COLUMNS = ['offer_id', 'product_id', 'success', 'status', 'images_before', 'images_after', 'task_id', 'errors', 'warnings'];
 
 /** A public-looking name the n8n process resolves to 127.0.0.1 (test/e2e/support/resolve-names.cjs). */
 const LOOPBACK_NAME = 'images.loopback-e2e.example.net';
@@ -41,6 +46,31 @@ let tarball: string;
 beforeAll(() => {
 	tarball = packPackage(work);
 });
+
+/** Sets the Ozon nodes of a workflow to n8n's default On Error, Stop Workflow. */
+function stopWorkflowOnError(workflow: WorkflowFile): void {
+	for (const node of workflow.nodes as Array<WorkflowFile['nodes'][number] & { onError?: string }>) {
+		if (node.type === 'n8n-nodes-ozon-seller.ozonSeller') delete node.onError;
+	}
+}
+
+/** A workflow file: manual trigger → a Code node emitting `rows` → one Ozon node with `parameters` and node settings. */
+function rowsWorkflow(file: string, rows: Array<Record<string, unknown>>, parameters: Record<string, unknown>, settings: Record<string, unknown> = {}): string {
+	fs.writeFileSync(
+		file,
+		JSON.stringify({
+			name: path.basename(file, '.json'),
+			nodes: [
+				{ id: 'trigger', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{ id: 'rows', name: 'Rows', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode: `return ${JSON.stringify(rows)}.map((json) => ({ json }));` } },
+				{ id: 'ozon', name: 'Ozon', type: 'n8n-nodes-ozon-seller.ozonSeller', typeVersion: 1, position: [440, 0], parameters, ...settings },
+			],
+			connections: { Start: { main: [[{ node: 'Rows', type: 'main', index: 0 }]] }, Rows: { main: [[{ node: 'Ozon', type: 'main', index: 0 }]] } },
+			settings: { executionOrder: 'v1' },
+		}),
+	);
+	return file;
+}
 
 /** A local HTTP server that records every request; `answer` decides the reply. */
 async function recordingServer(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -84,13 +114,15 @@ describe.each(LINES)('n8n %s', (line) => {
 		await importCredential(instance, { id: 'ozonWrongKey', name: 'Ozon wrong key', clientId: '123456', apiKey: 'WRONG-KEY-e2e-4242', baseUrl: url });
 		await importCredential(instance, { id: 'ozonRedirects', name: 'Ozon redirects', clientId: '123456', apiKey: 'REDIRECT-KEY-e2e-7171', baseUrl: redirector.url });
 		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSync0000001', CREDENTIAL);
-		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' });
-		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' });
+		// With n8n's default On Error (Stop Workflow), a failure of the whole run stops it.
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncWrongKy', { id: 'ozonWrongKey', name: 'Ozon wrong key' }, stopWorkflowOnError);
+		await importWorkflow(instance, example('bulk-sync-from-sheet.json'), 'bulkSyncRedirct', { id: 'ozonRedirects', name: 'Ozon redirects' }, stopWorkflowOnError);
 		await importWorkflow(instance, example('backup-images-to-file.json'), 'backupImages001', CREDENTIAL, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
 			if (save) save.parameters.fileName = path.join(backupDir, 'ozon-image-backup.json');
 		});
 		await importWorkflow(instance, example('webhook-upload-push.json'), 'webhookPush0001', CREDENTIAL);
+		await importWorkflow(instance, example('push-with-error-output.json'), 'errorOutput0001', CREDENTIAL);
 	});
 
 	afterAll(async () => {
@@ -99,12 +131,21 @@ describe.each(LINES)('n8n %s', (line) => {
 		await sandbox?.stop();
 	});
 
-	it('(b) bulk sync from sheet rows: one paired result per row, and Ozon holds what the output claims', async () => {
+	it('(b) bulk sync from sheet rows: one flat row per row for the sheet, paired, and Ozon holds what the rows claim', async () => {
+		const photoCount = (offer: string) => {
+			const product = sandbox.store.byOffer(offer);
+			return (product?.primary_image.length ?? 0) + (product?.images.length ?? 0);
+		};
+		const before = photoCount('SKU-001');
 		const { status, result, stdout } = await instance.execute('bulkSync0000001');
 		// On failure, show what n8n printed.
 		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
-		const output = nodeOutput(result, 'Push images to Ozon') as unknown as Result[];
-		expect(output.map((item) => [item.data.offer_id ?? null, item.success, item.data.status])).toEqual([
+		const [pushed] = nodeOutputs(result, 'Push images to Ozon');
+		expect(pushed.map((item) => item.pairedItem)).toEqual([0, 1, 2, 3, 4, 5, 6].map((item) => ({ item })));
+		const rows = pushed.map((item) => item.json as Row);
+		// Options → Output "Flat Row": the same columns on every row, nothing nested.
+		for (const row of rows) expect(Object.keys(row)).toEqual(ROW_COLUMNS);
+		expect(rows.map((row) => [row.offer_id, row.success, row.status])).toEqual([
 			['SKU-001', true, 'imported'],
 			['SKU-002', true, 'imported'],
 			['SKU-003', false, 'imported'],
@@ -113,23 +154,81 @@ describe.each(LINES)('n8n %s', (line) => {
 			['SKU-005', false, 'invalid'],
 			['SKU-006', false, 'invalid'],
 		]);
-		expect(output[2].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, url: 'https://broken.example/SKU-003/back.jpg' })]);
-		expect(output[6].errors).toEqual([expect.objectContaining({ field: 'images', index: 1, reason: 'URL must start with http:// or https:// (got ftp)' })]);
-
 		const products = new Map([...sandbox.store.products.values()].map((product) => [product.offer_id, product]));
 		sandbox.processDueTasks();
+		expect(rows[0]).toEqual({
+			offer_id: 'SKU-001',
+			product_id: products.get('SKU-001')?.id,
+			success: true,
+			status: 'imported',
+			images_before: before,
+			images_after: photoCount('SKU-001'),
+			task_id: expect.any(Number),
+			errors: '',
+			warnings: '',
+		});
+		expect(rows[2].errors).toMatch(/^images\[1\]: .*https:\/\/broken\.example\/SKU-003\/back\.jpg/);
+		expect(rows[6].errors).toBe('images[1]: URL must start with http:// or https:// (got ftp) (ftp://img.example.com/SKU-006/2.jpg)');
+		expect(rows[4]).toMatchObject({ offer_id: 'SKU-404', product_id: null, images_before: null, images_after: null, task_id: null, errors: expect.stringMatching(/^offer_id: /) });
+
 		expect(products.get('SKU-001')).toMatchObject({ primary_image: ['https://img.example.com/SKU-001/front.jpg'], images: ['https://img.example.com/SKU-001/back.jpg'] });
 		expect(products.get('SKU-002')).toMatchObject({ primary_image: ['https://img.example.com/SKU-002/main.jpg'], images: ['https://img.example.com/SKU-002/front.jpg', 'https://img.example.com/SKU-002/side.jpg'] });
-		// What the output says was current is what the sandbox holds.
-		expect(output[0].data.current_images).toEqual([...(products.get('SKU-001')?.primary_image ?? []), ...(products.get('SKU-001')?.images ?? [])]);
 		// Failed and invalid items changed nothing.
 		expect(products.get('SKU-004')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-004-main.jpg']);
 		expect(products.get('SKU-005')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-005-main.jpg']);
 		expect(products.get('SKU-006')?.primary_image).toEqual(['https://cdn1.ozone.ru/s3/multimedia-seed/SKU-006-main.jpg']);
 
+		// The Google Sheets "Append or Update Row" node (switched off in the example, so it passes its
+		// input on) receives exactly these rows, one per product, keyed by offer_id.
+		const [written] = nodeOutputs(result, 'Write results to the sheet');
+		expect(written.map((item) => item.json)).toEqual(rows);
+
 		const [summary] = nodeOutput(result, 'Summary of failures');
 		expect(summary).toMatchObject({ total: 7, succeeded: 2, failed: 5 });
+		expect((summary.failures as Row[])[4]).toEqual({ offer_id: 'SKU-006', status: 'invalid', reasons: rows[6].errors });
 		expect(stdout).not.toContain(API_KEY);
+	});
+
+	it('(d) On Error → Continue (using error output): the error output gets exactly the failed items, paired, with their result', async () => {
+		const seeded = (offer: string) => structuredClone(sandbox.store.byOffer(offer));
+		const untouched = ['SKU-011', 'SKU-012', 'SKU-013'].map(seeded);
+		const { status, result, stdout } = await instance.execute('errorOutput0001');
+		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
+		const outputs = nodeOutputs(result, 'Push images to Ozon');
+		expect(outputs).toHaveLength(2);
+		const [success, failed] = outputs;
+		expect(success.map((item) => [item.pairedItem, item.json.success, (item.json as Result).data.offer_id, (item.json as Result).data.status])).toEqual([
+			[{ item: 0 }, true, 'SKU-010', 'imported'],
+		]);
+		expect(failed.map((item) => [item.pairedItem, item.json.success, (item.json as Result).data.status, (item.json as Result).errors.map((error) => error.field)])).toEqual([
+			[{ item: 1 }, false, 'invalid', ['offer_id']],
+			[{ item: 2 }, false, 'invalid', ['images']],
+			[{ item: 3 }, false, 'invalid', ['mode']],
+			[{ item: 4 }, false, 'invalid', ['mode']],
+		]);
+		// The node's whole result, over the fields of the row it came from (n8n adds those to error-output items).
+		expect(failed[1].json).toEqual({
+			article: 'SKU-011',
+			photos: 'https://img.example.com/SKU-011/front.jpg, ftp://img.example.com/SKU-011/back.jpg',
+			mode: 'replace',
+			success: false,
+			data: { offer_id: 'SKU-011', status: 'invalid' },
+			errors: [{ field: 'images', index: 1, url: 'ftp://img.example.com/SKU-011/back.jpg', reason: 'URL must start with http:// or https:// (got ftp)' }],
+			warnings: [],
+		});
+		expect((failed[2].json as Result).errors).toEqual([{ field: 'mode', reason: 'Mode must be Replace, Append or Prepend (got "upsert")' }]);
+		expect((failed[3].json as Result).errors).toEqual([{ field: 'mode', reason: 'Mode must be Replace, Append or Prepend (got "overwrite")' }]);
+		expect((failed[0].json as Result).data.offer_id).toBe('SKU-999');
+
+		// Each branch ran on its own items.
+		expect(nodeOutput(result, 'Confirmed on Ozon')).toHaveLength(1);
+		const [alert] = nodeOutput(result, 'Alert about failures');
+		expect(alert.failed).toBe(4);
+		for (const offer of ['SKU-999', 'SKU-011', 'SKU-012', 'SKU-013']) expect(alert.text).toContain(offer);
+
+		sandbox.processDueTasks();
+		expect(sandbox.store.byOffer('SKU-010')).toMatchObject({ primary_image: ['https://img.example.com/SKU-010/front.jpg'], images: ['https://img.example.com/SKU-010/back.jpg'] });
+		expect(['SKU-011', 'SKU-012', 'SKU-013'].map(seeded)).toEqual(untouched);
 	});
 
 	it('(c) get images and back them up to a file', async () => {
@@ -171,6 +270,8 @@ describe.each(LINES)('n8n %s', (line) => {
 							typeVersion: 1,
 							position: [220, 0],
 							parameters: { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: 'SKU-009', images: url, options: { checkUrls: true } },
+							// The failed item itself is what this test reads.
+							onError: 'continueRegularOutput',
 						},
 					],
 					connections: { Start: { main: [[{ node: 'Push checked', type: 'main', index: 0 }]] } },
@@ -217,6 +318,58 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(stdout).not.toContain('REDIRECT-KEY-e2e-7171');
 	});
 
+	it('On Error → Stop Workflow: every product is pushed, then the run stops on the first failed item, its reason in the message, the count in the description', async () => {
+		const file = rowsWorkflow(
+			path.join(work, `stop-push-${line}.json`),
+			[
+				{ article: 'SKU-014', photos: 'https://img.example.com/SKU-014/front.jpg, https://img.example.com/SKU-014/back.jpg' },
+				{ article: 'SKU-998', photos: 'https://img.example.com/SKU-998/front.jpg' },
+				{ article: 'SKU-015', photos: 'https://img.example.com/SKU-015/front.jpg, ftp://img.example.com/SKU-015/back.jpg' },
+			],
+			{ resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.article }}', images: '={{ $json.photos }}', options: {} },
+		);
+		const workflowId = `stopPush${line === '2.x' ? '2' : '1'}x00001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const untouched = structuredClone(sandbox.store.byOffer('SKU-015'));
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect(status).not.toBe(0);
+		// The error as n8n stores it with the execution, which the editor shows: message, description, item.
+		expect({ parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ parsed: true, printed: '' });
+		const error = result?.data.resultData.error;
+		expect(error).toMatchObject({
+			message: 'Failed on item 1 (SKU-998): offer_id: No product with offer_id "SKU-998" in this Ozon account',
+			description: expect.stringMatching(/^2 of 3 items failed; the other 1 was pushed\. Failed items: 1 \(SKU-998\), 2 \(SKU-015\)\. Set On Error \(node settings\) to 'Continue \(using error output\)'/),
+			node: expect.objectContaining({ name: 'Ozon' }),
+		});
+		expect(error?.context?.itemIndex).toBe(1);
+		expect(stdout).toContain('Failed on item 1 (SKU-998)');
+		expect(stdout).not.toContain(API_KEY);
+		// The good product was pushed before the run stopped; the invalid one was not sent.
+		sandbox.processDueTasks();
+		expect(sandbox.store.byOffer('SKU-014')).toMatchObject({ primary_image: ['https://img.example.com/SKU-014/front.jpg'], images: ['https://img.example.com/SKU-014/back.jpg'] });
+		expect(sandbox.store.byOffer('SKU-015')).toEqual(untouched);
+	});
+
+	it('On Error → Stop Workflow on Get Images: the run stops on the product Ozon does not know, after reading the others', async () => {
+		const file = rowsWorkflow(path.join(work, `stop-get-${line}.json`), [{ article: 'SKU-016' }, { article: 'SKU-997' }, { article: 'SKU-017' }], {
+			resource: 'productImage',
+			operation: 'get',
+			identifyBy: 'offerId',
+			offerId: '={{ $json.article }}',
+			options: {},
+		});
+		const workflowId = `stopGet${line === '2.x' ? '2' : '1'}x000001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect(status).not.toBe(0);
+		expect({ parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ parsed: true, printed: '' });
+		expect(result?.data.resultData.error).toMatchObject({
+			message: 'Failed on item 1 (SKU-997): offer_id: No product with offer_id "SKU-997" in this Ozon account',
+			description: expect.stringMatching(/^1 of 3 items failed; the other 2 were read\. Set On Error/),
+		});
+		expect(result?.data.resultData.error?.context?.itemIndex).toBe(1);
+	});
+
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
 		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
 		expect(status).not.toBe(0);
@@ -260,9 +413,13 @@ describe.each(LINES)('n8n %s', (line) => {
 			expect(appended.json.success).toBe(true);
 			expect(sandbox.store.byOffer('SKU-007')?.images).toEqual(['https://r2.example.com/SKU-007/2.jpg', 'https://r2.example.com/SKU-007/3.jpg']);
 
+			// A failed push takes the error output, whose Respond to Webhook answers 422 with the result alone.
 			const bad = await post({ offer_id: 'SKU-008', urls: [] });
 			expect(bad.status).toBe(422);
-			expect(bad.json).toMatchObject({ success: false, data: { status: 'invalid' } });
+			expect(bad.json).toEqual({ success: false, data: { offer_id: 'SKU-008', status: 'invalid' }, errors: [expect.objectContaining({ field: 'images' })], warnings: [] });
+			const unknown = await post({ offer_id: 'SKU-996', urls: ['https://r2.example.com/SKU-996/1.jpg'] });
+			expect(unknown.status).toBe(422);
+			expect(unknown.json).toMatchObject({ success: false, data: { offer_id: 'SKU-996', status: 'invalid' }, errors: [{ field: 'offer_id' }] });
 
 			// n8n's own credential test (the editor's "Test" button) tells a good key from a wrong one.
 			const base = `http://127.0.0.1:${port}`;

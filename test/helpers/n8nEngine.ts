@@ -171,6 +171,8 @@ export interface RunResult {
 	run: IRun;
 	/** The output items of the named node (first output), or undefined if it did not run. */
 	output(nodeName: string): INodeExecutionData[] | undefined;
+	/** Every main output of the named node (with On Error → Continue (using error output), the last is the error output). */
+	outputs(nodeName: string): INodeExecutionData[][] | undefined;
 	/** The error that stopped the run, if any. */
 	error: Error | undefined;
 }
@@ -222,6 +224,7 @@ export function startWorkflow(
 		return {
 			run,
 			output: (nodeName) => runData[nodeName]?.[0]?.data?.main?.[0] ?? undefined,
+			outputs: (nodeName) => runData[nodeName]?.[0]?.data?.main?.map((items) => items ?? []),
 			error: run.data.resultData.error as Error | undefined,
 		};
 	})();
@@ -229,6 +232,13 @@ export function startWorkflow(
 }
 
 export const OZON_NODE_NAME = 'Ozon Seller';
+
+/**
+ * On Error → Continue (regular output): every item, failed or not, on the node's one output. For
+ * tests that read the result of each item; under n8n's default (Stop Workflow) the node stops with
+ * the first failed item's error once every item has had its turn (test/nodes/OzonSeller/actions/router.test.ts).
+ */
+export const KEEP_FAILED_ITEMS: Partial<INode> = { onError: 'continueRegularOutput' };
 
 /** A two-node workflow: fixed input items → Ozon Seller with the given parameters. */
 export function ozonWorkflow(

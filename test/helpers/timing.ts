@@ -5,7 +5,8 @@ import { backoff } from '../../nodes/OzonSeller/transport';
 export function useFastTiming(): void {
 	beforeAll(() => {
 		polling.firstDelayMs = 5;
-		polling.maxIntervalMs = 20;
+		polling.stepMs = 20;
+		polling.minDelayMs = 5;
 		backoff.baseMs = 1;
 		backoff.maxMs = 5;
 	});

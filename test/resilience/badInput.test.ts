@@ -5,7 +5,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
 
@@ -96,7 +96,7 @@ async function run(identifyBy: 'offerId' | 'productId', rows: IDataObject[]) {
 			primaryImage: '={{ $json.primary }}',
 			colorImage: '={{ $json.color }}',
 			images360: '={{ $json.r360 }}',
-		} as INode['parameters']),
+		} as INode['parameters'], KEEP_FAILED_ITEMS),
 		credentials,
 	);
 	// The node's own time as n8n records it (its parameters' expressions included, the test input's JSON not).

@@ -5,7 +5,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { closeWindow } from '../../nodes/OzonSeller/transport/retryAfter';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
 import { BASE_URL, CLIENT_ID, credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
 
@@ -19,7 +19,7 @@ const PER_SECOND = { code: 8, message: 'You have reached request rate limit per 
 const DAY_S = 86_400;
 
 async function run(parameters: IDataObject, items: IDataObject[]) {
-	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters']), credentials);
+	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
 	return { error: result.error, json: (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output) };
 }
 

@@ -9,7 +9,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts, type SandboxConfig } from '../../sandbox/store';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
 import { useFastTiming } from '../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
@@ -21,7 +21,7 @@ const rows = (...offers: string[]) => offers.map((offer) => ({ offer, urls: `htt
 let sandbox: OzonSandbox;
 
 async function run(parameters: IDataObject, items: IDataObject[]) {
-	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters']), { clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
+	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters'], KEEP_FAILED_ITEMS), { clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
 	expect(result.error).toBeUndefined();
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
 }

@@ -1,5 +1,9 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
+import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
+import { ItemLedger } from './common/ledger';
+import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
+import { ItemParameters, ParameterError } from './common/parameters';
 import * as productImage from './productImage';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -16,5 +20,41 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!run) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return [await run.call(this, items)];
+	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
+	const format = readOutputFormat(new ItemParameters(this).options(0).output ?? 'full');
+	let results: INodeExecutionData[];
+	if (format instanceof ParameterError) {
+		const ledger = new ItemLedger(this, items.length);
+		ledger.failEvery('invalid', format.toItemError());
+		results = ledger.toExecutionData();
+	} else {
+		results = await runOpenItems(this, run, items);
+	}
+	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
+
+	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
+	// the first failure stops the workflow, as n8n's own nodes do.
+	if (!this.continueOnFail()) {
+		const stop = failedItemsError(this, operation, results);
+		if (stop) {
+			rememberSettled(this, items, results);
+			throw stop;
+		}
+	}
+	forgetSettled(this, items);
+	return [output];
+}
+
+/**
+ * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
+ * them, on a first try), and puts the kept results back in their places, paired to their inputs.
+ */
+async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const earlier = settledEarlier(ctx, items);
+	if (earlier.size === 0) return await run.call(ctx, items);
+	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
+	const fresh = open.length > 0 ? await run.call(forItems(ctx, open), open.map((index) => items[index])) : [];
+	const results = new Map(earlier);
+	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
+	return items.map((_, index) => results.get(index) as INodeExecutionData);
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasControlCharacter } from './characters';
 import { refuse } from './refuse';
 
 import {
@@ -44,7 +45,7 @@ export const imageUrlSchema = z
 	.string()
 	.max(MAX_URL_LENGTH, `URL is longer than ${MAX_URL_LENGTH} characters`)
 	.transform((value, ctx) => {
-		if (/[\s\u0000-\u001f\u007f]/.test(value)) return refuse(ctx, 'URL contains whitespace or control characters');
+		if (/\s/.test(value) || hasControlCharacter(value)) return refuse(ctx, 'URL contains whitespace or control characters');
 		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
 		if (/\p{Cf}/u.test(value)) return refuse(ctx, 'URL contains invisible formatting characters (e.g. a zero-width space)');
 		if (hostTextLength(value) > MAX_HOST_TEXT_LENGTH) return refuse(ctx, HOST_TOO_LONG);
@@ -244,9 +245,15 @@ export function parseSingleUrl(field: string, raw: unknown): { url?: string; err
 		if (entries.length > 1) return { errors: [{ field, reason: 'Expected one URL, got several' }], warnings: [] };
 	}
 	const list = parseUrlList(field, entries);
-	// A single field needs no index: the user gave one value.
-	const errors = list.errors.map(({ index: _index, ...error }) => error);
+	const errors = list.errors.map(withoutIndex);
 	return { url: list.urls[0]?.url, errors, warnings: list.warnings };
+}
+
+/** A single field needs no index on its errors: the user gave one value. */
+function withoutIndex(error: ItemError): ItemError {
+	const copy = { ...error };
+	delete copy.index;
+	return copy;
 }
 
 /** The file ending of a (canonical) URL's path, lower-cased, if it has one. */

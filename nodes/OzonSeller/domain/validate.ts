@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { hasControlCharacter } from './characters';
 import { refuse } from './refuse';
 
 import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
@@ -30,7 +31,7 @@ const offerIdSchema = z.unknown().transform((value, ctx) => {
 	const text = String(value).trim();
 	if (text.length === 0) return refuse(ctx, 'Offer ID is empty');
 	if (text.length > MAX_OFFER_ID_LENGTH) return refuse(ctx, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters`);
-	if (/[\u0000-\u001f\u007f]/.test(text)) return refuse(ctx, 'Offer ID contains control characters');
+	if (hasControlCharacter(text)) return refuse(ctx, 'Offer ID contains control characters');
 	return text;
 });
 

@@ -10,6 +10,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 import { hostBlockReason } from '../domain/addresses';
+import { inspectThrown, unreachableReason } from './errors';
 
 export const MAX_REDIRECTS = 3;
 export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
@@ -64,17 +65,6 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-function describeFailure(error: unknown, timeoutMs: number): string {
-	const text = messageOf(error);
-	const code = (error as { code?: unknown } | null)?.code;
-	const all = `${text} ${typeof code === 'string' ? code : ''}`;
-	if (/timeout|timed out|ETIMEDOUT|ECONNABORTED/i.test(all)) return `Not reachable: no answer within ${Math.round(timeoutMs / 1000)} s`;
-	if (/ENOTFOUND|EAI_AGAIN|ENODATA/i.test(all)) return 'Not reachable: the host name was not found';
-	if (/ECONNREFUSED/i.test(all)) return 'Not reachable: the connection was refused';
-	if (/certificate|SSL|TLS/i.test(all)) return 'Not reachable: its TLS certificate was not accepted';
-	return 'Not reachable: the connection failed';
-}
-
 /** Why n8n's egress filter refused a host, in words; undefined when the error is not such a refusal (e.g. DNS). */
 function egressRefusal(host: string, error: unknown): string | undefined {
 	if (!(error instanceof Error)) return undefined;
@@ -107,7 +97,7 @@ async function screen(url: URL, hop: number, filter: EgressFilter | undefined, t
 	} catch (error) {
 		// The filter looks the name up: a name that does not resolve is not reachable either.
 		const blocked = egressRefusal(url.hostname, error);
-		return blocked ? refused(blocked) : { ok: false, reason: describeFailure(error, timeoutMs) };
+		return blocked ? refused(blocked) : { ok: false, reason: unreachableReason(inspectThrown(error), timeoutMs) };
 	}
 	if (verdict.ok) return { ok: true };
 	return refused(egressRefusal(url.hostname, verdict.error) ?? `${url.hostname}, which n8n's egress rules refuse (${messageOf(verdict.error).slice(0, 200)})`);
@@ -156,7 +146,7 @@ async function probe(
 			}
 		} catch (error) {
 			if (cancelSignal?.aborted) return CANCELLED;
-			return { ok: false, reason: describeFailure(error, timeoutMs) };
+			return { ok: false, reason: unreachableReason(inspectThrown(error), timeoutMs) };
 		}
 		const { statusCode } = response;
 		if (statusCode >= 300 && statusCode < 400) {

@@ -1,26 +1,32 @@
+/**
+ * The HTTP client for Ozon: base URL and authentication through n8n's credential, timeouts,
+ * retries with backoff, the rate limit and Ozon's refusal windows, and redaction of the key. What a
+ * failure is and how it is put to the user lives in `errors.ts`; Ozon's methods in `ozonApi.ts`.
+ */
 import { createHash } from 'node:crypto';
 
 import { NodeOperationError, sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSellerApi.credentials';
-import { OzonRequestError, V1_PICTURES_IMPORT, describeStatus, type OzonFailureKind } from './errors';
-import { limiterFor, type RateLimiter } from './rateLimiter';
 import {
-	RATE_LIMIT_TEXT,
-	closeWindow,
-	describeRetryAt,
-	describeWait,
-	headerValue,
-	openWindow,
-	rateLimitKind,
-	refusalSeconds,
-	type RateLimitKind,
-} from './retryAfter';
-
-export { retryAfterSeconds } from './retryAfter';
-
-export { CREDENTIAL_NAME, DEFAULT_BASE_URL };
+	CANCELLED_MESSAGE,
+	OzonRequestError,
+	V1_PICTURES_IMPORT,
+	inspectThrown,
+	isCancellation,
+	kindForStatus,
+	ozonErrorCode,
+	ozonErrorMessage,
+	rateLimitedMessage,
+	redirectMessage,
+	statusMessage,
+	unreachableMessage,
+	type OzonFailureKind,
+	type ParsedBody,
+} from './errors';
+import { limiterFor, type RateLimiter } from './rateLimiter';
+import { closeWindow, headerValue, openWindow, rateLimitKind, refusalSeconds, type RateLimitKind } from './retryAfter';
 
 export interface TransportOptions {
 	/** Per request, in milliseconds. */
@@ -49,61 +55,6 @@ export const backoff = { baseMs: 500, maxMs: 10_000 };
 function backoffDelay(attempt: number): number {
 	const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt);
 	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
-/**
- * Network failure codes, described in words: n8n replaces any error message that contains a raw
- * code such as ECONNRESET with a generic text, which would hide which host failed.
- */
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNRESET: 'the connection was reset',
-	ECONNREFUSED: 'the connection was refused',
-	ECONNABORTED: 'the connection was aborted',
-	ETIMEDOUT: 'the connection timed out',
-	ESOCKETTIMEDOUT: 'the connection timed out',
-	EPIPE: 'the connection was closed while sending',
-	EAI_AGAIN: 'the host name could not be looked up',
-	ENOTFOUND: 'the host name was not found',
-	EHOSTUNREACH: 'the host is unreachable',
-	ENETUNREACH: 'the network is unreachable',
-	ERR_BAD_RESPONSE: 'the answer was malformed',
-	ERR_SOCKET_CONNECTION_TIMEOUT: 'the connection timed out',
-};
-
-interface ThrownInfo {
-	codes: string[];
-	messages: string[];
-}
-
-/** Collects codes and messages along an error's cause chain (n8n wraps the HTTP library's error). */
-function inspectThrown(error: unknown): ThrownInfo {
-	const info: ThrownInfo = { codes: [], messages: [] };
-	let current: unknown = error;
-	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const record = current as Record<string, unknown>;
-		if (typeof record.code === 'string') info.codes.push(record.code);
-		if (typeof record.message === 'string') info.messages.push(record.message);
-		current = record.cause ?? record.error ?? record.reason;
-	}
-	return info;
-}
-
-function isCancellation(info: ThrownInfo): boolean {
-	return info.codes.includes('ERR_CANCELED');
-}
-
-function isTimeout(info: ThrownInfo): boolean {
-	return (
-		info.codes.some((code) => code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT' || code === 'ECONNABORTED') ||
-		info.messages.some((m) => /timeout/i.test(m))
-	);
-}
-
-function isNetworkFailure(info: ThrownInfo): boolean {
-	return (
-		info.codes.some((code) => code in NETWORK_FAILURES) ||
-		info.messages.some((m) => /socket hang up|network|connect|reset/i.test(m))
-	);
 }
 
 interface Failure {
@@ -135,56 +86,6 @@ interface FullResponse {
 
 /** Methods that count against Ozon's product-update quota (per minute and per day); the others only against the per-second limit. */
 const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', V1_PICTURES_IMPORT]);
-
-/** Ozon's rpcStatus `code` of an error body, if it has one (a number, or a name such as RESOURCE_EXHAUSTED). */
-function ozonCode(body: { ok: true; value: unknown } | { ok: false; text: string }): unknown {
-	return body.ok && body.value && typeof body.value === 'object' ? (body.value as { code?: unknown }).code : undefined;
-}
-
-function kindForStatus(status: number, endpoint: string, code: unknown, ozonMessage: string | undefined): OzonFailureKind {
-	if (status === 401 || status === 403) return 'auth';
-	// A retired method: 400 with code 9 "obsolete method cannot be used"; older reports saw 410 or 404.
-	if (status === 410 || (status === 400 && (String(code) === '9' || /obsolete method/i.test(ozonMessage ?? '')))) return 'switchedOff';
-	if (status === 404) return endpoint === V1_PICTURES_IMPORT ? 'switchedOff' : 'notFound';
-	if (status === 409) return 'conflict';
-	if (status === 429) return 'rateLimited';
-	if (status >= 500) return 'unavailable';
-	return 'invalid';
-}
-
-const STATUS_MESSAGES: Record<OzonFailureKind, string> = {
-	auth: 'Ozon rejected the Client ID / API Key',
-	invalid: 'Ozon rejected the request',
-	notFound: 'Ozon could not find what was asked for',
-	conflict: 'Ozon reported a conflict with an update still in progress',
-	rateLimited: 'Rate limited by Ozon',
-	unavailable: 'Ozon had a server error',
-	switchedOff: 'Ozon no longer offers the v1 picture method',
-	redirected: 'The Base URL answered with a redirect',
-};
-
-function statusMessage(kind: OzonFailureKind, status: number, endpoint: string, ozonMessage: string | undefined): string {
-	if (status === 403) {
-		// Not always a bad key: quote Ozon and name what else it can mean.
-		return `Ozon refused access to ${endpoint} (HTTP 403)${ozonMessage ? `: "${ozonMessage}"` : ''}. The API key may be wrong, deactivated or expired, may lack the role for this method, or the seller's offer agreement may not be accepted`;
-	}
-	const prefix = kind === 'switchedOff' && endpoint !== V1_PICTURES_IMPORT ? `Ozon no longer offers ${endpoint}` : STATUS_MESSAGES[kind];
-	return `${prefix}${describeStatus(status)}${ozonMessage ? `: ${ozonMessage}` : ''}`;
-}
-
-/**
- * A rate-limit failure that says which limit, how long to wait in words, and until when;
- * `refusals`: how many per-second 429s this request met before its time ran out.
- */
-function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now(), refusals = 0): string {
-	const parts = [`Rate limited by Ozon (${RATE_LIMIT_TEXT[window.kind]}), retry after ${describeWait((window.until - now) / 1000)}, at ${describeRetryAt(window.until, now)}`];
-	if (notSent) parts.push('Not sent: Ozon refused this method for this Client-Id a moment ago and asked to wait');
-	if (refusals > 0) {
-		parts.push(`Refused ${refusals} time${refusals === 1 ? '' : 's'} for the per-second limit; waiting again would pass this request's time limit (Result Timeout for polls and read-backs, Max Rate Limit Wait otherwise)`);
-	}
-	if (window.ozonMessage) parts.push(`Ozon said: "${window.ozonMessage}"`);
-	return parts.join('. ');
-}
 
 /**
  * The one place that talks HTTP to Ozon: base URL, authentication (through n8n's credential),
@@ -221,15 +122,8 @@ export class OzonTransport {
 	 * Removes the Api-Key from any text that may reach the user (should Ozon ever echo it). Every
 	 * piece of Ozon's text passes here whole, before anything shortens it, so no fragment survives.
 	 */
-	redact(text: string): string {
-		return this.secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join('[redacted]') : result), text);
-	}
-
-	/** Redacts, then shortens: cutting first could leave a piece of the key that no longer matches. */
-	private excerpt(text: string, maxLength: number): string {
-		const clean = this.redact(text);
-		return clean.length > maxLength ? `${clean.slice(0, maxLength)}…` : clean;
-	}
+	readonly redact = (text: string): string =>
+		this.secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join('[redacted]') : result), text);
 
 	/**
 	 * Redacts every string of a parsed answer in place, so whatever the node hands on (products,
@@ -361,7 +255,7 @@ export class OzonTransport {
 			await Promise.race([sleep(Math.min(left, 1000)), cancelled]);
 		}
 		signal.removeEventListener('abort', stopWaiting);
-		if (signal.aborted) throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
+		if (signal.aborted) throw new NodeOperationError(this.ctx.getNode(), CANCELLED_MESSAGE);
 	}
 
 	/** One request: its parsed answer, or why it failed and whether repeating it could help. */
@@ -384,24 +278,17 @@ export class OzonTransport {
 				timeout: this.options.timeoutMs,
 			} as IHttpRequestOptions)) as FullResponse;
 		} catch (error) {
-			const info = inspectThrown(error);
-			if (isCancellation(info) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
-				throw new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled');
+			const thrown = inspectThrown(error);
+			if (isCancellation(thrown) || this.ctx.getExecutionCancelSignal?.()?.aborted) {
+				throw new NodeOperationError(this.ctx.getNode(), CANCELLED_MESSAGE);
 			}
-			if (isTimeout(info)) {
-				return { ok: false, failure: { kind: 'unavailable', message: `Ozon did not answer within ${Math.round(this.options.timeoutMs / 1000)} s` } };
-			}
-			if (isNetworkFailure(info)) {
-				const code = info.codes.find((candidate) => candidate in NETWORK_FAILURES);
-				return { ok: false, failure: { kind: 'unavailable', message: `Could not reach Ozon at ${this.baseUrl}: ${code ? NETWORK_FAILURES[code] : 'connection error'}` } };
-			}
-			// Not a transport fault we understand: report it without the library's request details.
-			return { ok: false, failure: { kind: 'unavailable', message: `Request to Ozon failed: ${this.excerpt(info.messages[0] ?? 'unknown error', 300)}` } };
+			const message = unreachableMessage(thrown, this.baseUrl, this.options.timeoutMs, this.redact);
+			return { ok: false, failure: { kind: 'unavailable', message } };
 		}
 
 		const { statusCode, headers } = response;
 		if (statusCode >= 300 && statusCode < 400) {
-			return { ok: false, final: true, failure: { kind: 'redirected', httpCode: statusCode, message: this.redirectMessage(statusCode, endpoint, headerValue(headers, 'location')) } };
+			return { ok: false, final: true, failure: { kind: 'redirected', httpCode: statusCode, message: redirectMessage(statusCode, endpoint, headerValue(headers, 'location'), `${this.baseUrl}${endpoint}`, this.redact) } };
 		}
 		const parsedBody = this.parseBody(response.body);
 		if (statusCode >= 200 && statusCode < 300) {
@@ -417,8 +304,8 @@ export class OzonTransport {
 			};
 		}
 
-		const ozonMessage = this.ozonMessage(parsedBody);
-		const code = ozonCode(parsedBody);
+		const ozonMessage = ozonErrorMessage(parsedBody, this.redact);
+		const code = ozonErrorCode(parsedBody);
 		const kind = kindForStatus(statusCode, endpoint, code, ozonMessage);
 		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: statusMessage(kind, statusCode, endpoint, ozonMessage) };
 		if (kind === 'rateLimited') {
@@ -449,7 +336,7 @@ export class OzonTransport {
 		});
 	}
 
-	private parseBody(body: unknown): { ok: true; value: unknown } | { ok: false; text: string } {
+	private parseBody(body: unknown): ParsedBody {
 		if (typeof body !== 'string') {
 			if (Buffer.isBuffer(body)) return this.parseBody(body.toString('utf8'));
 			return body === undefined ? { ok: false, text: '' } : { ok: true, value: body };
@@ -459,29 +346,5 @@ export class OzonTransport {
 		} catch {
 			return { ok: false, text: body };
 		}
-	}
-
-	/** Ozon's error text: `message` of its rpcStatus body, or a short piece of a non-JSON body. */
-	private ozonMessage(body: { ok: true; value: unknown } | { ok: false; text: string }): string | undefined {
-		if (!body.ok) return body.text.trim() ? this.excerpt(body.text.trim(), 300) : undefined;
-		const value = body.value as { message?: unknown; details?: unknown } | null;
-		if (value && typeof value === 'object' && typeof value.message === 'string' && value.message) {
-			return this.excerpt(value.message, 500);
-		}
-		return undefined;
-	}
-
-	/** Names the status and the host a redirect points to (never its path or query, which may carry tokens). */
-	private redirectMessage(statusCode: number, endpoint: string, location: string | undefined): string {
-		let target = 'without a Location';
-		if (location) {
-			try {
-				const host = new URL(location, `${this.baseUrl}${endpoint}`).host;
-				target = host ? `to ${this.excerpt(host, 200)}` : 'to an address without a host';
-			} catch {
-				target = 'to an invalid address';
-			}
-		}
-		return `The Base URL answered ${endpoint} with a redirect (HTTP ${statusCode}) ${target}: the node never follows redirects, so nothing was sent there`;
 	}
 }

@@ -9,7 +9,7 @@ import { refuse } from '../domain/refuse';
 import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { ImageSet } from '../domain/plan';
 import { ID_FIELD } from '../domain/validate';
-import { V1_PICTURES_IMPORT } from './errors';
+import { V1_PICTURES_IMPORT, redactThenShorten } from './errors';
 import type { OzonTransport } from './index';
 
 const PICTURES_IMPORT_V2 = '/v2/product/pictures/import';
@@ -293,19 +293,18 @@ function distinctTexts(parts: Array<string | null | undefined>): string[] {
 
 /**
  * Text of an import-task error for a person, from its own fields: attribute name, description,
- * message, and Ozon's code when there is no text. `redact` runs before shortening, so a secret
- * cut in half cannot slip past it.
+ * message, and Ozon's code when there is no text: redacted, then shortened.
  */
 export function importIssueText(issue: ImportIssue, redact: (text: string) => string): string {
 	const parts = distinctTexts([issue.attribute_name, issue.description, issue.message]);
 	const text = parts.length > 0 ? parts.join(': ') : `error ${issue.code ?? 'without a description'}`;
 	const code = parts.length > 0 && issue.code !== undefined && issue.code !== null && issue.code !== '' ? ` (Ozon code ${issue.code})` : '';
-	return shorten(redact(`${text}${code}`));
+	return redactThenShorten(`${text}${code}`, redact, MAX_OZON_TEXT);
 }
 
 /** Text of a read-back error (`/v2/product/pictures/info`) for a person: redacted, then shortened. */
 export function pictureIssueText(issue: PictureIssue, redact: (text: string) => string): string {
-	return shorten(redact(issue.message?.trim() || 'Ozon reported an error without a description'));
+	return redactThenShorten(issue.message?.trim() || 'Ozon reported an error without a description', redact, MAX_OZON_TEXT);
 }
 
 /** Longest field name taken from an import-task error. */
@@ -317,15 +316,11 @@ const MAX_OZON_URL = MAX_URL_LENGTH;
 /** The field an import-task error names, if any: redacted, then shortened. */
 export function importIssueField(issue: ImportIssue, redact: (text: string) => string): string | undefined {
 	const field = issue.field?.trim();
-	return field ? shorten(redact(field), MAX_OZON_FIELD) : undefined;
+	return field ? redactThenShorten(field, redact, MAX_OZON_FIELD) : undefined;
 }
 
 /** The URL a read-back error names, if any, as it may be shown: redacted, then shortened. */
 export function pictureIssueUrl(issue: PictureIssue, redact: (text: string) => string): string | undefined {
 	const url = issue.url?.trim();
-	return url ? shorten(redact(url), MAX_OZON_URL) : undefined;
-}
-
-function shorten(text: string, maxLength = MAX_OZON_TEXT): string {
-	return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
+	return url ? redactThenShorten(url, redact, MAX_OZON_URL) : undefined;
 }

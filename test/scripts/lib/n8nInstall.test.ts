@@ -134,6 +134,7 @@ function installerWithCache(cache: string): typeof import('../../../scripts/lib/
 	try {
 		let loaded: typeof import('../../../scripts/lib/n8nInstall') | undefined;
 		jest.isolateModules(() => {
+			// eslint-disable-next-line @typescript-eslint/no-require-imports -- jest.isolateModules gives a fresh module only to a synchronous require
 			loaded = require('../../../scripts/lib/n8nInstall') as typeof import('../../../scripts/lib/n8nInstall');
 		});
 		return loaded as typeof import('../../../scripts/lib/n8nInstall');

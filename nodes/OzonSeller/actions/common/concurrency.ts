@@ -1,14 +1,24 @@
-/** Runs `work` over `items` with at most `limit` in flight, keeping results in input order. */
+/**
+ * Runs `work` over `items` with at most `limit` in flight, keeping results in input order. After a
+ * failure no further item starts, and the call ends only once the items already running have ended
+ * (then with the first error): a caller that repeats the work is never racing leftovers of it.
+ */
 export async function mapConcurrent<T, R>(items: T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
 	const results = new Array<R>(items.length);
 	let next = 0;
+	let failure: { error: unknown } | undefined;
 	const worker = async () => {
-		while (next < items.length) {
+		while (next < items.length && !failure) {
 			const index = next++;
-			results[index] = await work(items[index], index);
+			try {
+				results[index] = await work(items[index], index);
+			} catch (error) {
+				failure ??= { error };
+			}
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+	if (failure) throw failure.error;
 	return results;
 }
 

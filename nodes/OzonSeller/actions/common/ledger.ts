@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemError, ItemWarning } from '../../domain/types';
-import { OzonRequestError, toNodeApiError } from '../../transport/errors';
+import { OzonRequestError, toNodeApiError, type OzonFailureKind } from '../../transport/errors';
 
 // The contract's order, so outputs read the same whichever stage set a field first.
 const DATA_KEY_ORDER = ['offer_id', 'product_id', 'sku', 'task_id', 'status', 'updated', 'previous_images', 'current_images'];
@@ -13,6 +13,21 @@ function ordered(data: IDataObject): IDataObject {
 	return result;
 }
 
+/**
+ * Failures a later try of the node may cure: Ozon was busy, limited the rate, or did not answer,
+ * and nothing was written. A rejection, an unknown product, invalid input or a write whose result
+ * is unknown would fail the same way again, or must not be sent twice.
+ */
+const WORTH_RETRYING: ReadonlySet<OzonFailureKind> = new Set<OzonFailureKind>(['conflict', 'rateLimited', 'unavailable']);
+
+/** The output json of the items whose failure is worth another try (see `worthRetrying`). */
+const retryableResults = new WeakSet<object>();
+
+/** Whether this output json (from `toExecutionData`) is a failure that another try may cure. */
+export function worthRetrying(json: object): boolean {
+	return retryableResults.has(json);
+}
+
 /** What the node will output for one input item. */
 export interface ItemOutcome {
 	success: boolean;
@@ -21,6 +36,8 @@ export interface ItemOutcome {
 	warnings: ItemWarning[];
 	/** Has its result: no later stage touches it. */
 	settled: boolean;
+	/** Failed in a way another try may cure (see WORTH_RETRYING). */
+	retryable?: boolean;
 }
 
 /**
@@ -118,8 +135,11 @@ export class ItemLedger implements Ledger {
 		const reason = `${error.message}. ${error.hint}`;
 		const settle = error.stopsAllRequests ? this.open(this.outcomes.map((_, index) => index)) : affected;
 		if (error.stopsAllRequests) this.stopped = true;
+		// A failed poll leaves a write standing whose result is unknown: it is never sent again.
+		const retryable = WORTH_RETRYING.has(error.kind) && status !== 'pending';
 		for (const index of settle) {
 			this.fail(index, status, [{ field: 'request', reason }]);
+			if (retryable) this.outcomes[index].retryable = true;
 			if (error.details.retryAfterSeconds !== undefined) {
 				this.setData(index, { retry_after_seconds: Math.ceil(error.details.retryAfterSeconds) });
 			}
@@ -134,9 +154,10 @@ export class ItemLedger implements Ledger {
 		this.outcomes.forEach((outcome, index) => {
 			if (!outcome.settled) this.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
 		});
-		return this.outcomes.map(({ success, data, errors, warnings }, index) => ({
-			json: { success, data: ordered(data), errors, warnings } as unknown as IDataObject,
-			pairedItem: { item: index },
-		}));
+		return this.outcomes.map(({ success, data, errors, warnings, retryable }, index) => {
+			const json = { success, data: ordered(data), errors, warnings } as unknown as IDataObject;
+			if (retryable) retryableResults.add(json);
+			return { json, pairedItem: { item: index } };
+		});
 	}
 }

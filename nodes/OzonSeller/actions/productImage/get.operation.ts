@@ -8,6 +8,7 @@ import { readIdentifier, resolveProducts, type Identified } from '../common/iden
 import { ItemParameters, readTransportOptions } from '../common/parameters';
 import { readPictures } from '../common/readBack';
 import { ItemLedger } from '../common/ledger';
+import { outputOption } from '../common/output';
 
 const properties: INodeProperties[] = [
 	...identifyProductFields,
@@ -17,7 +18,10 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...requestOptionFields],
+		options: [
+			outputOption('offer_id, product_id, sku, success, status, primary_image, images and color_image (URL lists as text separated by commas), image_errors'),
+			...requestOptionFields,
+		],
 	},
 ];
 

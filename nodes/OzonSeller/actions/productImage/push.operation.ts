@@ -9,6 +9,7 @@ import { identifyProductFields, requestOptionFields } from '../common.descriptio
 import { readIdentifyBy, resolveProducts } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';
+import { outputOption } from '../common/output';
 import { checkUrls } from './push/checkUrls';
 import { Participant, coordinatorFor, type QueuedPush } from './push/coordinator';
 import { answerDryRuns } from './push/dryRun';
@@ -128,6 +129,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to validate, look the product up and show the exact request without changing anything on Ozon',
 			},
+			outputOption('offer_id, product_id, success, status, images_before, images_after (photo counts), task_id'),
 			{
 				displayName: 'Result Timeout (Seconds)',
 				name: 'resultTimeout',
@@ -206,15 +208,28 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 	};
 }
 
-/** Applies the outcome the write coordinator reached for one item to this execution's ledger. */
-function settleFromCoordinator(ledger: ItemLedger, push: QueuedPush): void {
-	const { index } = push.entry;
-	const { data, warnings, errors, requestError, success, status = 'failed' } = push.outcome;
-	ledger.setData(index, data);
-	ledger.warn(index, ...warnings);
-	if (requestError !== undefined) ledger.requestFailed(requestError, [index], status);
-	else if (success) ledger.succeed(index, status);
-	else ledger.fail(index, status, errors);
+/**
+ * Applies the outcomes the write coordinator reached to this execution's ledger. Every push's own
+ * outcome first; then each failed request once, for the pushes it settled: a rejected key settles
+ * every item still open, and must not reach one that another flight already imported.
+ */
+function settleFromCoordinator(ledger: ItemLedger, pushes: QueuedPush[]): void {
+	const failedRequests = new Map<unknown, Map<string, number[]>>();
+	for (const push of pushes) {
+		const { index } = push.entry;
+		const { data, warnings, errors, requestError, success, status = 'failed' } = push.outcome;
+		ledger.setData(index, data);
+		ledger.warn(index, ...warnings);
+		if (requestError !== undefined) {
+			const byStatus = failedRequests.get(requestError) ?? new Map<string, number[]>();
+			failedRequests.set(requestError, byStatus);
+			const indexes = byStatus.get(status) ?? [];
+			byStatus.set(status, indexes);
+			indexes.push(index);
+		} else if (success) ledger.succeed(index, status);
+		else ledger.fail(index, status, errors);
+	}
+	for (const [error, byStatus] of failedRequests) for (const [status, indexes] of byStatus) ledger.requestFailed(error, indexes, status);
 }
 
 /**
@@ -247,7 +262,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const participant = new Participant(transport, this.getExecutionCancelSignal?.(), () => new NodeOperationError(this.getNode(), 'The execution was cancelled'));
 		coordinatorFor(transport).submit(participant, writes.map((entry) => ({ entry, settings })));
 		await participant.done;
-		for (const push of participant.pushes) settleFromCoordinator(ledger, push);
+		settleFromCoordinator(ledger, participant.pushes);
 	}
 
 	if (keyWarning) ledger.warnEvery(keyWarning);

@@ -69,6 +69,8 @@ describe('parseUrlList: every rule with its error', () => {
 		['no host', 'https:///1.jpg', 'URL has no host'],
 		['embedded login', 'https://user:pw@a.io/1.jpg', 'URL must not contain a user name or password; use a public or signed URL'],
 		['control character', 'https://a.io/1\u0007.jpg', 'URL contains whitespace or control characters'],
+		['DEL character', 'https://a.io/1\u007f.jpg', 'URL contains whitespace or control characters'],
+		['a tab', 'https://a.io/1\t.jpg', 'URL contains whitespace or control characters'],
 		['too long', `https://a.io/${'x'.repeat(MAX_URL_LENGTH)}.jpg`, `URL is longer than ${MAX_URL_LENGTH} characters`],
 		// DNS names have at most 253 characters; Ozon could never look such a host up.
 		['a host name over 253 characters', `https://${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(10)}.com/1.jpg`, 'URL host is longer than 253 characters'],

@@ -19,6 +19,8 @@ describe('validateIdentifier', () => {
 		['offerId', '   ', 'Offer ID is empty'],
 		['offerId', 'x'.repeat(51), 'Offer ID is longer than 50 characters'],
 		['offerId', 'SKU\u0000', 'Offer ID contains control characters'],
+		['offerId', 'SKU\u001f1', 'Offer ID contains control characters'],
+		['offerId', 'SKU\u007f1', 'Offer ID contains control characters'],
 		['offerId', { id: 1 }, 'Expected text or a number'],
 		['offerId', ['SKU-1'], 'Expected text or a number'],
 		['offerId', null, 'No offer_id given: set the identifier, or check the expression that fills it'],

@@ -2,9 +2,9 @@
 import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { egressFilterOf, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
+import { egressFilterOf, probeImage, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
 import { resolveNames } from '../../../helpers/dns';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 
@@ -14,7 +14,7 @@ const HOST = 'https://img.example.com';
 const jpeg = { 'Content-Type': 'image/jpeg', 'Content-Length': '120000' };
 
 /** Pushes one item per URL list (SKU-001, SKU-002, …) with the given options. */
-async function pushCheckedItems(urlLists: string[][], options: IDataObject = { checkUrls: true }, nodeOptions: Partial<INode> = {}) {
+async function pushCheckedItems(urlLists: string[][], options: IDataObject = { checkUrls: true }, nodeOptions: Partial<INode> = KEEP_FAILED_ITEMS) {
 	mockInfoList(urlLists.map((_, index) => product(index + 1)));
 	const imports = mockImportV2();
 	mockImportInfo(imports);
@@ -187,6 +187,7 @@ describe('checkUrls on an n8n with the egress filter (2.x)', () => {
  * Simulated by removing the helper from what n8n-core gives the node.
  */
 describe('checkUrls on an n8n without the egress filter (1.x)', () => {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- patching needs the live CommonJS exports object, which an import binding cannot be assigned through
 	const factory = require('n8n-core/dist/execution-engine/node-execution-context/utils/request-helpers/factory') as {
 		getRequestHelperFunctions: (...args: unknown[]) => Record<string, unknown>;
 	};
@@ -270,5 +271,28 @@ describe('checkUrls in a cancelled execution', () => {
 		expect(checked).toBeLessThanOrEqual(8);
 		expect(infoCalls).toEqual([]);
 		expect(imports).toEqual([]);
+	});
+});
+
+/**
+ * A request that fails below HTTP is described in the same words the transport uses for Ozon
+ * (transport/errors.ts). nock cannot fail a connection under n8n's HTTP client, so n8n's request
+ * helper is stood in for by one that throws as it does: the code on the error or on its cause.
+ */
+describe('checkUrls when the image host cannot be reached', () => {
+	const failing = (error: Error) =>
+		({ helpers: { httpRequest: async () => Promise.reject(error) }, getExecutionCancelSignal: () => undefined }) as unknown as IExecuteFunctions;
+	const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+	it.each([
+		['a refused connection', coded('connect ECONNREFUSED 203.0.113.5:443', 'ECONNREFUSED'), 'Not reachable: the connection was refused'],
+		['a name that does not exist', coded('getaddrinfo ENOTFOUND img.example.com', 'ENOTFOUND'), 'Not reachable: the host name was not found'],
+		['a reset, wrapped by the HTTP client', new Error('request failed', { cause: coded('socket hang up', 'ECONNRESET') }), 'Not reachable: the connection was reset'],
+		['an unreachable host', coded('connect EHOSTUNREACH 203.0.113.5:443', 'EHOSTUNREACH'), 'Not reachable: the host is unreachable'],
+		['a timeout', coded('timeout of 10000ms exceeded', 'ECONNABORTED'), 'Not reachable: no answer within 10 s'],
+		['a certificate that is not accepted', coded('certificate has expired', 'CERT_HAS_EXPIRED'), 'Not reachable: its TLS certificate was not accepted'],
+		['a failure it has no words for', coded('something odd', 'ESOMETHING'), 'Not reachable: the connection failed'],
+	])('%s', async (_name, error, reason) => {
+		expect(await probeImage(failing(error), `${HOST}/x.jpg`)).toEqual({ ok: false, reason });
 	});
 });

@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport';
 import { limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
+import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport/retryAfter';
 import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { CLIENT_ID, credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
@@ -183,6 +183,21 @@ test('a connection reset (a real socket destroyed mid-request) is retried', asyn
 	}
 });
 
+test('a refused connection names the Base URL and says so in words (the raw code would be hidden by n8n)', async () => {
+	// A port that was just free: nothing listens there.
+	const server = http.createServer();
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	await new Promise<void>((resolve) => server.close(() => resolve()));
+	nock.enableNetConnect('127.0.0.1');
+	try {
+		const result = await runWorkflow(ozonWorkflow([{ offer: 'SKU-001' }], { ...GET, options: { maxRetries: 0 } } as INode['parameters']), { ...credentials, baseUrl: `http://127.0.0.1:${port}` });
+		expect(result.error?.message).toBe(`Could not reach Ozon at http://127.0.0.1:${port}: the connection was refused`);
+	} finally {
+		nock.disableNetConnect();
+	}
+});
+
 describe('answers that fail only their items, never retried', () => {
 	function pushWithImportAnswer(status: number, body: unknown, headers: Record<string, string> = {}) {
 		mockInfoList([product(1), product(2)]);
@@ -196,9 +211,10 @@ describe('answers that fail only their items, never retried', () => {
 		[409, { code: 10, message: 'conflict' }, 'Ozon reported a conflict with an update still in progress (HTTP 409): conflict'],
 	])('%s on import', async (status, body, message) => {
 		const calls = pushWithImportAnswer(status, body);
-		const { json, error } = await run(PUSH, twoItems);
+		const { json, error } = await run(PUSH, twoItems, continueOnFail);
 		expect(error).toBeUndefined();
 		expect(calls()).toBe(1);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item.success).toBe(false);
 			expect(item.errors[0].reason).toMatch(new RegExp(`^${message.replace(/[()[\].]/g, '\\$&')}\\. `));
@@ -207,7 +223,7 @@ describe('answers that fail only their items, never retried', () => {
 
 	it('a 429 asking for longer than the cap fails the items with "retry after"', async () => {
 		const calls = pushWithImportAnswer(429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 600 seconds. Remaining 0 items' });
-		const { json } = await run(PUSH, twoItems);
+		const { json } = await run(PUSH, twoItems, continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 600 } });
 		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon \(product update limit per minute or per day used up\), retry after 10 min, at /);
@@ -217,7 +233,7 @@ describe('answers that fail only their items, never retried', () => {
 		mockInfoList([product(1)]);
 		const imports = mockImportV2();
 		always('/v1/product/import/info', 400, { code: 3, message: 'bad task' });
-		const { json } = await run(PUSH, [twoItems[0]]);
+		const { json } = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(imports).toHaveLength(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'pending', task_id: 9000 } });
 	});
@@ -250,9 +266,10 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '1', 'Item-Rate-Limit-Remaining': '0' });
 		mockInfoList([product(1), product(2)]);
 		const started = Date.now();
-		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems, continueOnFail);
 		expect(calls()).toBe(1);
 		expect(Date.now() - started).toBeLessThan(5000);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 60, retry_at: expect.stringMatching(new RegExp(`^${ISO}$`)) } });
 			expect(item.errors[0].reason).toMatch(
@@ -264,7 +281,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('a daily limit says until when, in hours, as an ISO time and in Moscow time', async () => {
 		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '600' });
 		mockInfoList([product(1)]);
-		const { json } = await run(PUSH, [twoItems[0]]);
+		const { json } = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(json[0].data.retry_after_seconds).toBe(36000);
 		expect(json[0].errors[0].reason).toMatch(new RegExp(`^Rate limited by Ozon \\(product update limit per minute or per day used up\\), retry after 10 h, at ${ISO} \\(\\d\\d:\\d\\d Moscow time`));
 		expect(json[0].errors[0].reason).toMatch(/the daily limit resets at 03:00 Moscow time/);
@@ -277,7 +294,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	])('tells %s apart in the message and the hint', async (_name, body, headers, limit, wait, hint, options) => {
 		const calls = always('/v2/product/pictures/import', 429, body, headers);
 		mockInfoList([product(1)]);
-		const { json } = await run({ ...PUSH, options }, [twoItems[0]]);
+		const { json } = await run({ ...PUSH, options }, [twoItems[0]], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json[0].errors[0].reason).toContain(`Rate limited by Ozon (${limit}), ${wait}, at `);
 		expect(json[0].errors[0].reason).toMatch(hint);
@@ -287,9 +304,9 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('another execution in the same process sends nothing to the method inside the window, and says how long is left', async () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1), product(2)]);
-		const first = await run(PUSH, [twoItems[0]]);
+		const first = await run(PUSH, [twoItems[0]], continueOnFail);
 		expect(first.json[0].data.retry_after_seconds).toBe(300);
-		const second = await run(PUSH, [twoItems[1]]);
+		const second = await run(PUSH, [twoItems[1]], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(second.json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
 		expect(second.json[0].data.retry_after_seconds).toBeGreaterThan(290);
@@ -301,7 +318,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1)]);
 		// The same product twice: the second push goes in a later request, after the 429.
-		const { json } = await run(PUSH, [twoItems[0], { offer: 'SKU-001', urls: 'https://img.example/3.jpg' }]);
+		const { json } = await run(PUSH, [twoItems[0], { offer: 'SKU-001', urls: 'https://img.example/3.jpg' }], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json.map((item) => item.success)).toEqual([false, false]);
 		expect(json[1].errors[0].reason).toMatch(/Not sent: Ozon refused this method/);
@@ -311,7 +328,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '5' });
 		mockInfoList([product(1)]);
 		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
-		await run(PUSH, [twoItems[0]]);
+		await run(PUSH, [twoItems[0]], continueOnFail);
 		const read = await run(GET, [twoItems[0]]);
 		expect(read.json[0].success).toBe(true);
 	});
@@ -388,7 +405,7 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 		const imports = mockImportV2();
 		const refused = refuseFirst('/v1/product/import/info', 50);
 		const started = Date.now();
-		const { json } = await run({ ...PUSH, options: { maxRetries: 0, resultTimeout: 3 } }, [twoItems[0]]);
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0, resultTimeout: 3 } }, [twoItems[0]], continueOnFail);
 		expect(Date.now() - started).toBeLessThan(6000);
 		expect(imports).toHaveLength(1);
 		// More polls than Max Retries allows for faults: each refusal was waited out.
@@ -435,7 +452,7 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 	it('refused for longer than Max Rate Limit Wait: the import fails naming the per-second limit and how often it was refused', async () => {
 		mockInfoList([product(1)]);
 		const refused = refuseFirst('/v2/product/pictures/import', 50);
-		const { json } = await run({ ...PUSH, options: { maxRetries: 5, maxRateLimitWait: 2 } }, [twoItems[0]]);
+		const { json } = await run({ ...PUSH, options: { maxRetries: 5, maxRateLimitWait: 2 } }, [twoItems[0]], continueOnFail);
 		expect(refused.length).toBeGreaterThanOrEqual(2);
 		expect(refused.length).toBeLessThanOrEqual(3);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
@@ -452,9 +469,10 @@ describe('a switched-off method', () => {
 	])('v1 answering %s: each item says Ozon switched the v1 method off and to use v2; never retried, not asked again in the run', async (_name, status, body) => {
 		mockInfoList([product(1), product(2)]);
 		const calls = always('/v1/product/pictures/import', status, body);
-		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', maxRetries: 3 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', maxRetries: 3 } }, twoItems, continueOnFail);
 		// Both items may be in flight at once; never more than one request per item, never a retry.
 		expect(calls()).toBeLessThanOrEqual(2);
+		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item.success).toBe(false);
 			expect(item.errors[0].reason).toBe(
@@ -467,14 +485,14 @@ describe('a switched-off method', () => {
 		mockInfoList([product(1), product(2)]);
 		const calls = always('/v1/product/pictures/import', 400, { code: 9, message: 'obsolete method cannot be used' });
 		// One request at a time: the second item comes after Ozon's answer to the first.
-		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', requestsPerSecond: 1 } }, twoItems);
+		const { json } = await run({ ...PUSH, options: { apiVersion: 'v1', requestsPerSecond: 1 } }, twoItems, continueOnFail);
 		expect(json.map((item) => item.success)).toEqual([false, false]);
 		expect(calls()).toBe(1);
 	});
 
 	it('code 9 on another method names that method and asks for a node update', async () => {
 		always('/v3/product/info/list', 400, { code: 9, message: 'obsolete method cannot be used' });
-		const { json } = await run(GET, [twoItems[0]]);
+		const { json } = await run(GET, [twoItems[0]], continueOnFail);
 		expect(json[0].errors[0].reason).toBe(
 			'Ozon no longer offers /v3/product/info/list (HTTP 400): obsolete method cannot be used. Ozon has switched off /v3/product/info/list, which this version of the node uses. Update the n8n-nodes-ozon-seller package.',
 		);
@@ -589,5 +607,33 @@ describe('a redirect from the Base URL is never followed, on any method', () => 
 		ozon().post('/v3/product/info/list').reply(301, '', { Location: 'http://[::1' });
 		const invalid = await run(GET, [twoItems[0]], continueOnFail);
 		expect(invalid.json[0].errors[0].reason).toMatch(/with a redirect \(HTTP 301\) to an invalid address: /);
+	});
+});
+
+/**
+ * How much of a text an error quotes, to the character: Ozon's message 500 characters, a body that
+ * is not JSON 300, a redirect's host 200, each followed by an ellipsis when cut; a text that fits is
+ * quoted whole.
+ */
+describe('what an error quotes of Ozon\'s text', () => {
+	const reasonOf = async () => (await run(GET, [twoItems[0]], continueOnFail)).json[0].errors[0].reason as string;
+
+	it.each([
+		['a JSON message that fits', { code: 3, message: 'm'.repeat(500) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}. `],
+		['a JSON message two characters too long', { code: 3, message: `${'m'.repeat(500)}yz` }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a long JSON message', { code: 3, message: 'm'.repeat(2000) }, `Ozon rejected the request (HTTP 400): ${'m'.repeat(500)}…. `],
+		['a body that is not JSON and fits', 'b'.repeat(300), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}. `],
+		['a long body that is not JSON', 'b'.repeat(2000), `Ozon rejected the request (HTTP 400): ${'b'.repeat(300)}…. `],
+	])('%s', async (_name, body, start) => {
+		ozon().post('/v3/product/info/list').reply(400, body);
+		expect((await reasonOf()).startsWith(start)).toBe(true);
+	});
+
+	it.each([
+		['a host that fits', 'h'.repeat(192), `${'h'.repeat(192)}.example`],
+		['a long host', 'h'.repeat(250), `${'h'.repeat(200)}…`],
+	])('a redirect to %s', async (_name, label, quoted) => {
+		ozon().post('/v3/product/info/list').reply(302, '', { Location: `https://${label}.example/x` });
+		expect(await reasonOf()).toMatch(new RegExp(`^The Base URL answered /v3/product/info/list with a redirect \\(HTTP 302\\) to ${quoted.replace(/\./g, '\\.')}: `));
 	});
 });

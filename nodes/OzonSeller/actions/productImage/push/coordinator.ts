@@ -4,7 +4,7 @@
  * of one product from overlapping executions must be applied in order, each on the state the one
  * before it left; pushes that meet in time travel together in shared requests.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { sleep, type IDataObject } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../../domain/constants';
 import type { ImageSet } from '../../../domain/plan';
@@ -12,6 +12,7 @@ import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types'
 import type { OzonTransport } from '../../../transport';
 import type { PushSettings, ValidEntry } from './entries';
 import { Flight } from './flight';
+import { TaskPace } from './waitForTasks';
 
 /** What a push comes to: the fields of the node's output, or the failed request that settled it. */
 export interface PushOutcome {
@@ -29,6 +30,8 @@ export interface PushOutcome {
 export interface QueuedPush {
 	/** Arrival order across executions: pushes of one product are applied in it. */
 	seq: number;
+	/** When it was submitted (epoch ms): how long it has waited for company. */
+	queuedAt: number;
 	participant: Participant;
 	entry: ValidEntry;
 	settings: PushSettings;
@@ -39,6 +42,14 @@ export interface QueuedPush {
 
 /** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
 export const MAX_REAPPLY = 2;
+
+/**
+ * How long a push whose product is free waits for company while another flight is out. A flight
+ * lasts as long as Ozon takes with its task (up to a Result Timeout, which may be an hour): gathering
+ * for all of it would hold an unrelated lone push that long. Ozon's processing (about the first poll's
+ * delay) is what a burst gathers over. Mutable so tests can scale it with the polling schedule.
+ */
+export const gathering = { maxWaitMs: 2000 };
 
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
@@ -97,8 +108,13 @@ export class Participant {
 			onCancel();
 			this.abandon(this.cancelError());
 		};
-		if (this.signal.aborted) cancel();
-		else this.signal.addEventListener('abort', cancel, { once: true });
+		if (this.signal.aborted) return cancel();
+		const signal = this.signal;
+		signal.addEventListener('abort', cancel, { once: true });
+		// Once answered, the listener goes: the signal outlives the wait (n8n's requests hold it), and
+		// through the listener it would hold every push of this execution.
+		const forget = () => signal.removeEventListener('abort', cancel);
+		this.done.then(forget, forget);
 	}
 }
 
@@ -122,12 +138,20 @@ export class WriteCoordinator {
 
 	private nextSeq = 0;
 
+	/** When the armed wake-up for gathered pushes fires (epoch ms), if one is armed. */
+	private wakeAt: number | undefined;
+
+	/** How long Ozon takes to process a task, as seen with this key: when to poll first. */
+	readonly pace = new TaskPace();
+
 	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
-	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'participant' | 'reapplied' | 'outcome'>>): void {
+	submit(participant: Participant, pushes: Array<Omit<QueuedPush, 'seq' | 'queuedAt' | 'participant' | 'reapplied' | 'outcome'>>): void {
+		const now = Date.now();
 		for (const push of pushes) {
 			const queued: QueuedPush = {
 				...push,
 				seq: this.nextSeq++,
+				queuedAt: now,
 				participant,
 				reapplied: 0,
 				outcome: { success: false, settled: false, data: {}, errors: [], warnings: [] },
@@ -158,11 +182,18 @@ export class WriteCoordinator {
 		this.known.set(keyOf(push), productId);
 	}
 
-	/** The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before processing. */
+	/**
+	 * The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before
+	 * processing. Until a v2 write of the product is processed (see forgetV1).
+	 */
 	v1Base(product: ProductInfo): ProductInfo {
 		const sent = this.v1Sent.get(product.productId);
 		if (!sent || Date.now() - sent.at > V1_MEMORY_MS) return product;
 		return { ...product, primaryImage: sent.set.primaryImage ? [sent.set.primaryImage] : [], images: sent.set.images, colorImage: sent.set.colorImage ? [sent.set.colorImage] : [] };
+	}
+
+	forgetV1(productId: number): void {
+		this.v1Sent.delete(productId);
 	}
 
 	rememberV1(productId: number, set: ImageSet): void {
@@ -192,21 +223,75 @@ export class WriteCoordinator {
 	}
 
 	private schedule(): void {
+		// Everything that waits on time is looked at below, and a wake-up armed again if needed.
+		this.wakeAt = undefined;
+		this.expireHeldBack();
 		if (this.queue.length === 0) return;
 		let boarding = this.queue;
 		if (this.flights.size > 0) {
-			// Only pushes whose product is not being written; they leave early only with a full request's worth.
+			// Only pushes whose product is not being written; they leave early with a full request's
+			// worth, or once the oldest of them has waited long enough for company.
 			boarding = this.queue.filter((push) => {
 				const productId = this.known.get(keyOf(push));
 				return productId === undefined || !this.busy.has(productId);
 			});
-			if (boarding.length < MAX_IMPORT_BATCH) return;
+			if (boarding.length === 0) return;
+			let oldest = Infinity;
+			for (const push of boarding) oldest = Math.min(oldest, push.queuedAt);
+			const leaveAt = oldest + gathering.maxWaitMs;
+			if (boarding.length < MAX_IMPORT_BATCH && Date.now() < leaveAt) return this.wake(leaveAt);
 		}
 		const leaving = new Set(boarding);
 		this.queue = this.queue.filter((push) => !leaving.has(push));
 		const flight = new Flight(this, boarding);
 		this.flights.add(flight);
 		void flight.run();
+	}
+
+	/**
+	 * Answers the pushes that have waited for an earlier write of their product longer than their own
+	 * Result Timeout: that write may take up to its own (an hour at most), and sending on the photos
+	 * from before it could undo it. Never sent; the item says why.
+	 */
+	private expireHeldBack(): void {
+		if (this.flights.size === 0) return;
+		const now = Date.now();
+		let nextExpiry = Infinity;
+		const kept: QueuedPush[] = [];
+		for (const push of this.queue) {
+			const productId = this.known.get(keyOf(push));
+			const holder = productId === undefined ? undefined : this.busy.get(productId);
+			const expiresAt = push.queuedAt + push.settings.resultTimeoutMs;
+			if (!holder || productId === undefined || now < expiresAt) {
+				kept.push(push);
+				if (holder) nextExpiry = Math.min(nextExpiry, expiresAt);
+				continue;
+			}
+			const taskId = holder.taskIdOf(productId);
+			const { outcome } = push;
+			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
+			outcome.data.status = 'failed';
+			outcome.errors.push({
+				field: 'task',
+				reason: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
+			});
+			push.participant.settled();
+		}
+		this.queue = kept;
+		if (nextExpiry < Infinity) this.wake(nextExpiry);
+	}
+
+	/** Looks at the queue again at `at`, unless a look no later than that is already due. */
+	private wake(at: number): void {
+		if (this.wakeAt !== undefined && this.wakeAt <= at) return;
+		this.wakeAt = at;
+		void (async () => {
+			// In short steps: once the gathered pushes have left with a flight, no timer outlives them.
+			while (this.wakeAt === at && Date.now() < at) await sleep(Math.min(250, at - Date.now()));
+			if (this.wakeAt !== at) return;
+			this.wakeAt = undefined;
+			this.schedule();
+		})();
 	}
 }
 

@@ -49,8 +49,11 @@ export interface ProductWrite {
 export interface ImportTask {
 	taskId: number;
 	writes: ProductWrite[];
+	sentAt: number;
 	/** The latest deadline of its pushes: after it, nobody waits for the answer. */
 	deadline: number;
+	/** The Result Timeouts of its pushes (epoch milliseconds, ascending, distinct): each gets a poll of its own. */
+	timeouts?: number[];
 	nextPollAt: number;
 	polls: number;
 }

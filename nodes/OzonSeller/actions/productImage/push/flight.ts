@@ -8,16 +8,15 @@ import { groupBy } from '../../../domain/collections';
 import { mergeableCount, mergePushes } from '../../../domain/merge';
 import { photosOf, updatedCounts } from '../../../domain/plan';
 import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types';
-import type { OzonTransport } from '../../../transport';
+import type { OzonTransport, TransportOptions } from '../../../transport';
 import { OzonRequestError } from '../../../transport/errors';
 import { toV1Request, toV2Item } from '../../../transport/ozonApi';
 import { resolveProducts } from '../../common/identify';
 import type { Ledger } from '../../common/ledger';
 import type { Participant, QueuedPush, WriteCoordinator } from './coordinator';
 import type { ImportTask, ProductWrite } from './entries';
+import { writeWaitAndRead } from './pipeline';
 import { readBack } from './readBack';
-import { waitForTasks } from './waitForTasks';
-import { writeImages } from './write';
 
 /**
  * The ledger of a flight, over its pushes (index = position in the flight). Settling a push hands
@@ -72,6 +71,12 @@ export class FlightBook implements Ledger {
 	}
 }
 
+function morePatient(a: TransportOptions, b: TransportOptions): boolean {
+	if (a.maxRetries !== b.maxRetries) return a.maxRetries > b.maxRetries;
+	if (a.timeoutMs !== b.timeoutMs) return a.timeoutMs > b.timeoutMs;
+	return a.maxRateLimitWaitMs > b.maxRateLimitWaitMs;
+}
+
 export class Flight {
 	readonly book: FlightBook;
 
@@ -91,15 +96,28 @@ export class Flight {
 		return this.book.pushes;
 	}
 
+	/** The import task this flight wrote `productId` in, once Ozon has given one. */
+	taskIdOf(productId: number): number | undefined {
+		return this.tasks.find((task) => task.writes.some((write) => write.product.productId === productId))?.taskId;
+	}
+
 	async run(): Promise<void> {
 		try {
 			const entries = this.pushes.map((push, index) => ({ ...push.entry, index }));
-			const looked = await this.stage(async (transport) => {
-				this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
-			});
-			if (looked) await this.stage((transport) => writeImages(this.book, transport, this.writes, this.tasks, this.coordinator));
-			if (looked) await this.stage((transport) => waitForTasks(this.book, transport, this.tasks));
-			if (looked) await this.stage((transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)));
+			const stages: Array<(transport: OzonTransport) => Promise<void>> = [
+				async (transport) => {
+					this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
+				},
+				(transport) => writeWaitAndRead(this.book, transport, this.writes, this.tasks, this.coordinator, (index) => this.reapply(index)),
+				// What the overlapped stage left unread: v1 writes, and tasks of a stage run again after a cancellation.
+				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)),
+			];
+			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.
+			for (const work of stages) if (!(await this.stage(work))) break;
+			// A v2 write Ozon has processed is what lookups show from now on: the v1 set it was built on is history.
+			for (const write of this.writes) {
+				if (write.apiVersion === 'v2' && (write.status === 'imported' || write.status === 'skipped')) this.coordinator.forgetV1(write.product.productId);
+			}
 		} finally {
 			// Every push leaves with an outcome: one no stage settled is reported, never left waiting.
 			for (const index of this.book.open(this.pushes.map((_, position) => position))) {
@@ -129,10 +147,18 @@ export class Flight {
 		}
 	}
 
-	/** The execution whose transport carries the shared requests: one still waiting, else any not cancelled. */
+	/**
+	 * The execution whose transport carries the shared requests: of those still waiting, the one
+	 * whose request options (Max Retries, Timeout, Max Rate Limit Wait) are the most patient, so no
+	 * execution's push gets fewer retries or less time than it asked for; else any not cancelled.
+	 */
 	private carrier(): Participant | undefined {
 		const participants = [...new Set(this.pushes.map((push) => push.participant))];
-		return participants.find((participant) => participant.waiting) ?? participants.find((participant) => !participant.cancelled);
+		let best: Participant | undefined;
+		for (const participant of participants) {
+			if (participant.waiting && (!best || morePatient(participant.transport.options, best.transport.options))) best = participant;
+		}
+		return best ?? participants.find((participant) => !participant.cancelled);
 	}
 
 	/**
@@ -153,7 +179,8 @@ export class Flight {
 			later.push(...group.slice(count).map(({ index }) => this.detach(index)));
 			const members = group.slice(0, count);
 			const apiVersion = requests[0].apiVersion;
-			const product = apiVersion === 'v1' ? this.coordinator.v1Base(members[0].product) : members[0].product;
+			// Whichever method writes now: a set sent with v1 a moment ago is newer than what the lookup shows.
+			const product = this.coordinator.v1Base(members[0].product);
 			const merged = mergePushes(product, requests.slice(0, count));
 			const sending: number[] = [];
 			merged.pushes.forEach(({ before, plan }, position) => {

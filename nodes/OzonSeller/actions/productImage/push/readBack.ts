@@ -5,8 +5,8 @@ import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
 import type { PushRequest } from '../../../domain/validate';
 import type { OzonTransport } from '../../../transport';
-import { OzonRequestError } from '../../../transport/errors';
 import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../../../transport/ozonApi';
+import { OzonRequestError } from '../../../transport/errors';
 import { readPictures } from '../../common/readBack';
 import { MAX_REAPPLY } from './coordinator';
 import type { ProductWrite } from './entries';
@@ -118,7 +118,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 			}
 		},
 		failed(error, unread) {
-			// Not Ozon's answer (the carrier execution was cancelled): the stage runs again with another.
+			// Not Ozon's answer (the carrier execution was stopped): the stage reads again with another transport.
 			if (!(error instanceof OzonRequestError)) throw error;
 			const message = error instanceof Error ? error.message : String(error);
 			for (const { write } of unread) {

@@ -6,7 +6,7 @@ import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
 import type { WriteCoordinator } from './coordinator';
 import type { FlightBook } from './flight';
 import type { ImportTask, ProductWrite } from './entries';
-import { polling } from './waitForTasks';
+import type { TaskPace } from './waitForTasks';
 
 /** Not yet sent, and some push of it is still waiting (a cancelled execution's writes are dropped). */
 function toSend(book: FlightBook, write: ProductWrite): boolean {
@@ -29,7 +29,8 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 				});
 			}
 		} catch (error) {
-			// Throws on a fault that is not Ozon's answer (the carrier cancelled): the stage runs again.
+			// Settles first: anything but Ozon's answer (the carrier execution was stopped) passes
+			// through untouched, and the stage is run again with another execution's transport.
 			book.requestFailed(error, write.members);
 			write.status = 'unsent';
 		}
@@ -42,19 +43,21 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 }
 
 /** Sends one import request; once Ozon accepts it, its writes wait for the task. */
-async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[]): Promise<void> {
+async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[], pace: TaskPace, onTask: () => void): Promise<void> {
 	const open = batch.filter((write) => toSend(book, write));
 	if (open.length === 0 || book.stopped) return;
 	try {
 		const taskId = await importPicturesV2(transport, open.map((write) => write.v2Item as V2ImportItem));
 		const now = Date.now();
 		let deadline = now;
+		const timeouts = new Set<number>();
 		for (const write of open) {
 			Object.assign(write, { taskId, status: 'pending', sentAt: now });
 			for (const index of book.open(write.members)) {
 				const { settings } = book.pushes[index];
 				book.setData(index, { task_id: taskId });
 				deadline = Math.max(deadline, now + settings.resultTimeoutMs);
+				timeouts.add(now + settings.resultTimeoutMs);
 				if (settings.waitForResult) continue;
 				book.warn(index, {
 					field: 'waitForResult',
@@ -64,8 +67,10 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			}
 		}
 		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
-		tasks.push({ taskId, writes: open, deadline, nextPollAt: now + polling.firstDelayMs, polls: 0 });
+		tasks.push({ taskId, writes: open, sentAt: now, deadline, timeouts: [...timeouts].sort((a, b) => a - b), nextPollAt: pace.firstPollAt(now), polls: 0 });
+		onTask();
 	} catch (error) {
+		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, open.flatMap((write) => write.members));
 		for (const write of open) write.status = 'unsent';
 	}
@@ -73,11 +78,12 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 
 /**
  * Stage: write. v1 writes one by one; v2 writes in requests of the smallest Batch Size among their
- * executions. A flight holds one write per product, so no request names a product twice.
+ * executions. A flight holds one write per product, so no request names a product twice. `onTask`
+ * hears of each task as Ozon accepts it, so its wait can start while the rest are being sent.
  */
-export async function writeImages(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], tasks: ImportTask[], coordinator: WriteCoordinator): Promise<void> {
+export async function writeImages(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], tasks: ImportTask[], coordinator: WriteCoordinator, onTask: () => void = () => {}): Promise<void> {
 	await writeV1(book, transport, writes.filter((write) => write.v1Request), coordinator);
 	const v2 = writes.filter((write) => write.v2Item);
 	const batchSize = Math.min(...v2.flatMap((write) => write.members.map((index) => book.pushes[index].settings.batchSize)));
-	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks));
+	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks, coordinator.pace, onTask));
 }

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { ItemLedger } from '../../../../../nodes/OzonSeller/actions/common/ledger';
+import { ItemLedger, worthRetrying } from '../../../../../nodes/OzonSeller/actions/common/ledger';
 import { OzonRequestError, type OzonFailureKind } from '../../../../../nodes/OzonSeller/transport/errors';
 
 const node = { name: 'Ozon Seller' } as INode;
@@ -40,5 +40,16 @@ describe('ItemLedger', () => {
 
 	it('an error that is not a failed Ozon request is not swallowed', () => {
 		expect(() => new ItemLedger(context(true), 1).requestFailed(new TypeError('bug'), [0])).toThrow(TypeError);
+	});
+
+	it('marks a failure worth another try only when Ozon was busy, limited the rate or did not answer, and nothing was written', () => {
+		const kinds: OzonFailureKind[] = ['conflict', 'rateLimited', 'unavailable', 'invalid', 'notFound', 'switchedOff'];
+		const ledger = new ItemLedger(context(true), kinds.length + 3);
+		kinds.forEach((kind, index) => ledger.requestFailed(failure(kind), [index]));
+		// A failed poll: the write stands, its result unknown; it must not be sent again.
+		ledger.requestFailed(failure('conflict'), [kinds.length], 'pending');
+		ledger.fail(kinds.length + 1, 'invalid', [{ field: 'images', reason: 'bad' }]);
+		ledger.succeed(kinds.length + 2, 'imported');
+		expect(ledger.toExecutionData().map((item) => worthRetrying(item.json))).toEqual([true, true, true, false, false, false, false, false, false]);
 	});
 });

@@ -1,14 +1,14 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import nock from 'nock';
 
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
 
 async function get(items: IDataObject[], parameters: IDataObject) {
-	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters']), credentials);
+	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => ({ json: item.json as unknown as Output, paired: item.pairedItem }));
 }
 
@@ -100,5 +100,50 @@ describe('get: choice values from expressions', () => {
 			warnings: [],
 		});
 		expect(nock.pendingMocks()).toEqual([]);
+	});
+});
+
+describe('get: Output "Flat Row"', () => {
+	it('one flat row per product: URL lists as text a Push can read back, image errors and failures as text', async () => {
+		mockInfoList([product(1), product(2)]);
+		mockPicturesInfo((id) => ({
+			primary_photo: [`https://cdn.ozon.test/${id}/main.jpg`],
+			photo: [`https://cdn.ozon.test/${id}/1.jpg`, `https://cdn.ozon.test/${id}/2.jpg`],
+			color_photo: [],
+			errors: id === 1002 ? [{ url: 'https://img.example/broken.jpg', message: 'download failed' }] : [],
+		}));
+		const output = await get([{ offer: 'SKU-001' }, { offer: 'SKU-002' }, { offer: 'SKU-404' }], {
+			identifyBy: 'offerId',
+			offerId: '={{ $json.offer }}',
+			options: { output: 'flatRow' },
+		});
+		expect(output.map((item) => item.paired)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(output[0].json).toEqual({
+			offer_id: 'SKU-001',
+			product_id: 1001,
+			sku: 500001,
+			success: true,
+			status: 'ok',
+			primary_image: 'https://cdn.ozon.test/1001/main.jpg',
+			images: 'https://cdn.ozon.test/1001/1.jpg, https://cdn.ozon.test/1001/2.jpg',
+			color_image: null,
+			image_errors: '',
+			errors: '',
+			warnings: '',
+		});
+		expect(output[1].json).toMatchObject({ offer_id: 'SKU-002', image_errors: 'https://img.example/broken.jpg: download failed' });
+		expect(output[2].json).toEqual({
+			offer_id: 'SKU-404',
+			product_id: null,
+			sku: null,
+			success: false,
+			status: 'invalid',
+			primary_image: null,
+			images: null,
+			color_image: null,
+			image_errors: '',
+			errors: expect.stringMatching(/^offer_id: .*SKU-404/),
+			warnings: '',
+		});
 	});
 });

@@ -2,7 +2,7 @@ import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import {
 	API_KEY,
 	credentials,
@@ -26,7 +26,7 @@ const PUSH_BY_OFFER = {
 	images: '={{ $json.urls }}',
 };
 
-async function push(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = {}) {
+async function push(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = KEEP_FAILED_ITEMS) {
 	const result = await runWorkflow(
 		ozonWorkflow(items, { ...PUSH_BY_OFFER, ...parameters } as INode['parameters'], nodeOptions),
 		credentials,

@@ -10,7 +10,7 @@ import { resetCoordinators } from '../../../../../../nodes/OzonSeller/actions/pr
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
-import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
@@ -22,7 +22,8 @@ let sandbox: OzonSandbox;
 const credentials = () => ({ clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
 
 function start(items: IDataObject[], parameters: IDataObject = {}) {
-	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials());
+	// Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials());
 }
 
 function outputOf(result: RunResult): Output[] {
@@ -55,7 +56,7 @@ beforeEach(async () => {
 	// Ozon's real pace, scaled down: the task takes 300 ms, the first poll comes after 400 ms.
 	sandbox = new OzonSandbox({ processingMs: 300 }, seedProducts(200));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 400, maxIntervalMs: 400 });
+	Object.assign(polling, { firstDelayMs: 400, stepMs: 400 });
 });
 afterEach(async () => {
 	Object.assign(polling, saved);

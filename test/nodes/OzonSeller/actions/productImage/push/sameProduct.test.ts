@@ -5,7 +5,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../../../helpers/n8nEngine';
 import {
 	catalogueEntry,
 	credentials,
@@ -35,7 +35,8 @@ const B = 'https://img.example/B.jpg';
 const X = 'https://other-tool.example/X.jpg';
 
 async function push(items: IDataObject[], parameters: IDataObject = {}) {
-	const result = await runWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters']), credentials);
+	// Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
+	const result = await runWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
 	expect(result.error).toBeUndefined();
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
 }
@@ -92,7 +93,7 @@ describe('one product twice in a run', () => {
 		// The first task fails on its second poll; the push queued behind it goes in the next task.
 		mockImportInfo(imports, (_offer, poll) => (imports.length === 1 ? { status: poll < 2 ? 'pending' : 'failed', errors: [{ code: 'E1', message: 'broken' }] } : { status: 'imported' }));
 		mockPicturesInfo(() => ({}));
-		const first = startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: A, mode: 'append' }], PUSH as INode['parameters']), credentials);
+		const first = startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: A, mode: 'append' }], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		const second = startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: B, mode: 'append' }], PUSH as INode['parameters']), credentials);
 

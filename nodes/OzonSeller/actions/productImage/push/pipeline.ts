@@ -1,0 +1,69 @@
+import { MAX_PICTURES_INFO_BATCH } from '../../../domain/constants';
+import type { OzonTransport } from '../../../transport';
+import type { WriteCoordinator } from './coordinator';
+import type { ImportTask, ProductWrite } from './entries';
+import type { FlightBook } from './flight';
+import { readBack } from './readBack';
+import { waitForTasks, type IncomingTasks } from './waitForTasks';
+import { writeImages } from './write';
+
+/** Wakes whoever waits for the next task (or for the end of submitting). */
+class TaskArrivals implements IncomingTasks {
+	complete = false;
+
+	private wake: () => void = () => {};
+
+	private arrival = this.nextArrival();
+
+	next(): Promise<void> {
+		return this.arrival;
+	}
+
+	arrived(): void {
+		const wake = this.wake;
+		this.arrival = this.nextArrival();
+		wake();
+	}
+
+	private nextArrival(): Promise<void> {
+		return new Promise<void>((resolve) => (this.wake = resolve));
+	}
+}
+
+/**
+ * Stage: write, wait for tasks and read back, overlapped. A task's wait starts as soon as Ozon
+ * accepts it, while later requests are still being sent; the products of finished tasks are read
+ * back as soon as they fill a read-back request (1000 products), the rest when the last task has
+ * its answer. Each part skips what is already done, so the stage can run again after its carrier
+ * execution was cancelled.
+ */
+export async function writeWaitAndRead(
+	book: FlightBook,
+	transport: OzonTransport,
+	writes: ProductWrite[],
+	tasks: ImportTask[],
+	coordinator: WriteCoordinator,
+	reapply: (index: number) => void,
+): Promise<void> {
+	const arrivals = new TaskArrivals();
+	const reads: Array<Promise<void>> = [];
+	let ready: ProductWrite[] = [];
+	const readReady = () => {
+		const batch = ready;
+		ready = [];
+		reads.push(readBack(book, transport, batch, reapply));
+	};
+	const onAnswered = (answered: ProductWrite[]) => {
+		for (const write of answered) if (write.status === 'imported' || write.status === 'skipped') ready.push(write);
+		if (ready.length >= MAX_PICTURES_INFO_BATCH) readReady();
+	};
+	const writing = writeImages(book, transport, writes, tasks, coordinator, () => arrivals.arrived()).finally(() => {
+		arrivals.complete = true;
+		arrivals.arrived();
+	});
+	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, coordinator.pace, arrivals, onAnswered)]);
+	if (ready.length > 0) readReady();
+	outcomes.push(...(await Promise.allSettled(reads)));
+	const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+	if (failure) throw failure.reason;
+}

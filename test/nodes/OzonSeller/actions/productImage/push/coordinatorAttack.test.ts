@@ -1,0 +1,391 @@
+/**
+ * Hostile and unlucky cases for the write coordinator, through n8n's real engine against nock:
+ * a carrier execution stopped mid-flight, a slow flight of one product holding back another's push,
+ * mixed API versions on one product, settings that differ between the executions of one flight.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { gathering } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
+import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
+import { useFastTiming } from '../../../../../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = {
+	resource: 'productImage',
+	operation: 'push',
+	identifyBy: 'offerId',
+	offerId: '={{ $json.offer }}',
+	images: '={{ $json.urls }}',
+	mode: '={{ $json.mode ?? "append" }}',
+};
+const OLD = 'https://cdn.ozon.test/old.jpg';
+const img = (name: string) => `https://img.example/${name}.jpg`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
+function start(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = {}) {
+	return startWorkflow(ozonWorkflow(items, { ...PUSH, ...parameters } as INode['parameters'], { ...KEEP_FAILED_ITEMS, ...nodeOptions }), credentials);
+}
+
+function outputOf(result: RunResult): Output[] {
+	expect(result.error).toBeUndefined();
+	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
+}
+
+/** Resolves with the run, or rejects when it has not ended within `ms`: an execution left waiting forever. */
+async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+	});
+	try {
+		return await Promise.race([promise, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+interface ImportCall {
+	items: Array<{ offer_id: string; primary_image?: string; images?: string[] }>;
+}
+
+/**
+ * An Ozon whose import tasks are decided per call: `onImport(callNumber)` may answer with an error
+ * (or do something first); `taskStatus(taskId, poll)` says how each task goes. Imported tasks
+ * change the catalogue, as on Ozon.
+ */
+function scriptedOzon(options: {
+	onImport?: (call: number, body: ImportCall) => [number, IDataObject] | undefined;
+	onPoll?: (taskId: number, poll: number) => [number, IDataObject] | undefined;
+	taskStatus?: (taskId: number, poll: number) => string;
+}) {
+	const imports: ImportCall[] = [];
+	const tasks = new Map<number, ImportCall>();
+	const polls = new Map<number, number>();
+	let calls = 0;
+	ozon()
+		.post('/v2/product/pictures/import')
+		.times(1000)
+		.reply((_uri, body) => {
+			calls++;
+			const refused = options.onImport?.(calls, body as ImportCall);
+			if (refused) return refused;
+			imports.push(body as ImportCall);
+			const taskId = 9000 + imports.length - 1;
+			tasks.set(taskId, body as ImportCall);
+			return [200, { task_id: taskId }];
+		});
+	ozon()
+		.post('/v1/product/import/info')
+		.times(1000)
+		.reply((_uri, body) => {
+			const taskId = Number((body as IDataObject).task_id);
+			const poll = (polls.get(taskId) ?? 0) + 1;
+			polls.set(taskId, poll);
+			const refused = options.onPoll?.(taskId, poll);
+			if (refused) return refused;
+			const status = options.taskStatus?.(taskId, poll) ?? 'imported';
+			const request = tasks.get(taskId);
+			const items = (request?.items ?? []).map((item) => {
+				if (status === 'imported') {
+					Object.assign(catalogueEntry(item.offer_id), { primary_image: item.primary_image ? [item.primary_image] : [], images: item.images ?? [] });
+				}
+				return { offer_id: item.offer_id, product_id: 0, status, errors: [] };
+			});
+			return [200, { result: { items, total: items.length } }];
+		});
+	return imports;
+}
+
+useFastTiming();
+
+// Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
+let savedPolling = { ...polling };
+const savedGathering = { ...gathering };
+beforeEach(() => {
+	savedPolling = { ...polling };
+});
+afterEach(() => {
+	Object.assign(polling, savedPolling);
+	Object.assign(gathering, savedGathering);
+});
+
+describe('the carrier execution is stopped while its flight is out', () => {
+	/**
+	 * Flight 1 carries a lone push of SKU-003; A (SKU-001) and B (SKU-002) gather behind it and leave
+	 * together, A's execution carrying the shared requests. `stopA` is called inside the request it
+	 * names, which Ozon then answers 503: the retry would wait a backoff, which a stopped execution
+	 * ends at once.
+	 */
+	async function stopCarrierDuring(path: 'import' | 'poll' | 'readBack') {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		// Filled once A has started; the scripted answers stop it from inside a request.
+		const carrier: { a?: ReturnType<typeof start> } = {};
+		let stopped = false;
+		const stopA = (): [number, IDataObject] | undefined => {
+			if (stopped || !carrier.a) return undefined;
+			stopped = true;
+			carrier.a.cancel();
+			return [503, { code: 14, message: 'unavailable' }];
+		};
+		const imports = scriptedOzon({
+			onImport: (call) => (path === 'import' && call === 2 ? stopA() : undefined),
+			onPoll: (taskId) => (path === 'poll' && taskId === 9001 ? stopA() : undefined),
+		});
+		let reads = 0;
+		ozon()
+			.post('/v2/product/pictures/info')
+			.times(1000)
+			.reply((_uri, body) => {
+				reads++;
+				// The second read-back is flight 2's.
+				const refused = path === 'readBack' && reads === 2 ? stopA() : undefined;
+				if (refused) return refused;
+				const ids = ((body as IDataObject).product_id as string[]).map(Number);
+				return [200, { items: ids.map((id) => ({ product_id: id, primary_photo: [], photo: catalogueEntry(`SKU-00${id - 1000}`).images, color_photo: [], errors: [] })) }];
+			});
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		const a = start([{ offer: 'SKU-001', urls: img('A') }]);
+		carrier.a = a;
+		const b = start([{ offer: 'SKU-002', urls: img('B') }]);
+
+		const [bResult] = await within(5000, Promise.all([b.result, lone.result, a.result]), "B's execution");
+		return { b: outputOf(bResult), imports, stopped };
+	}
+
+	it('stopped during the shared import: the other execution is still answered, and its photo is on Ozon', async () => {
+		const { b, stopped } = await stopCarrierDuring('import');
+		expect(stopped).toBe(true);
+		expect(b).toHaveLength(1);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('B')]);
+	});
+
+	it('stopped during the shared poll: the other execution is still answered with its task result', async () => {
+		const { b, stopped } = await stopCarrierDuring('poll');
+		expect(stopped).toBe(true);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+	});
+
+	it('stopped during the shared read-back: the other execution is verified with its own read-back, not told "cancelled"', async () => {
+		const { b, stopped } = await stopCarrierDuring('readBack');
+		expect(stopped).toBe(true);
+		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported', current_images: [OLD, img('B')] } });
+		expect(JSON.stringify(b[0].warnings)).not.toMatch(/cancelled/);
+	});
+});
+
+describe('a slow flight holds back no unrelated push for long', () => {
+	it("another product's push does not wait for a flight whose task Ozon leaves pending (Wait for Result off, Result Timeout 20 s)", async () => {
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
+		// Ozon never finishes the first task; every later one at once.
+		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
+		const [slowItem] = outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
+		expect(slowItem).toMatchObject({ success: true, data: { status: 'pending' } });
+
+		const started = Date.now();
+		const lone = start([{ offer: 'SKU-002', urls: img('lone') }], { options: { resultTimeout: 5 } });
+		const [item] = outputOf(await within(8000, lone.result, 'the lone push of another product'));
+		expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
+		// Today (every execution on its own) it answers in milliseconds here; gathering may add a moment, never the other flight's 20 s.
+		expect(Date.now() - started).toBeLessThan(4000);
+	});
+});
+
+describe('v1 and v2 pushes of one product', () => {
+	it('a v2 append after a v1 append builds on the set v1 sent (Ozon has not processed it yet), so neither photo is lost', async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		const v1Bodies: IDataObject[] = [];
+		// v1 answers before Ozon processes the images: the catalogue still shows the old photos.
+		ozon()
+			.post('/v1/product/pictures/import')
+			.times(10)
+			.reply((_uri, body) => {
+				v1Bodies.push(body as IDataObject);
+				return [200, { result: { pictures: [] } }];
+			});
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+
+		const v1 = start([{ offer: 'SKU-001', urls: img('A') }], { options: { apiVersion: 'v1' } });
+		const v2 = start([{ offer: 'SKU-001', urls: img('B') }]);
+		const [one, two] = (await within(5000, Promise.all([v1.result, v2.result]), 'both executions')).map(outputOf);
+
+		expect(v1Bodies).toEqual([{ product_id: 1001, images: [OLD, img('A')] }]);
+		expect([one[0].success, two[0].success]).toEqual([true, true]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+	});
+
+	it('a v1 append after a confirmed v2 append builds on the v2 set, not on the older set v1 sent before it', async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		const v1Bodies: IDataObject[] = [];
+		ozon()
+			.post('/v1/product/pictures/import')
+			.times(10)
+			.reply((_uri, body) => {
+				v1Bodies.push(body as IDataObject);
+				return [200, { result: { pictures: [] } }];
+			});
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+		const run = async (name: string, options: IDataObject) => outputOf(await within(5000, start([{ offer: 'SKU-001', urls: img(name) }], { options }).result, name));
+
+		// One after another: v1 (Ozon processes it later), v2 (confirmed: the catalogue holds it), v1 again.
+		expect((await run('A', { apiVersion: 'v1' }))[0].success).toBe(true);
+		expect((await run('B', {}))[0].success).toBe(true);
+		expect((await run('C', { apiVersion: 'v1' }))[0].success).toBe(true);
+
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+		expect(v1Bodies.at(-1)).toEqual({ product_id: 1001, images: [OLD, img('A'), img('B'), img('C')] });
+	});
+});
+
+describe('executions with different request options in one flight', () => {
+	it("an execution's Max Retries is honoured when another execution, with none, carries the shared import", async () => {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		// Flight 2's import meets one 503; a retry goes through.
+		const imports = scriptedOzon({ onImport: (call) => (call === 2 ? [503, { code: 14, message: 'unavailable' }] : undefined) });
+		mockPicturesInfo(() => ({}));
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		// A gathers first, so its execution would carry the shared requests: no retries.
+		const a = start([{ offer: 'SKU-001', urls: img('A') }], { options: { maxRetries: 0 } });
+		const b = start([{ offer: 'SKU-002', urls: img('B') }], { options: { maxRetries: 2 } });
+		const [, , bResult] = await within(5000, Promise.all([lone.result, a.result, b.result]), 'all executions');
+
+		expect(outputOf(bResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(imports).toHaveLength(2);
+	});
+});
+
+describe("one execution's pushes settled in different flights", () => {
+	it('a key rejected for a later flight fails only the pushes still open: an item already imported stays a clean success', async () => {
+		Object.assign(gathering, { maxWaitMs: 30 });
+		// The first two lookups are answered; then the key is refused (revoked in Ozon Seller meanwhile).
+		let lookups = 0;
+		ozon()
+			.post('/v3/product/info/list')
+			.times(10)
+			.reply((_uri, body) => {
+				lookups++;
+				if (lookups > 2) return [403, { code: 7, message: 'Invalid Api-Key, please contact support' }];
+				const ids = (body as { offer_id: string[] }).offer_id;
+				return [200, { items: ids.map((id) => catalogueEntry(id)) }];
+			});
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
+		// The first task takes a few polls, so a push of another product leaves without waiting for it.
+		scriptedOzon({ taskStatus: (taskId, poll) => (taskId === 9000 && poll < 10 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const first = start([{ offer: 'SKU-001', urls: img('first') }]);
+		await sleep(10);
+		const mixed = start([{ offer: 'SKU-001', urls: img('later') }, { offer: 'SKU-002', urls: img('early') }], {}, { onError: 'continueRegularOutput' });
+		const [, result] = await within(5000, Promise.all([first.result, mixed.result]), 'both executions');
+
+		const [later, early] = outputOf(result);
+		expect(lookups).toBe(3);
+		expect(later).toMatchObject({ success: false, data: { status: 'failed' } });
+		expect(later.errors[0].reason).toMatch(/HTTP 403/);
+		expect(early).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' }, errors: [] });
+	});
+});
+
+describe('a push held back by an earlier write of its product', () => {
+	it("is answered when its own Result Timeout runs out, not when the earlier write's (20 s) does, and is not sent", async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		// Ozon never finishes the first task.
+		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
+		outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
+		const started = Date.now();
+		const held = start([{ offer: 'SKU-001', urls: img('held') }], { options: { resultTimeout: 2 } });
+		const [item] = outputOf(await within(6000, held.result, 'the held-back push'));
+
+		expect(Date.now() - started).toBeLessThan(4000);
+		expect(item).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
+		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
+		// Sending it on the product's last known photos could undo the write Ozon is still processing.
+		expect(imports).toHaveLength(1);
+	});
+});
+
+describe('one product, named differently by overlapping executions', () => {
+	it('by offer_id in one and by sku in the other: written one after the other, both photos kept', async () => {
+		Object.assign(gathering, { maxWaitMs: 20 });
+		mockInfoList([product(1, { images: [OLD] })]);
+		const imports = scriptedOzon({ taskStatus: (taskId, poll) => (taskId === 9000 && poll < 5 ? 'pending' : 'imported') });
+		mockPicturesInfo(() => ({}));
+
+		const byOffer = start([{ offer: 'SKU-001', urls: img('A') }]);
+		await sleep(5);
+		const bySku = start([{ sku: '500001', urls: img('B') }], { identifyBy: 'sku', sku: '={{ $json.sku }}' });
+		const outputs = (await within(5000, Promise.all([byOffer.result, bySku.result]), 'both executions')).map(outputOf);
+
+		expect(outputs.map(([item]) => [item.success, item.data.status])).toEqual([
+			[true, 'imported'],
+			[true, 'imported'],
+		]);
+		expect(imports.map((call) => call.items[0].images)).toEqual([
+			[OLD, img('A')],
+			[OLD, img('A'), img('B')],
+		]);
+		expect(catalogueEntry('SKU-001').images).toEqual([OLD, img('A'), img('B')]);
+	});
+});
+
+describe('two keys of one Client-Id (a key rotated: the old one still in another credential)', () => {
+	it("each execution's pushes are sent with its own key only", async () => {
+		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
+		const seen: Array<{ key: string; offers: string[] }> = [];
+		for (const key of [credentials.apiKey, OTHER_KEY]) {
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v3/product/info/list')
+				.times(20)
+				.reply(function (_uri, body) {
+					const ids = (body as { offer_id: string[] }).offer_id;
+					seen.push({ key: String(this.req.headers['api-key']), offers: ids });
+					return [200, { items: ids.map((id) => ({ ...product(Number(id.slice(4))), images: [OLD] })) }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v2/product/pictures/import')
+				.times(20)
+				.reply(function (_uri, body) {
+					seen.push({ key: String(this.req.headers['api-key']), offers: (body as ImportCall).items.map((item) => item.offer_id) });
+					return [200, { task_id: 1 }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v1/product/import/info')
+				.times(20)
+				.reply(200, { result: { items: [], total: 0 } });
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } }).post('/v1/roles').times(20).reply(200, { roles: [] });
+		}
+		const runs = ['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004'].map((offer, n) =>
+			startWorkflow(ozonWorkflow([{ offer, urls: img(offer) }], { ...PUSH, options: { waitForResult: false } } as INode['parameters']), {
+				...credentials,
+				apiKey: n % 2 === 0 ? credentials.apiKey : OTHER_KEY,
+			}),
+		);
+		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'all executions')).map(outputOf);
+
+		expect(outputs.every(([item]) => item.success)).toBe(true);
+		for (const { key, offers } of seen) {
+			for (const offer of offers) expect([offer, key]).toEqual([offer, ['SKU-001', 'SKU-003'].includes(offer) ? credentials.apiKey : OTHER_KEY]);
+		}
+		expect(seen.filter((entry) => entry.offers.length > 0).length).toBeGreaterThanOrEqual(8);
+	});
+});

@@ -1,0 +1,77 @@
+/**
+ * Polling import tasks: Ozon works through them in about the order they were sent, so the oldest
+ * unfinished task is the only one asked about, and later tasks are first asked about once the
+ * processing time seen so far has passed. Most tasks are polled once; timeouts stay exact.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { OzonSandbox } from '../../../../../../sandbox/server';
+import { seedProducts } from '../../../../../../sandbox/store';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
+
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
+
+let sandbox: OzonSandbox;
+const saved = { ...polling };
+
+beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+afterEach(async () => {
+	Object.assign(polling, saved);
+	await sandbox?.stop();
+});
+
+async function push(count: number, options: IDataObject = {}) {
+	const items = Array.from({ length: count }, (_, n) => {
+		const offer = `SKU-${String(n + 1).padStart(3, '0')}`;
+		return { offer, urls: `https://img.example.com/${offer}/1.jpg` };
+	});
+	const result = await runWorkflow(ozonWorkflow(items, { ...PUSH, options } as INode['parameters']), { clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
+	expect(result.error).toBeUndefined();
+	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as IDataObject);
+}
+
+const polls = () => sandbox.store.log.filter((entry) => entry.path === '/v1/product/import/info').length;
+
+it('20 tasks of a 2,000-product run: each polled about once, all confirmed', async () => {
+	sandbox = new OzonSandbox({ processingMs: 600, rateLimitPerSecond: 50 }, seedProducts(2000));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 });
+
+	const output = await push(2000);
+
+	expect(output.every((item) => item.success)).toBe(true);
+	// The first task is polled until done (every 100 ms from 200 ms: ~5 polls) to learn Ozon's time; the other 19 about once.
+	expect(polls()).toBeLessThanOrEqual(20 + 8);
+});
+
+it('a second run uses the processing time the first one saw: its task is polled once', async () => {
+	sandbox = new OzonSandbox({ processingMs: 500 }, seedProducts(10));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 100, stepMs: 100, minDelayMs: 50 });
+
+	await push(1);
+	const first = polls();
+	await push(2);
+
+	expect(first).toBeGreaterThan(2);
+	expect(polls() - first).toBe(1);
+});
+
+it('overlaps: tasks are polled while later imports are still being sent, finished products read back while later tasks are polled', async () => {
+	sandbox = new OzonSandbox({ processingMs: 300, rateLimitPerSecond: 50 }, seedProducts(3000));
+	await sandbox.start();
+	Object.assign(polling, { firstDelayMs: 300, stepMs: 100, minDelayMs: 50 });
+
+	// 8 requests a second: the 30 imports take about 4 s to send, each task is done 0.3 s after it.
+	const output = await push(3000, { requestsPerSecond: 8 });
+
+	expect(output.every((item) => item.success)).toBe(true);
+	const paths = sandbox.store.log.map((entry) => entry.path);
+	const lastImport = paths.lastIndexOf('/v2/product/pictures/import');
+	expect(paths.indexOf('/v1/product/import/info')).toBeLessThan(lastImport);
+	// The first 1000 products (a full read-back request) are read back before the last task is answered.
+	expect(paths.indexOf('/v2/product/pictures/info')).toBeLessThan(paths.lastIndexOf('/v1/product/import/info'));
+	expect(paths.filter((path) => path === '/v2/product/pictures/info')).toHaveLength(3);
+}, 30_000);
