@@ -119,24 +119,53 @@ export class Participant {
 }
 
 /**
+ * What the coordinators of one Ozon account (base URL and Client-Id) share, one per key: its
+ * products are one catalogue whichever key writes them, so a product is in at most one flight of
+ * the account at a time (a rotated key still used by another credential must not race the new one).
+ */
+class AccountWrites {
+	readonly coordinators = new Set<WriteCoordinator>();
+
+	/** product_id → the flight writing it. */
+	readonly busy = new Map<number, Flight>();
+
+	/** "identifyBy:identifier" → product_id, as lookups found them: tells which queued pushes a busy product holds back. */
+	readonly known = new Map<string, number>();
+
+	readonly v1Sent = new Map<number, { set: ImageSet; at: number }>();
+
+	nextSeq = 0;
+
+	get flying(): boolean {
+		for (const coordinator of this.coordinators) if (coordinator.flying) return true;
+		return false;
+	}
+}
+
+/**
  * Gathers pushes into flights, Nagle-style: when nothing is in flight, a push leaves at once;
  * while a flight is out, new pushes gather and leave together when it lands, or as soon as they
- * fill an import request of their own. A product is in at most one flight at a time.
+ * fill an import request of their own. A product is in at most one flight of its account at a time.
  */
 export class WriteCoordinator {
 	private queue: QueuedPush[] = [];
 
 	private readonly flights = new Set<Flight>();
 
-	/** product_id → the flight writing it. */
-	private readonly busy = new Map<number, Flight>();
+	private readonly busy: Map<number, Flight>;
 
-	/** "identifyBy:identifier" → product_id, as lookups found them: tells which queued pushes a busy product holds back. */
-	private readonly known = new Map<string, number>();
+	private readonly known: Map<string, number>;
 
-	private readonly v1Sent = new Map<number, { set: ImageSet; at: number }>();
+	private readonly v1Sent: Map<number, { set: ImageSet; at: number }>;
 
-	private nextSeq = 0;
+	constructor(private readonly account: AccountWrites = new AccountWrites()) {
+		account.coordinators.add(this);
+		({ busy: this.busy, known: this.known, v1Sent: this.v1Sent } = account);
+	}
+
+	get flying(): boolean {
+		return this.flights.size > 0;
+	}
 
 	/** When the armed wake-up for gathered pushes fires (epoch ms), if one is armed. */
 	private wakeAt: number | undefined;
@@ -150,7 +179,7 @@ export class WriteCoordinator {
 		for (const push of pushes) {
 			const queued: QueuedPush = {
 				...push,
-				seq: this.nextSeq++,
+				seq: this.account.nextSeq++,
 				queuedAt: now,
 				participant,
 				reapplied: 0,
@@ -205,8 +234,10 @@ export class WriteCoordinator {
 	landed(flight: Flight): void {
 		this.flights.delete(flight);
 		for (const [productId, holder] of this.busy) if (holder === flight) this.busy.delete(productId);
-		if (this.flights.size === 0) this.known.clear();
+		if (!this.account.flying) this.known.clear();
+		// Its products are free now, also for the account's other keys.
 		this.schedule();
+		for (const other of this.account.coordinators) if (other !== this) other.schedule();
 	}
 
 	/** Pending pushes (queued, not yet in a flight), for tests and the idle check. */
@@ -227,15 +258,18 @@ export class WriteCoordinator {
 		this.wakeAt = undefined;
 		this.expireHeldBack();
 		if (this.queue.length === 0) return;
-		let boarding = this.queue;
+		// Only pushes whose product is not being written (by this key or another of the account).
+		const boarding =
+			this.busy.size === 0
+				? this.queue
+				: this.queue.filter((push) => {
+						const productId = this.known.get(keyOf(push));
+						return productId === undefined || !this.busy.has(productId);
+					});
+		if (boarding.length === 0) return;
 		if (this.flights.size > 0) {
-			// Only pushes whose product is not being written; they leave early with a full request's
-			// worth, or once the oldest of them has waited long enough for company.
-			boarding = this.queue.filter((push) => {
-				const productId = this.known.get(keyOf(push));
-				return productId === undefined || !this.busy.has(productId);
-			});
-			if (boarding.length === 0) return;
+			// While a flight of this key is out they leave early with a full request's worth, or once
+			// the oldest of them has waited long enough for company.
 			let oldest = Infinity;
 			for (const push of boarding) oldest = Math.min(oldest, push.queuedAt);
 			const leaveAt = oldest + gathering.maxWaitMs;
@@ -254,7 +288,7 @@ export class WriteCoordinator {
 	 * from before it could undo it. Never sent; the item says why.
 	 */
 	private expireHeldBack(): void {
-		if (this.flights.size === 0) return;
+		if (this.busy.size === 0) return;
 		const now = Date.now();
 		let nextExpiry = Infinity;
 		const kept: QueuedPush[] = [];
@@ -300,13 +334,19 @@ function keyOf(push: QueuedPush): string {
 }
 
 // One coordinator per Ozon key (base URL, Client-Id and a hash of the Api-Key): pushes made with
-// one key are never sent with another.
+// one key are never sent with another. The coordinators of one account share its product locks.
 const coordinators = new Map<string, WriteCoordinator>();
+const accounts = new Map<string, AccountWrites>();
 
 export function coordinatorFor(transport: OzonTransport): WriteCoordinator {
 	let coordinator = coordinators.get(transport.keyId);
 	if (!coordinator) {
-		coordinator = new WriteCoordinator();
+		let account = accounts.get(transport.account);
+		if (!account) {
+			account = new AccountWrites();
+			accounts.set(transport.account, account);
+		}
+		coordinator = new WriteCoordinator(account);
 		coordinators.set(transport.keyId, coordinator);
 	}
 	return coordinator;
@@ -315,4 +355,5 @@ export function coordinatorFor(transport: OzonTransport): WriteCoordinator {
 /** Forgets every coordinator (tests start each case from a fresh process state). */
 export function resetCoordinators(): void {
 	coordinators.clear();
+	accounts.clear();
 }

@@ -1,6 +1,7 @@
 import { chunk } from '../../../domain/collections';
 import { MAX_IMPORT_BATCH } from '../../../domain/constants';
 import type { OzonTransport } from '../../../transport';
+import { OzonRequestError } from '../../../transport/errors';
 import { importPicturesV1, importPicturesV2, type V1ImportRequest, type V2ImportItem } from '../../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
 import type { WriteCoordinator } from './coordinator';
@@ -42,7 +43,31 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 	await mapConcurrent(rest, REQUEST_CONCURRENCY, send);
 }
 
-/** Sends one import request; once Ozon accepts it, its writes wait for the task. */
+/**
+ * The writes of `writes` grouped by the executions they answer to: writes whose pushes come from
+ * the same executions share a group (a write merged from several executions is a group of its own).
+ */
+function byExecutions(book: FlightBook, writes: ProductWrite[]): ProductWrite[][] {
+	const ids = new Map<unknown, number>();
+	const idOf = (participant: unknown) => {
+		if (!ids.has(participant)) ids.set(participant, ids.size);
+		return ids.get(participant) as number;
+	};
+	const groups = new Map<string, ProductWrite[]>();
+	for (const write of writes) {
+		const key = [...new Set(write.members.map((index) => idOf(book.pushes[index].participant)))].sort((a, b) => a - b).join(',');
+		const group = groups.get(key) ?? [];
+		groups.set(key, group);
+		group.push(write);
+	}
+	return [...groups.values()];
+}
+
+/**
+ * Sends one import request; once Ozon accepts it, its writes wait for the task. When Ozon rejects
+ * a request that carries several executions' writes as invalid, each execution's writes go again
+ * on their own: one execution's bad item fails its own items, as it would have alone, not the others'.
+ */
 async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[], pace: TaskPace, onTask: () => void): Promise<void> {
 	const open = batch.filter((write) => toSend(book, write));
 	if (open.length === 0 || book.stopped) return;
@@ -70,6 +95,11 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		tasks.push({ taskId, writes: open, sentAt: now, deadline, timeouts: [...timeouts].sort((a, b) => a - b), nextPollAt: pace.firstPollAt(now), polls: 0 });
 		onTask();
 	} catch (error) {
+		const groups = error instanceof OzonRequestError && error.kind === 'invalid' ? byExecutions(book, open) : [];
+		if (groups.length > 1) {
+			for (const group of groups) await submitBatch(book, transport, group, tasks, pace, onTask);
+			return;
+		}
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, open.flatMap((write) => write.members));
 		for (const write of open) write.status = 'unsent';

@@ -102,6 +102,12 @@ function scriptedOzon(options: {
 	return imports;
 }
 
+/** Lets Ozon finish the task it held, and gives the flight polling it time to land: nothing outlives the test. */
+async function finish(stuck: { first: boolean }) {
+	stuck.first = false;
+	await sleep(100);
+}
+
 useFastTiming();
 
 // Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
@@ -187,7 +193,8 @@ describe('a slow flight holds back no unrelated push for long', () => {
 	it("another product's push does not wait for a flight whose task Ozon leaves pending (Wait for Result off, Result Timeout 20 s)", async () => {
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] })]);
 		// Ozon never finishes the first task; every later one at once.
-		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		const stuck = { first: true };
+		scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 && stuck.first ? 'pending' : 'imported') });
 		mockPicturesInfo(() => ({}));
 
 		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
@@ -200,6 +207,7 @@ describe('a slow flight holds back no unrelated push for long', () => {
 		expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
 		// Today (every execution on its own) it answers in milliseconds here; gathering may add a moment, never the other flight's 20 s.
 		expect(Date.now() - started).toBeLessThan(4000);
+		await finish(stuck);
 	});
 });
 
@@ -307,7 +315,8 @@ describe('a push held back by an earlier write of its product', () => {
 	it("is answered when its own Result Timeout runs out, not when the earlier write's (20 s) does, and is not sent", async () => {
 		mockInfoList([product(1, { images: [OLD] })]);
 		// Ozon never finishes the first task.
-		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 ? 'pending' : 'imported') });
+		const stuck = { first: true };
+		const imports = scriptedOzon({ taskStatus: (taskId) => (taskId === 9000 && stuck.first ? 'pending' : 'imported') });
 		mockPicturesInfo(() => ({}));
 
 		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
@@ -321,6 +330,7 @@ describe('a push held back by an earlier write of its product', () => {
 		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
 		// Sending it on the product's last known photos could undo the write Ozon is still processing.
 		expect(imports).toHaveLength(1);
+		await finish(stuck);
 	});
 });
 
@@ -352,6 +362,7 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 	it("each execution's pushes are sent with its own key only", async () => {
 		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
 		const seen: Array<{ key: string; offers: string[] }> = [];
+		const tasks: string[][] = [];
 		for (const key of [credentials.apiKey, OTHER_KEY]) {
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
 				.post('/v3/product/info/list')
@@ -365,13 +376,23 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 				.post('/v2/product/pictures/import')
 				.times(20)
 				.reply(function (_uri, body) {
-					seen.push({ key: String(this.req.headers['api-key']), offers: (body as ImportCall).items.map((item) => item.offer_id) });
-					return [200, { task_id: 1 }];
+					const offers = (body as ImportCall).items.map((item) => item.offer_id);
+					seen.push({ key: String(this.req.headers['api-key']), offers });
+					tasks.push(offers);
+					return [200, { task_id: tasks.length }];
 				});
+			// Every task done at once, so no flight outlives the test.
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
 				.post('/v1/product/import/info')
 				.times(20)
-				.reply(200, { result: { items: [], total: 0 } });
+				.reply((_uri, body) => {
+					const offers = tasks[Number((body as IDataObject).task_id) - 1] ?? [];
+					return [200, { result: { items: offers.map((offer) => ({ offer_id: offer, product_id: 0, status: 'imported', errors: [] })), total: offers.length } }];
+				});
+			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } })
+				.post('/v2/product/pictures/info')
+				.times(20)
+				.reply(200, { items: [] });
 			nock(credentials.baseUrl, { reqheaders: { 'api-key': key } }).post('/v1/roles').times(20).reply(200, { roles: [] });
 		}
 		const runs = ['SKU-001', 'SKU-002', 'SKU-003', 'SKU-004'].map((offer, n) =>
@@ -381,11 +402,109 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 			}),
 		);
 		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'all executions')).map(outputOf);
+		await sleep(100);
 
 		expect(outputs.every(([item]) => item.success)).toBe(true);
 		for (const { key, offers } of seen) {
 			for (const offer of offers) expect([offer, key]).toEqual([offer, ['SKU-001', 'SKU-003'].includes(offer) ? credentials.apiKey : OTHER_KEY]);
 		}
 		expect(seen.filter((entry) => entry.offers.length > 0).length).toBeGreaterThanOrEqual(8);
+	});
+});
+
+describe("another execution's bad item in a shared import request", () => {
+	it("Ozon rejecting the request (400) over one execution's image fails that execution's item only", async () => {
+		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
+		const REJECTED = 'https://img.example/rejected-by-ozon.jpg';
+		// Ozon's own rule (not one the node knows) refuses this URL: the whole request is answered 400.
+		const imports = scriptedOzon({
+			onImport: (_call, body) => (JSON.stringify(body).includes(REJECTED) ? [400, { code: 3, message: `invalid image url ${REJECTED}` }] : undefined),
+		});
+		mockPicturesInfo(() => ({}));
+
+		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
+		await sleep(30);
+		// Both gather behind the lone push and leave in one flight: one import request would carry both.
+		const bad = start([{ offer: 'SKU-001', urls: REJECTED }]);
+		const good = start([{ offer: 'SKU-002', urls: img('good') }]);
+		const [, badResult, goodResult] = await within(5000, Promise.all([lone.result, bad.result, good.result]), 'all executions');
+
+		expect(outputOf(goodResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
+		expect(outputOf(badResult)[0]).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
+		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('good')]);
+		expect(imports.flatMap((call) => call.items.map((item) => item.offer_id))).toEqual(['SKU-003', 'SKU-002']);
+	});
+});
+
+describe('one product pushed with two keys of one Client-Id at once', () => {
+	it('the writes are applied one after the other (per Client-Id and product): the second builds on the first, nothing is re-applied', async () => {
+		const OTHER_KEY = 'OTHER-KEY-0d9c8b7a-LEAKCHECK';
+		mockInfoList([product(1, { images: [OLD] })]);
+		nock.cleanAll();
+		// One Ozon account that accepts both keys; its import tasks take a few polls and apply in order.
+		const imports: Array<{ key: string; images: string[] }> = [];
+		const polls = new Map<number, number>();
+		const ozonAnyKey = () => nock(credentials.baseUrl, { reqheaders: { 'client-id': credentials.clientId } });
+		ozonAnyKey().post('/v1/roles').times(20).reply(200, { roles: [] });
+		ozonAnyKey()
+			.post('/v3/product/info/list')
+			.times(20)
+			.reply(() => [200, { items: [catalogueEntry('SKU-001')] }]);
+		ozonAnyKey()
+			.post('/v2/product/pictures/import')
+			.times(20)
+			.reply(function (_uri, body) {
+				imports.push({ key: String(this.req.headers['api-key']), images: (body as ImportCall).items[0].images ?? [] });
+				return [200, { task_id: imports.length }];
+			});
+		ozonAnyKey()
+			.post('/v1/product/import/info')
+			.times(100)
+			.reply((_uri, body) => {
+				const taskId = Number((body as IDataObject).task_id);
+				const poll = (polls.get(taskId) ?? 0) + 1;
+				polls.set(taskId, poll);
+				const done = poll >= 3;
+				if (done && poll === 3) catalogueEntry('SKU-001').images = imports[taskId - 1].images;
+				return [200, { result: { items: [{ offer_id: 'SKU-001', product_id: 1001, status: done ? 'imported' : 'pending', errors: [] }] } }];
+			});
+		ozonAnyKey()
+			.post('/v2/product/pictures/info')
+			.times(20)
+			.reply(() => [200, { items: [{ product_id: 1001, primary_photo: [], photo: catalogueEntry('SKU-001').images, color_photo: [], errors: [] }] }]);
+
+		const withKey = (apiKey: string, name: string) => startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: img(name) }], PUSH as INode['parameters']), { ...credentials, apiKey });
+		const runs = [withKey(credentials.apiKey, 'A'), withKey(OTHER_KEY, 'B')];
+		const outputs = (await within(5000, Promise.all(runs.map((run) => run.result)), 'both executions')).map(outputOf);
+
+		expect(outputs.map(([item]) => item.success)).toEqual([true, true]);
+		expect(imports).toEqual([
+			{ key: credentials.apiKey, images: [OLD, img('A')] },
+			{ key: OTHER_KEY, images: [OLD, img('A'), img('B')] },
+		]);
+	});
+});
+
+describe('an execution stopped before its write is sent', () => {
+	it('stopped during the lookup (Stop button): its images are not sent to Ozon', async () => {
+		// A holder, as the mock below must reach the run that starts after it is set up.
+		const holder: { run?: ReturnType<typeof start> } = {};
+		ozon()
+			.post('/v3/product/info/list')
+			.reply(() => {
+				holder.run?.cancel();
+				return [200, { items: [product(1, { images: [OLD] })] }];
+			});
+		mockInfoList([product(1, { images: [OLD] })]);
+		const imports = scriptedOzon({});
+		mockPicturesInfo(() => ({}));
+
+		const run = (holder.run = start([{ offer: 'SKU-001', urls: img('stopped') }]));
+		await within(3000, run.result, 'the stopped execution');
+		await sleep(100);
+
+		expect(imports).toHaveLength(0);
+		expect(catalogueEntry('SKU-001').images).toEqual([OLD]);
 	});
 });
