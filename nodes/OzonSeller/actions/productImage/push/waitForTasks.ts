@@ -35,6 +35,11 @@ export class TaskPace {
 		return this.doneMs !== undefined;
 	}
 
+	/** The shortest time a task was seen finished in (from sending to Ozon's answer), if known. */
+	get processingMs(): number | undefined {
+		return this.doneMs;
+	}
+
 	/** When to ask about a task sent at `sentAt` for the first time. */
 	firstPollAt(sentAt: number, now = Date.now()): number {
 		if (this.doneMs === undefined) return sentAt + polling.firstDelayMs;

@@ -128,6 +128,30 @@ describe('two n8n processes (queue-mode workers), each with its own write coordi
 	});
 });
 
+describe("the read-back's wait for other processes' writes", () => {
+	const at = (path: string, from = 0) => sandbox.store.log.slice(from).find((entry) => entry.path === path)?.at;
+
+	it('comes one processing time after Ozon answered the task, and holds back no other push: one arriving meanwhile leaves at once', async () => {
+		const lone = start([{ offer: 'SKU-040', urls: url('SKU-040', 'lone') }]);
+		// Ozon has answered the lone push's task (300 ms processing, first poll after 400 ms).
+		while (at('/v1/product/import/info') === undefined) await sleep(5);
+		const answered = at('/v1/product/import/info') as number;
+		await sleep(50);
+		const mark = sandbox.store.log.length;
+		const arrived = Date.now();
+		const other = start([{ offer: 'SKU-041', urls: url('SKU-041', 'other') }]);
+		const [[first], [second]] = (await Promise.all([lone.result, other.result])).map(outputOf);
+		expect([first.success, second.success]).toEqual([true, true]);
+		const readBack = at('/v2/product/pictures/info') as number;
+		// Not before another process's write, built on the photos before this one, could have landed.
+		expect(readBack - answered).toBeGreaterThanOrEqual(300);
+		// The other push did not gather behind a flight that only waits to read back (up to 2 s).
+		const otherImport = at('/v2/product/pictures/import', mark) as number;
+		expect(otherImport - arrived).toBeLessThan(250);
+		expect(otherImport).toBeLessThan(readBack);
+	});
+});
+
 describe('overlapping executions: coalescing', () => {
 	it('a lone notification leaves at once: 4 requests, no waiting for company', async () => {
 		const started = Date.now();
