@@ -92,8 +92,11 @@ const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', V1_PICTURES_IMPO
  * timeouts, retries with backoff, the rate limit and the mapping of failures to OzonRequestError.
  */
 export class OzonTransport {
-	/** Methods Ozon answered as switched off in this run: not asked again. */
-	private readonly switchedOff = new Map<string, Failure>();
+	/**
+	 * Methods Ozon refused for good in this run (switched off, the key refused, the Base URL
+	 * redirecting): not asked again, also by requests already waiting for their turn in the limiter.
+	 */
+	private readonly refusedForGood = new Map<string, Failure>();
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -206,12 +209,12 @@ export class OzonTransport {
 
 	/**
 	 * Never sends a method inside a window Ozon asked us to wait (from this or another execution in
-	 * this process), nor a method Ozon said it switched off: waits when the rest of the window fits
+	 * this process), nor a method Ozon refused for good in this run: waits when the rest of the window fits
 	 * Max Rate Limit Wait and the deadline (a per-second window: the request's budget), else fails at once.
 	 */
 	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline: number | undefined, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
-		const switchedOff = this.switchedOff.get(endpoint);
-		if (switchedOff) throw this.failure(switchedOff, endpoint, attemptsSoFar);
+		const refused = this.refusedForGood.get(endpoint);
+		if (refused) throw this.failure(refused, endpoint, attemptsSoFar);
 		const window = openWindow(this.account, endpoint);
 		if (!window) return false;
 		const waitMs = window.until - Date.now();
@@ -288,7 +291,9 @@ export class OzonTransport {
 
 		const { statusCode, headers } = response;
 		if (statusCode >= 300 && statusCode < 400) {
-			return { ok: false, final: true, failure: { kind: 'redirected', httpCode: statusCode, message: redirectMessage(statusCode, endpoint, headerValue(headers, 'location'), `${this.baseUrl}${endpoint}`, this.redact) } };
+			const redirected: Failure = { kind: 'redirected', httpCode: statusCode, message: redirectMessage(statusCode, endpoint, headerValue(headers, 'location'), `${this.baseUrl}${endpoint}`, this.redact) };
+			this.refusedForGood.set(endpoint, redirected);
+			return { ok: false, final: true, failure: redirected };
 		}
 		const parsedBody = this.parseBody(response.body);
 		if (statusCode >= 200 && statusCode < 300) {
@@ -317,7 +322,7 @@ export class OzonTransport {
 			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false) };
 			return { ok: false, failure: limited, final: seconds * 1000 > this.options.maxRateLimitWaitMs };
 		}
-		if (kind === 'switchedOff') this.switchedOff.set(endpoint, failure);
+		if (kind === 'switchedOff' || kind === 'auth') this.refusedForGood.set(endpoint, failure);
 		// Other 4xx answers are final: repeating them would only count against the account.
 		return { ok: false, failure, final: kind !== 'unavailable' };
 	}

@@ -91,6 +91,17 @@ describe('answers that stop the run', () => {
 		}
 	});
 
+	it('403: requests of the run still waiting for their turn in the rate limiter are not sent', async () => {
+		const calls = always('/v3/product/info/list', 403, { code: 7, message: 'Invalid Api-Key, please contact support' });
+		// 2,500 items: three lookups of 1000 start side by side; at 2 requests a second the other two
+		// are still waiting for their turn when the first comes back refused.
+		const rows = Array.from({ length: 2500 }, (_, n) => ({ offer: `SKU-${n}` }));
+		const { json } = await run({ ...GET, options: { requestsPerSecond: 2 } }, rows, continueOnFail);
+		expect(calls()).toBe(1);
+		expect(json).toHaveLength(2500);
+		expect(json.every((item) => !item.success && /HTTP 403/.test(item.errors[0].reason as string))).toBe(true);
+	});
+
 	it('5xx on every attempt: retried maxRetries times, then a NodeApiError', async () => {
 		const calls = always('/v3/product/info/list', 503, { code: 14, message: 'unavailable' });
 		const { error } = await run(GET, twoItems);
