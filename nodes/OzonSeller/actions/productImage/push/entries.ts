@@ -61,6 +61,8 @@ export interface ImportTask {
 /** Execution-level settings of a push: read once, from the first item. */
 export interface PushSettings {
 	waitForResult: boolean;
+	/** Whether the read-back waits one processing time, for writes of other processes to land. */
+	watchOtherWriters: boolean;
 	resultTimeoutMs: number;
 	batchSize: number;
 }

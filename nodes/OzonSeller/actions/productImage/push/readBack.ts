@@ -89,9 +89,12 @@ function settledAt(book: FlightBook, writes: ProductWrite[], pace: TaskPace | un
 	let settled = 0;
 	for (const write of writes) {
 		if (write.status !== 'imported' || write.apiVersion !== 'v2' || write.answeredAt === undefined || write.sentAt === undefined) continue;
+		const open = book.open(write.members);
+		// Switched off by every push of the write (Watch for Other Writers): one process writes alone.
+		if (!open.some((index) => book.pushes[index].settings.watchOtherWriters)) continue;
 		const processing = pace?.processingMs ?? write.answeredAt - write.sentAt;
 		let deadline = 0;
-		for (const index of book.open(write.members)) deadline = Math.max(deadline, write.sentAt + book.pushes[index].settings.resultTimeoutMs);
+		for (const index of open) deadline = Math.max(deadline, write.sentAt + book.pushes[index].settings.resultTimeoutMs);
 		settled = Math.max(settled, Math.min(write.answeredAt + processing, deadline));
 	}
 	return settled;

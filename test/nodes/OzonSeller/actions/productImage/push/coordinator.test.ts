@@ -152,6 +152,49 @@ describe("the read-back's wait for other processes' writes", () => {
 	});
 });
 
+describe('Watch for Other Writers: another process writes the product from the photos before ours', () => {
+	const offer = 'SKU-060';
+	const ours = url(offer, 'ours');
+	const foreign = url(offer, 'foreign');
+
+	/**
+	 * Appends `ours` in this process; 250 ms after our import (our task is processed at 300 ms,
+	 * answered at the first poll, 400 ms) another process sends its own append built on the photos
+	 * from before ours, as a second n8n worker does. Returns our item and the photos once all is done.
+	 */
+	async function raceAnotherProcess(options: IDataObject): Promise<{ item: Output; photos: string[] }> {
+		const before = sandbox.store.byOffer(offer);
+		const run = start([{ offer, urls: ours, mode: 'append' }], { options });
+		let sentAt: number | undefined;
+		while ((sentAt = sandbox.store.log.find((entry) => entry.path === '/v2/product/pictures/import')?.at) === undefined) await sleep(5);
+		await sleep(Math.max(0, sentAt + 250 - Date.now()));
+		const answer = await fetch(`${sandbox.url}/v2/product/pictures/import`, {
+			method: 'POST',
+			headers: { 'Client-Id': '123456', 'Api-Key': 'sandbox-api-key', 'Content-Type': 'application/json' },
+			body: JSON.stringify({ items: [{ offer_id: offer, primary_image: before?.primary_image[0], images: [...(before?.images ?? []), foreign] }] }),
+		});
+		expect(answer.status).toBe(200);
+		const [item] = outputOf(await run.result);
+		// Every task of both processes has been processed by now.
+		await sleep(400);
+		sandbox.processDueTasks();
+		return { item, photos: photosOf(offer) };
+	}
+
+	it('on (the default): the append lost to the other write is applied again, and stays', async () => {
+		const { item, photos } = await raceAnotherProcess({});
+		expect(item.success).toBe(true);
+		expect(photos).toEqual(expect.arrayContaining([ours, foreign]));
+	});
+
+	it('off: the answer comes one processing time sooner, and the photo reported as pushed is lost: why it is on by default', async () => {
+		const { item, photos } = await raceAnotherProcess({ watchOtherWriters: false });
+		expect(item.success).toBe(true);
+		expect(photos).not.toContain(ours);
+		expect(photos).toContain(foreign);
+	});
+});
+
 describe('overlapping executions: coalescing', () => {
 	it('a lone notification leaves at once: 4 requests, no waiting for company', async () => {
 		const started = Date.now();
