@@ -153,16 +153,6 @@ const properties: INodeProperties[] = [
 				description: 'What to do when a product would get more photos than Ozon allows (30)',
 			},
 			{
-				displayName: 'Watch for Other Writers',
-				name: 'watchOtherWriters',
-				// v1 sends one product per request and has no import task to wait for.
-				displayOptions: { hide: { apiVersion: ['v1'] } },
-				type: 'boolean',
-				default: true,
-				description:
-					"Whether to read the photos back one Ozon processing time after Ozon's answer, so that a write of the same product by another n8n worker (queue mode) or another tool, built on the photos from before, is caught: the push is then applied again or reported as a conflict, never as pushed. Turn off only when this one n8n process is the only writer of these products: answers then come about one processing time sooner.",
-			},
-			{
 				displayName: 'Wait for Result',
 				name: 'waitForResult',
 				// v1 sends one product per request and has no import task to wait for.
@@ -171,6 +161,16 @@ const properties: INodeProperties[] = [
 				default: true,
 				description:
 					"Whether to wait for Ozon to process the images and confirm them. Off: report status \"pending\" with Ozon's task_id as soon as Ozon accepts the request.",
+			},
+			{
+				displayName: 'Watch for Other Writers',
+				name: 'watchOtherWriters',
+				// v1 sends one product per request and has no import task to wait for.
+				displayOptions: { hide: { apiVersion: ['v1'] } },
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to read the photos back one Ozon processing time after Ozon's answer, so that a write of the same product by another n8n worker (queue mode) or another tool, built on the photos from before, is caught: the push is then applied again or reported as a conflict, never as pushed. Turn off only when this one n8n process is the only writer of these products: answers then come about one processing time sooner.",
 			},
 		],
 	},
