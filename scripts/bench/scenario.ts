@@ -5,7 +5,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { requiredOption as option } from '../lib/args';
+import { benchOptions, requiredOption as option } from '../lib/args';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../test/helpers/n8nEngine';
 
 
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
 			identifyBy: 'offerId',
 			offerId: '={{ $json.offer }}',
 			images: '={{ $json.urls }}',
-			options: { batchSize, resultTimeout: 600, ...extra },
+			options: { batchSize, resultTimeout: 600, ...benchOptions(), ...extra },
 		} as INode['parameters']);
 
 	// Warm-up: loads and initialises n8n's engine, so the figures are the run's own.
