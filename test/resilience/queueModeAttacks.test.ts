@@ -1,0 +1,82 @@
+/**
+ * Attacks on the queue-mode change (#15): the adaptive limiter, per-second 429s waited out within
+ * the item's time, and the read-back's wait for other writers, through n8n's real engine.
+ */
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
+import { credentials, mockImportInfo, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
+import { useFastTiming } from '../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
+const row = (n: number) => ({ offer: product(n).offer_id, urls: `https://img.example/${n}.jpg` });
+const PER_SECOND = { code: 8, message: 'You have reached request rate limit per second' };
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(parameters: IDataObject, items: IDataObject[]) {
+	const result = await runWorkflow(ozonWorkflow(items, parameters as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
+	return { error: result.error, json: (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output) };
+}
+
+useFastTiming();
+
+describe('cancellation while requests wait in the limiter', () => {
+	it('after the Stop button, requests still queued in the limiter are never sent', async () => {
+		const products = Array.from({ length: 20 }, (_, n) => product(n + 1));
+		mockInfoList(products);
+		const imports: number[] = [];
+		let taskId = 9000;
+		ozon()
+			.post('/v2/product/pictures/import')
+			.times(100)
+			.reply(() => {
+				imports.push(Date.now());
+				return [200, { task_id: taskId++ }];
+			});
+		mockImportInfo([]);
+		mockPicturesInfo(() => ({}));
+		const items = products.map((_, n) => row(n + 1));
+		const execution = startWorkflow(ozonWorkflow(items, { ...PUSH, options: { requestsPerSecond: 1, batchSize: 1 } } as INode['parameters']), credentials);
+		while (imports.length === 0) await pause(10);
+		const cancelledAt = Date.now();
+		execution.cancel();
+		await execution.result;
+		// Requests queued in the limiter would leave one a second from here on.
+		await pause(3500);
+		expect(imports.filter((at) => at > cancelledAt + 50)).toEqual([]);
+	}, 20_000);
+});
+
+describe('the read-back wait for other writers against a short Result Timeout', () => {
+	it('a read-back pushed to the end of Result Timeout by the wait still waits out a per-second 429: a replace another writer undid is a conflict, never success', async () => {
+		mockInfoList([product(1)]);
+		let sentAt = 0;
+		ozon()
+			.post('/v2/product/pictures/import')
+			.reply(() => {
+				sentAt = Date.now();
+				return [200, { task_id: 9000 }];
+			});
+		// Ozon takes 2.5 s: the read-back's wait (one processing time) would end past Result Timeout (4 s), so it ends there.
+		ozon()
+			.post('/v1/product/import/info')
+			.times(1000)
+			.reply(() => [200, { result: { items: [{ offer_id: product(1).offer_id, product_id: 1001, status: Date.now() - sentAt >= 2500 ? 'imported' : 'pending', errors: [] }], total: 1 } }]);
+		// Another worker's write, built on the photos before ours, replaced them meanwhile; the first read-back meets the per-second limit.
+		const readBacks: number[] = [];
+		ozon()
+			.post('/v2/product/pictures/info')
+			.times(10)
+			.reply(() => {
+				readBacks.push(Date.now());
+				if (readBacks.length === 1) return [429, PER_SECOND];
+				return [200, { items: [{ product_id: 1001, primary_photo: [], photo: ['https://other.example/theirs-1.jpg', 'https://other.example/theirs-2.jpg'], color_photo: [], errors: [] }] }];
+			});
+		const { json } = await run({ ...PUSH, options: { resultTimeout: 4 } }, [row(1)]);
+		expect(json).toHaveLength(1);
+		expect(readBacks.length).toBeGreaterThanOrEqual(2);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'conflict' } });
+	}, 20_000);
+});
