@@ -5,7 +5,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
-import { credentials, mockImportInfo, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
@@ -79,4 +79,61 @@ describe('the read-back wait for other writers against a short Result Timeout', 
 		expect(readBacks.length).toBeGreaterThanOrEqual(2);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'conflict' } });
 	}, 20_000);
+});
+
+describe('the Stop button during the read-back wait', () => {
+	it('ends the execution at once, and the product is not read back for nobody', async () => {
+		mockInfoList([product(1)]);
+		let sentAt = 0;
+		let answeredAt = 0;
+		ozon()
+			.post('/v2/product/pictures/import')
+			.reply(() => {
+				sentAt = Date.now();
+				return [200, { task_id: 9000 }];
+			});
+		ozon()
+			.post('/v1/product/import/info')
+			.times(1000)
+			.reply(() => {
+				const done = Date.now() - sentAt >= 2000;
+				if (done && !answeredAt) answeredAt = Date.now();
+				return [200, { result: { items: [{ offer_id: product(1).offer_id, product_id: 1001, status: done ? 'imported' : 'pending', errors: [] }], total: 1 } }];
+			});
+		const readBacks = mockPicturesInfo(() => ({}));
+		const execution = startWorkflow(ozonWorkflow([row(1)], PUSH as INode['parameters']), credentials);
+		while (!answeredAt) await pause(10);
+		await pause(300);
+		const cancelledAt = Date.now();
+		execution.cancel();
+		await execution.result;
+		expect(Date.now() - cancelledAt).toBeLessThan(1000);
+		await pause(2500);
+		expect(readBacks).toEqual([]);
+	}, 20_000);
+});
+
+describe('a per-second refusal that asks for a day', () => {
+	it('a read-back refused with no body and Retry-After: 1e20 does not shut every method of the account: the next run pushes', async () => {
+		mockInfoList([product(1), product(2)]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		let refusals = 0;
+		ozon()
+			.post('/v2/product/pictures/info')
+			.times(1000)
+			.reply(() => {
+				// A proxy in front of Ozon, once: no body, a wait no per-second limit could mean.
+				if (refusals++ === 0) return [429, '', { 'Retry-After': '100000000000000000000' }];
+				return [200, { items: [{ product_id: 1002, primary_photo: [], photo: ['https://img.example/2.jpg'], color_photo: [], errors: [] }] }];
+			});
+		const first = await run(PUSH, [row(1)]);
+		expect(first.json).toHaveLength(1);
+		const started = Date.now();
+		const second = await run(PUSH, [row(2)]);
+		expect(second.json[0].errors).toEqual([]);
+		expect(second.json[0]).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(imports).toHaveLength(2);
+		expect(Date.now() - started).toBeLessThan(10_000);
+	}, 30_000);
 });
