@@ -47,6 +47,32 @@ describe('cancellation while requests wait in the limiter', () => {
 		await pause(3500);
 		expect(imports.filter((at) => at > cancelledAt + 50)).toEqual([]);
 	}, 20_000);
+
+	it("requests of a stopped execution give up their turns: another execution's push is not held back behind them", async () => {
+		const products = Array.from({ length: 21 }, (_, n) => product(n + 1));
+		mockInfoList(products);
+		const imports: Array<{ at: number; offer: string }> = [];
+		let taskId = 9000;
+		ozon()
+			.post('/v2/product/pictures/import')
+			.times(100)
+			.reply((_uri, body) => {
+				imports.push({ at: Date.now(), offer: (body as { items: Array<{ offer_id: string }> }).items[0].offer_id });
+				return [200, { task_id: taskId++ }];
+			});
+		mockImportInfo([]);
+		mockPicturesInfo(() => ({}));
+		const options = { requestsPerSecond: 1, batchSize: 1, waitForResult: false };
+		const stopped = startWorkflow(ozonWorkflow(products.slice(0, 20).map((_, n) => row(n + 1)), { ...PUSH, options } as INode['parameters']), credentials);
+		while (imports.length === 0) await pause(10);
+		stopped.cancel();
+		await stopped.result;
+		const started = Date.now();
+		const other = await run({ ...PUSH, options }, [row(21)]);
+		expect(other.json[0]).toMatchObject({ success: true, data: { status: 'pending' } });
+		// Its lookup and import, one a second: not behind the 7 turns the stopped execution had queued.
+		expect(Date.now() - started).toBeLessThan(3500);
+	}, 30_000);
 });
 
 describe('the read-back wait for other writers against a short Result Timeout', () => {
@@ -136,4 +162,18 @@ describe('a per-second refusal that asks for a day', () => {
 		expect(imports).toHaveLength(2);
 		expect(Date.now() - started).toBeLessThan(10_000);
 	}, 30_000);
+});
+
+describe('Watch for Other Writers from an expression', () => {
+	it.each([['"yes"'], ['{ on: true }'], ['[true]'], ['1']])('%s: every item fails on its own with a clear reason, nothing is sent', async (value) => {
+		const lookups = mockInfoList([product(1), product(2)]);
+		const { error, json } = await run({ ...PUSH, options: { watchOtherWriters: `={{ ${value} }}` } }, [row(1), row(2)]);
+		expect(error).toBeUndefined();
+		expect(json).toHaveLength(2);
+		for (const item of json) {
+			expect(item.success).toBe(false);
+			expect(JSON.stringify(item.errors)).toMatch(/Watch for Other Writers must be true or false/);
+		}
+		expect(lookups).toEqual([]);
+	});
 });
