@@ -167,10 +167,10 @@ export class OzonTransport {
 		let faults = 0;
 		let perSecondRefusals = 0;
 		for (;;) {
-			let startedAt = await this.limiter.acquire();
+			let startedAt = await this.turn();
 			// Checked after every turn in the queue: Ozon may have refused the method meanwhile, also
 			// while this request was waiting out an earlier window.
-			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.limiter.acquire();
+			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.turn();
 			sent++;
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
@@ -190,6 +190,13 @@ export class OzonTransport {
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
 			if (failure.kind !== 'rateLimited') await this.pause(backoffDelay(faults - 1));
 		}
+	}
+
+	/** This request's turn in the limiter; a stopped execution's request leaves the queue instead. */
+	private async turn(): Promise<number> {
+		const startedAt = await this.limiter.acquire(this.ctx.getExecutionCancelSignal?.());
+		if (startedAt === undefined) throw new NodeOperationError(this.ctx.getNode(), CANCELLED_MESSAGE);
+		return startedAt;
 	}
 
 	private outOfRetries(failure: Failure, endpoint: string, sent: number): OzonRequestError {

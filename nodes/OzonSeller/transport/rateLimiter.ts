@@ -71,10 +71,17 @@ export class RateLimiter {
 		return this.current;
 	}
 
-	/** Waits for this request's turn; resolves with the moment it may start (epoch milliseconds). */
-	acquire(): Promise<number> {
+	/**
+	 * Waits for this request's turn; resolves with the moment it may start (epoch milliseconds), or
+	 * undefined once `signal` (the execution's Stop) has fired: a stopped execution's requests leave
+	 * the queue without a turn, so executions queued behind them are not held back.
+	 */
+	acquire(): Promise<number>;
+	acquire(signal: AbortSignal | undefined): Promise<number | undefined>;
+	acquire(signal?: AbortSignal): Promise<number | undefined> {
 		const turn = this.queue.then(async () => {
 			for (;;) {
+				if (signal?.aborted) return undefined;
 				const now = Date.now();
 				this.grow(now);
 				while (this.starts.length > 0 && now - this.starts[0] >= WINDOW_MS) this.starts.shift();

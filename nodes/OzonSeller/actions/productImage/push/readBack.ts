@@ -109,14 +109,17 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 	const redact = (text: string) => transport.redact(text);
 	const unread = () => writes.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0);
 	const settled = settledAt(book, unread(), pace);
-	if (settled > Date.now()) await sleep(settled - Date.now());
+	const waited = Math.max(0, settled - Date.now());
+	if (waited > 0) await sleep(waited);
 	// Pushes whose executions were cancelled meanwhile are not read for.
 	const toRead = unread().map((write) => ({ index: write.members[0], product: write.product, write }));
 
-	// Per-second 429s are waited out until the last of these pushes' Result Timeout.
+	// Per-second 429s are waited out until the last of these pushes' Result Timeout, plus the wait
+	// for other writers: that wait is the node's own and may end right at Result Timeout, which would
+	// leave a refused read-back no time at all, and a push another writer undid reported as pushed.
 	let deadline = 0;
 	for (const { write } of toRead) {
-		for (const index of book.open(write.members)) deadline = Math.max(deadline, (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs);
+		for (const index of book.open(write.members)) deadline = Math.max(deadline, (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs + waited);
 	}
 	await readPictures(book, transport, toRead, {
 		answered(pictures, entries) {
