@@ -7,7 +7,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { requiredOption as option } from '../lib/args';
+import { benchOptions, requiredOption as option } from '../lib/args';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../test/helpers/n8nEngine';
 
 /** The Ozon node of examples/webhook-upload-push.json, with the notification's fields as its input. */
@@ -18,7 +18,7 @@ const PUSH: INode['parameters'] = {
 	offerId: '={{ $json.offer_id }}',
 	images: '={{ $json.urls }}',
 	mode: "={{ $json.mode || 'replace' }}",
-	options: { resultTimeout: 30 },
+	options: { resultTimeout: 30, ...benchOptions() },
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

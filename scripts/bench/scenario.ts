@@ -9,7 +9,7 @@
 import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { requiredOption as option } from '../lib/args';
+import { benchOptions, requiredOption as option } from '../lib/args';
 import { OZON_NODE_NAME, nodeTypes, ozonWorkflow, runWorkflow } from '../../test/helpers/n8nEngine';
 
 /** When n8n called the Ozon node's execute and when it answered (epoch ms), for the run being measured. */
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
 			identifyBy: 'offerId',
 			offerId: '={{ $json.offer }}',
 			images: '={{ $json.urls }}',
-			options: { batchSize, resultTimeout: 600, ...extra },
+			options: { batchSize, resultTimeout: 600, ...benchOptions(), ...extra },
 		} as INode['parameters']);
 
 	// Warm-up: loads and initialises n8n's engine, so the figures are the run's own.

@@ -24,3 +24,15 @@ export function requiredOption(name: string, argv: string[] = process.argv): str
 export function hasFlag(name: string, argv: string[] = process.argv): boolean {
 	return argv.includes(`--${name}`);
 }
+
+/**
+ * Node options every bench scenario adds, from the environment of `npm run bench` (inherited by
+ * the scenario processes): `OZON_BENCH_OPTIONS='{"watchOtherWriters":false}'` measures a setting.
+ */
+export function benchOptions(): Record<string, unknown> {
+	const text = process.env.OZON_BENCH_OPTIONS;
+	if (!text) return {};
+	const parsed: unknown = JSON.parse(text);
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('OZON_BENCH_OPTIONS must be a JSON object');
+	return parsed as Record<string, unknown>;
+}

@@ -1,7 +1,7 @@
 /**
  * A real, headless n8n for end-to-end runs, the demo and the dev editor: installs n8n (cached),
  * installs this package into ~/.n8n/nodes the way n8n's community-package service does, imports
- * credentials and workflows, and runs `n8n execute`.
+ * credentials and workflows, and runs `n8n execute`, the editor, or queue mode (main and workers).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -82,8 +82,10 @@ export interface N8nInstance {
 	cli(args: string[], options?: { allowFailure?: boolean }): Promise<{ stdout: string; status: number }>;
 	/** Runs a saved workflow and returns the JSON n8n printed. */
 	execute(workflowId: string): Promise<{ status: number; result: ExecuteResult | undefined; stdout: string }>;
-	/** Starts the editor (n8n start) on the given port. */
-	start(port: number): ChildProcess;
+	/** Starts the editor (n8n start) on the given port; `env` adds to the instance's environment. */
+	start(port: number, env?: NodeJS.ProcessEnv): ChildProcess;
+	/** Starts any long-running n8n command (e.g. `worker`), its output piped. */
+	spawn(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
 }
 
 /** One item of a node's output in the run data. */
@@ -189,11 +191,14 @@ export function createInstance(line: N8nLine, userFolder: string, tarball: strin
 			}
 			return { status, result, stdout };
 		},
-		start(port) {
+		start(port, extra = {}) {
 			return spawn(node, [bin, 'start'], {
-				env: { ...env, N8N_PORT: String(port), N8N_HOST: '127.0.0.1', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false', WEBHOOK_URL: `http://127.0.0.1:${port}/` },
+				env: { ...env, N8N_PORT: String(port), N8N_HOST: '127.0.0.1', N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_SECURE_COOKIE: 'false', WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...extra },
 				stdio: ['ignore', process.env.N8N_HOST_VERBOSE ? 'inherit' : 'ignore', 'inherit'],
 			});
+		},
+		spawn(args, extra = {}) {
+			return spawn(node, [bin, ...args], { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
 		},
 	};
 }
@@ -241,14 +246,13 @@ export async function activateWorkflow(instance: N8nInstance, id: string): Promi
 	else await instance.cli(['update:workflow', `--id=${id}`, '--active=true']);
 }
 
-/** Starts the editor/server and resolves once it answers its health check. */
-export async function startServer(instance: N8nInstance, port: number, timeoutMs = 120_000): Promise<ChildProcess> {
-	const child = instance.start(port);
+/** Resolves once `port` answers n8n's readiness check; the child is stopped if it never does. */
+async function whenReady(child: ChildProcess, what: string, port: number, timeoutMs: number): Promise<ChildProcess> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited with ${child.exitCode}`);
+		if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
 		try {
-			// /healthz answers before the webhook routes are mounted; readiness comes after.
+			// /healthz answers before the webhook routes are mounted (or a worker's queue is joined); readiness comes after.
 			const response = await fetch(`http://127.0.0.1:${port}/healthz/readiness`);
 			if (response.ok) return child;
 		} catch {
@@ -257,7 +261,62 @@ export async function startServer(instance: N8nInstance, port: number, timeoutMs
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
 	child.kill('SIGTERM');
-	throw new Error(`n8n did not answer on port ${port} within ${timeoutMs / 1000} s`);
+	throw new Error(`${what} did not answer on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+/** Starts the editor/server and resolves once it answers its health check; `env` adds to the instance's. */
+export async function startServer(instance: N8nInstance, port: number, timeoutMs = 120_000, env: NodeJS.ProcessEnv = {}): Promise<ChildProcess> {
+	return whenReady(instance.start(port, env), 'n8n start', port, timeoutMs);
+}
+
+/** What main and every worker of a queue-mode n8n share: Redis for the queue, PostgreSQL for the data. */
+export interface QueueBackends {
+	redisPort: number;
+	postgres: { port: number; user: string; database: string };
+}
+
+/**
+ * Switches an instance to queue mode (n8n's variables for 2.x and 1.x): every process started from
+ * it afterwards, the CLI's imports included, uses the shared Redis and PostgreSQL.
+ */
+export function useQueueMode(instance: N8nInstance, backends: QueueBackends): void {
+	Object.assign(instance.env, {
+		EXECUTIONS_MODE: 'queue',
+		QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+		QUEUE_BULL_REDIS_PORT: String(backends.redisPort),
+		DB_TYPE: 'postgresdb',
+		DB_POSTGRESDB_HOST: '127.0.0.1',
+		DB_POSTGRESDB_PORT: String(backends.postgres.port),
+		DB_POSTGRESDB_USER: backends.postgres.user,
+		DB_POSTGRESDB_PASSWORD: '',
+		DB_POSTGRESDB_DATABASE: backends.postgres.database,
+		DB_POSTGRESDB_POOL_SIZE: '4',
+	});
+}
+
+/** A queue-mode worker and the lines it printed (n8n logs each execution it takes). */
+export interface N8nWorker {
+	child: ChildProcess;
+	output: string[];
+}
+
+/**
+ * Starts `n8n worker --concurrency=N` and resolves once its health server (`port`) reports it
+ * connected to the database and Redis. `env` adds to the instance's (e.g. a task-runner broker port
+ * of its own: each n8n process opens one).
+ */
+export async function startWorker(instance: N8nInstance, concurrency: number, port: number, env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<N8nWorker> {
+	const child = instance.spawn(['worker', `--concurrency=${concurrency}`], { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port), ...env });
+	const output: string[] = [];
+	const keep = (chunk: Buffer) => {
+		const text = chunk.toString();
+		output.push(...text.split('\n').filter(Boolean));
+		if (process.env.N8N_HOST_VERBOSE) process.stderr.write(text);
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	await whenReady(child, 'n8n worker', port, timeoutMs);
+	return { child, output };
 }
 
 export async function stopServer(child: ChildProcess): Promise<void> {

@@ -61,11 +61,19 @@ describe('429 waits Ozon could never mean', () => {
 	it.each([
 		['Item-Retry-After: 0', { 'Item-Retry-After': '0' }, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits' }],
 		['a Retry-After date in the past', { 'Retry-After': 'Fri, 27 Nov 2020 12:05:00 GMT' }, { code: 'RESOURCE_EXHAUSTED', message: 'limit' }],
-		['Retry-After: 0 on the per-second limit', { 'Retry-After': '0' }, PER_SECOND],
 	])('%s: a refused request is never sent again within the same second', async (_name, headers, body) => {
 		mockInfoList([product(1)]);
 		const sentAt = always('/v2/product/pictures/import', 429, body, headers);
 		const { json } = await run({ ...PUSH, options: { maxRetries: 2 } }, [row(1)]);
+		expect(sentAt).toHaveLength(3);
+		for (let i = 1; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 1]).toBeGreaterThanOrEqual(1000);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
+	});
+
+	it('Retry-After: 0 on the per-second limit: never sent again within the same second, and not counted against Max Retries (0), only Max Rate Limit Wait', async () => {
+		mockInfoList([product(1)]);
+		const sentAt = always('/v2/product/pictures/import', 429, PER_SECOND, { 'Retry-After': '0' });
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0, maxRateLimitWait: 3 } }, [row(1)]);
 		expect(sentAt).toHaveLength(3);
 		for (let i = 1; i < sentAt.length; i++) expect(sentAt[i] - sentAt[i - 1]).toBeGreaterThanOrEqual(1000);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed' } });

@@ -1,16 +1,18 @@
 /**
  * Per test: forget the process-wide state the node keeps between executions (Ozon's rate-limit
- * windows, the API key's expiry date, the write coordinators), and answer `/v1/roles` on the nock host with a key that is
+ * windows, the adaptive rate of each Client-Id, the API key's expiry date, the write coordinators), and answer `/v1/roles` on the nock host with a key that is
  * valid for months, so every run's hourly key check has an answer. Tests that care set
  * `keyRoles` (test/helpers/ozonMock.ts).
  */
 import { resetCoordinators } from '../../nodes/OzonSeller/actions/productImage/push/coordinator';
 import { resetKeyExpiryChecks } from '../../nodes/OzonSeller/transport/keyExpiry';
+import { resetRateLimiters } from '../../nodes/OzonSeller/transport/rateLimiter';
 import { resetRetryWindows } from '../../nodes/OzonSeller/transport/retryAfter';
 import { answerRolesByDefault } from '../helpers/ozonMock';
 
 beforeEach(() => {
 	resetRetryWindows();
+	resetRateLimiters();
 	resetKeyExpiryChecks();
 	resetCoordinators();
 	answerRolesByDefault();

@@ -59,7 +59,7 @@ export const requestOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 3600 },
 		default: 120,
 		description:
-			'When Ozon answers "too many requests" and asks to retry after a while, wait up to this long; a longer wait fails the items with the time to retry after',
+			'When Ozon answers "too many requests" and asks to retry after a while, wait up to this long; a longer wait fails the items with the time to retry after. Ozon\'s per-second limit is waited out and retried for up to this long per request (polls and read-backs: until Result Timeout).',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -76,7 +76,7 @@ export const requestOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 10 },
 		default: 2,
 		description:
-			'How many times to repeat a request after a timeout, dropped connection, Ozon server error or rate-limit answer. Other rejections are never repeated.',
+			'How many times to repeat a request after a timeout, dropped connection, Ozon server error or product-update limit answer. Ozon\'s per-second limit does not count here (see Max Rate Limit Wait). Other rejections are never repeated.',
 	},
 	{
 		displayName: 'Requests per Second',
@@ -85,6 +85,6 @@ export const requestOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 50 },
 		default: 40,
 		description:
-			'Most requests to start per second for this Client ID, shared by all executions in this n8n process. Ozon allows 50.',
+			'Most requests to start per second for this Client ID, shared by all executions in this n8n process. Ozon allows 50 per Client ID over every process and tool; when Ozon says they are used up, this process slows down by itself and speeds up again to this value.',
 	},
 ];

@@ -85,9 +85,20 @@ export function verifyPush(
 	if (missing.length === 0) return { kind: 'present' };
 
 	const sentPhotos = photosOf({ primaryImage: sentSet.primaryImage ? [sentSet.primaryImage] : [], images: sentSet.images }) ?? [];
-	// Each place holds the URL sent or a URL that was never sent (Ozon's copy of it).
-	const sameShape = current.length === sentPhotos.length && current.every((url, place) => url === sentPhotos[place] || !sentPhotos.includes(url));
+	// Each place holds the URL sent or a URL that was never sent (Ozon's copy of it). Ozon keeps its
+	// copies on its own storage, never on the host the photo came from: a URL there is another
+	// writer's photo (say, a queue-mode worker's append built on older photos), not a copy.
+	const isCopyOf = (url: string, sent: string | undefined) => sent !== undefined && !sentPhotos.includes(url) && hostOf(url) !== hostOf(sent);
+	const sameShape = current.length === sentPhotos.length && current.every((url, place) => url === sentPhotos[place] || isCopyOf(url, sentPhotos[place]));
 	const colourKept = !sentSet.colorImage || (readBack.colorPhoto ?? []).length > 0;
 	if (sameShape && colourKept) return { kind: 'copies' };
 	return { kind: 'missing', urls: missing };
+}
+
+function hostOf(url: string): string | undefined {
+	try {
+		return new URL(url).host.toLowerCase();
+	} catch {
+		return undefined;
+	}
 }

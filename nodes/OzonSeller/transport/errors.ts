@@ -85,7 +85,7 @@ const FORBIDDEN_HINT =
 
 const RATE_LIMIT_HINTS: Record<RateLimitKind, string> = {
 	perSecond:
-		'Ozon allows 50 requests per second per Client-Id, counted over every tool that uses it. Lower Requests per Second in the node options if other tools use the same Client-Id.',
+		'Ozon allows 50 requests per second per Client-Id, counted over every n8n process (main and queue-mode workers) and every other tool that uses it. The node waits these refusals out and slows down by itself, but this request ran out of time first: raise Result Timeout (polls and read-backs) or Max Rate Limit Wait, and lower Requests per Second in the node options if other tools use the same Client-Id.',
 	quota:
 		'Ozon limits how many product updates an account may send per minute and per day (the daily limit resets at 03:00 Moscow time). Run again after the time given, raise Max Rate Limit Wait to wait inside the run, or spread the updates over a longer schedule.',
 };
@@ -97,7 +97,7 @@ const HINTS: Record<OzonFailureKind, string> = {
 	invalid: 'Ozon rejected the request as invalid. Check the values named in the message; the request body is in the dry-run output.',
 	notFound: 'Ozon does not know this product or method. Check the identifier, and the Base URL in the credential.',
 	conflict: 'Ozon is still processing an earlier change to this product. Try again in a minute.',
-	rateLimited: 'Ozon limits how many product updates an account may send per minute and per day. Retry after the time given, or spread the sync over a longer schedule.',
+	rateLimited: 'Ozon refused the request as too many: it allows 50 requests per second per Client-Id, and limits product updates per minute and per day. Retry after the time given.',
 	unavailable: 'Ozon did not answer properly after all retries. Try again later, or raise Timeout / Max Retries in the node options.',
 	switchedOff: "Ozon has switched off the deprecated v1 picture method (/v1/product/pictures/import). Set Options → API Version to 'v2 (Current)', Ozon's current method.",
 };
@@ -178,11 +178,15 @@ export function statusMessage(kind: OzonFailureKind, status: number, endpoint: s
 
 /**
  * A rate-limit failure that says which limit, how long to wait in words, and until when. `notSent`:
- * the request was held back because Ozon had refused the method a moment before.
+ * the request was held back because Ozon had refused the method a moment before; `refusals`: how
+ * many per-second 429s this request met before its time ran out.
  */
-export function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now()): string {
+export function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now(), refusals = 0): string {
 	const parts = [`Rate limited by Ozon (${RATE_LIMIT_TEXT[window.kind]}), retry after ${describeWait((window.until - now) / 1000)}, at ${describeRetryAt(window.until, now)}`];
 	if (notSent) parts.push('Not sent: Ozon refused this method for this Client-Id a moment ago and asked to wait');
+	if (refusals > 0) {
+		parts.push(`Refused ${refusals} time${refusals === 1 ? '' : 's'} for the per-second limit; waiting again would pass this request's time limit (Result Timeout for polls and read-backs, Max Rate Limit Wait otherwise)`);
+	}
 	if (window.ozonMessage) parts.push(`Ozon said: "${window.ozonMessage}"`);
 	return parts.join('. ');
 }

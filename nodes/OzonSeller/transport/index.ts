@@ -12,6 +12,7 @@ import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSell
 import {
 	CANCELLED_MESSAGE,
 	OzonRequestError,
+	V1_PICTURES_IMPORT,
 	inspectThrown,
 	isCancellation,
 	kindForStatus,
@@ -83,13 +84,19 @@ interface FullResponse {
 	statusCode: number;
 }
 
+/** Methods that count against Ozon's product-update quota (per minute and per day); the others only against the per-second limit. */
+const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', V1_PICTURES_IMPORT]);
+
 /**
  * The one place that talks HTTP to Ozon: base URL, authentication (through n8n's credential),
  * timeouts, retries with backoff, the rate limit and the mapping of failures to OzonRequestError.
  */
 export class OzonTransport {
-	/** Methods Ozon answered as switched off in this run: not asked again. */
-	private readonly switchedOff = new Map<string, Failure>();
+	/**
+	 * Methods Ozon refused for good in this run (switched off, the key refused, the Base URL
+	 * redirecting): not asked again, also by requests already waiting for their turn in the limiter.
+	 */
+	private readonly refusedForGood = new Map<string, Failure>();
 
 	private constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -146,45 +153,81 @@ export class OzonTransport {
 	 * POSTs `body` to `endpoint` and returns the response parsed by `schema`, retrying as the options
 	 * say (`call.maxRetries` overrides them for one call). `call.deadline` (epoch milliseconds): a
 	 * refusal window that ends after it is not waited out; the call fails at once instead.
+	 *
+	 * Ozon's per-second 429 is no fault: other n8n processes (queue-mode workers) or tools share the
+	 * Client-Id's 50 requests per second. It slows this process's limiter down and is waited out and
+	 * sent again until `call.deadline` (else Max Rate Limit Wait from the first request), without
+	 * using up Max Retries, which are for faults.
 	 */
 	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, call: PostOptions = {}): Promise<T> {
-		const maxAttempts = (call.maxRetries ?? this.options.maxRetries) + 1;
+		const maxFaults = (call.maxRetries ?? this.options.maxRetries) + 1;
 		const payload = JSON.stringify(body);
-		let lastFailure: Failure | undefined;
-		for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-			await this.limiter.acquire();
+		const budgetEnds = call.deadline ?? Date.now() + this.options.maxRateLimitWaitMs;
+		let sent = 0;
+		let faults = 0;
+		let perSecondRefusals = 0;
+		for (;;) {
+			let startedAt = await this.turn();
 			// Checked after every turn in the queue: Ozon may have refused the method meanwhile, also
 			// while this request was waiting out an earlier window.
-			while (await this.waitOutRefusals(endpoint, attempt - 1, call.deadline)) await this.limiter.acquire();
+			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.turn();
+			sent++;
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
-			lastFailure = outcome.failure;
-			if (outcome.final) throw this.failure(lastFailure, endpoint, attempt);
-			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${attempt} failed: ${this.redact(lastFailure.message)}`);
+			const failure = outcome.failure;
+			if (failure.rateLimit === 'perSecond') {
+				// Not a failed attempt: this process slows down, and the next turn waits out the window.
+				this.limiter.slowDown(startedAt);
+				perSecondRefusals++;
+				if ((failure.retryAt ?? 0) > budgetEnds) throw this.failure(this.perSecondGiveUp(failure, perSecondRefusals), endpoint, sent);
+				this.ctx.logger.debug(`Ozon ${endpoint}: per-second limit, sending again after ${failure.retryAfterSeconds ?? 1} s`);
+				continue;
+			}
+			faults++;
+			if (outcome.final) throw this.failure(failure, endpoint, sent);
+			if (faults >= maxFaults) throw this.outOfRetries(failure, endpoint, sent);
+			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${sent} failed: ${this.redact(failure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
-			if (attempt < maxAttempts && lastFailure.kind !== 'rateLimited') await this.pause(backoffDelay(attempt - 1));
+			if (failure.kind !== 'rateLimited') await this.pause(backoffDelay(faults - 1));
 		}
-		const failure = lastFailure as Failure;
+	}
+
+	/** This request's turn in the limiter; a stopped execution's request leaves the queue instead. */
+	private async turn(): Promise<number> {
+		const startedAt = await this.limiter.acquire(this.ctx.getExecutionCancelSignal?.());
+		if (startedAt === undefined) throw new NodeOperationError(this.ctx.getNode(), CANCELLED_MESSAGE);
+		return startedAt;
+	}
+
+	private outOfRetries(failure: Failure, endpoint: string, sent: number): OzonRequestError {
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
 			// Out of retries: say how long Ozon still wants us to wait.
 			const window = { kind: failure.rateLimit ?? 'quota', until: failure.retryAt, ozonMessage: failure.ozonMessage };
-			throw this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, maxAttempts);
+			return this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, sent);
 		}
-		throw this.failure(failure, endpoint, maxAttempts);
+		return this.failure(failure, endpoint, sent);
+	}
+
+	/** A per-second refusal that would outlast the item's time: says how often Ozon refused it. */
+	private perSecondGiveUp(failure: Failure, refusals: number): Failure {
+		const window = { kind: 'perSecond' as const, until: failure.retryAt ?? Date.now(), ozonMessage: failure.ozonMessage };
+		return { ...failure, message: rateLimitedMessage(window, false, Date.now(), refusals) };
 	}
 
 	/**
 	 * Never sends a method inside a window Ozon asked us to wait (from this or another execution in
-	 * this process), nor a method Ozon said it switched off: waits when the rest of the window fits
-	 * Max Rate Limit Wait (and says so), else fails at once.
+	 * this process), nor a method Ozon refused for good in this run: waits when the rest of the window fits
+	 * Max Rate Limit Wait and the deadline (a per-second window: the request's budget), else fails at once.
 	 */
-	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline?: number): Promise<boolean> {
-		const switchedOff = this.switchedOff.get(endpoint);
-		if (switchedOff) throw this.failure(switchedOff, endpoint, attemptsSoFar);
+	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline: number | undefined, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
+		const refused = this.refusedForGood.get(endpoint);
+		if (refused) throw this.failure(refused, endpoint, attemptsSoFar);
 		const window = openWindow(this.account, endpoint);
 		if (!window) return false;
 		const waitMs = window.until - Date.now();
-		if (waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline)) {
+		// A per-second window is waited out within the request's whole budget, the others within Max Rate Limit Wait.
+		const outlasts = window.kind === 'perSecond' ? window.until > perSecond.budgetEnds : waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline);
+		if (outlasts) {
 			throw this.failure(
 				{
 					kind: 'rateLimited',
@@ -193,7 +236,7 @@ export class OzonTransport {
 					ozonMessage: window.ozonMessage,
 					retryAfterSeconds: waitMs / 1000,
 					retryAt: window.until,
-					message: rateLimitedMessage(window, attemptsSoFar === 0),
+					message: rateLimitedMessage(window, attemptsSoFar === 0, Date.now(), window.kind === 'perSecond' ? perSecond.refusals : 0),
 				},
 				endpoint,
 				attemptsSoFar,
@@ -255,7 +298,9 @@ export class OzonTransport {
 
 		const { statusCode, headers } = response;
 		if (statusCode >= 300 && statusCode < 400) {
-			return { ok: false, final: true, failure: { kind: 'redirected', httpCode: statusCode, message: redirectMessage(statusCode, endpoint, headerValue(headers, 'location'), `${this.baseUrl}${endpoint}`, this.redact) } };
+			const redirected: Failure = { kind: 'redirected', httpCode: statusCode, message: redirectMessage(statusCode, endpoint, headerValue(headers, 'location'), `${this.baseUrl}${endpoint}`, this.redact) };
+			this.refusedForGood.set(endpoint, redirected);
+			return { ok: false, final: true, failure: redirected };
 		}
 		const parsedBody = this.parseBody(response.body);
 		if (statusCode >= 200 && statusCode < 300) {
@@ -277,14 +322,14 @@ export class OzonTransport {
 		const failure: Failure = { kind, httpCode: statusCode, ozonMessage, message: statusMessage(kind, statusCode, endpoint, ozonMessage) };
 		if (kind === 'rateLimited') {
 			// The longest wait Ozon names (or a default for its limit); nothing goes to the method before it ends.
-			const rateLimit = rateLimitKind(code, ozonMessage, headers);
+			const rateLimit = rateLimitKind(code, ozonMessage, headers, PRODUCT_UPDATES.has(endpoint));
 			const seconds = refusalSeconds(rateLimit, headers, ozonMessage);
 			const window = { kind: rateLimit, until: Date.now() + seconds * 1000, ozonMessage };
 			closeWindow(this.account, endpoint, window);
 			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false) };
 			return { ok: false, failure: limited, final: seconds * 1000 > this.options.maxRateLimitWaitMs };
 		}
-		if (kind === 'switchedOff') this.switchedOff.set(endpoint, failure);
+		if (kind === 'switchedOff' || kind === 'auth') this.refusedForGood.set(endpoint, failure);
 		// Other 4xx answers are final: repeating them would only count against the account.
 		return { ok: false, failure, final: kind !== 'unavailable' };
 	}

@@ -210,12 +210,16 @@ export interface ProductPictures {
 	errors: PictureIssue[];
 }
 
-/** `POST /v2/product/pictures/info`: the images a product has now (at most 1000 products). */
-export async function getPicturesInfo(transport: OzonTransport, productIds: number[]): Promise<ProductPictures[]> {
+/**
+ * `POST /v2/product/pictures/info`: the images a product has now (at most 1000 products). A
+ * refusal that lasts past `deadline` (a push's Result Timeout) is not waited out.
+ */
+export async function getPicturesInfo(transport: OzonTransport, productIds: number[], deadline?: number): Promise<ProductPictures[]> {
 	const response = await transport.post(
 		'/v2/product/pictures/info',
 		{ product_id: productIds.map(String) },
 		picturesInfoResponse,
+		{ deadline },
 	);
 	return response.items.map((item) => ({
 		productId: item.product_id,

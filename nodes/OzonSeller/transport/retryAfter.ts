@@ -75,19 +75,33 @@ export function retryAfterSeconds(headers: Record<string, unknown> | undefined, 
 }
 
 /**
+ * Longest window of a per-second refusal. Ozon's per-second count starts afresh every second, and
+ * such a window holds back every method of the account in this process: a longer figure (a proxy's
+ * Retry-After, a broken header, a bodiless 429 on a lookup) would otherwise shut the whole account
+ * for up to a day. Should the refusals go on, each is waited out again within the request's time.
+ */
+export const MAX_PER_SECOND_WAIT_SECONDS = 5;
+
+/**
  * The refusal window for a 429, in seconds: the longest wait Ozon names (or the default for its
- * limit), never under a second and never over a day.
+ * limit), never under a second and never over a day (a per-second refusal: a few seconds).
  */
 export function refusalSeconds(kind: RateLimitKind, headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number {
 	const named = retryAfterSeconds(headers, message, now) ?? DEFAULT_WAIT_SECONDS[kind];
-	return Math.min(MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, named));
+	return Math.min(kind === 'perSecond' ? MAX_PER_SECOND_WAIT_SECONDS : MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, named));
 }
 
-/** Tells the per-second limit (code 8) from the product-update quota. */
-export function rateLimitKind(code: unknown, message: string | undefined, headers: Record<string, unknown> | undefined): RateLimitKind {
+/**
+ * Tells the per-second limit from the product-update quota. Ozon names either in its answer (code 8
+ * or "per second"; `Item-Retry-After` or "operation items limits"). An answer that names neither is
+ * the per-second limit on a method that updates no product (the quota counts only product updates),
+ * and the quota on one that does: the longer wait is the safe guess there.
+ */
+export function rateLimitKind(code: unknown, message: string | undefined, headers: Record<string, unknown> | undefined, updatesProducts = true): RateLimitKind {
 	if (headerValue(headers, 'item-retry-after') !== undefined) return 'quota';
 	if (String(code) === '8' || /per second/i.test(message ?? '')) return 'perSecond';
-	return 'quota';
+	if (/items? limit/i.test(message ?? '')) return 'quota';
+	return updatesProducts ? 'quota' : 'perSecond';
 }
 
 export const RATE_LIMIT_TEXT: Record<RateLimitKind, string> = {

@@ -16,19 +16,21 @@ export interface ReadBackHandlers<T> {
 
 /**
  * Reads the current images of the entries' products, 1000 products a request (each product once,
- * however many entries name it), and hands each answer to the operation.
+ * however many entries name it), and hands each answer to the operation. `deadline`: when the
+ * answer is no longer of use (see `getPicturesInfo`).
  */
 export async function readPictures<T extends { index: number; product: ProductInfo }>(
 	ledger: Ledger,
 	transport: OzonTransport,
 	entries: T[],
 	handlers: ReadBackHandlers<T>,
+	deadline?: number,
 ): Promise<void> {
 	const byProduct = groupBy(entries, (entry) => entry.product.productId);
 	await mapConcurrent(chunk([...byProduct.keys()], MAX_PICTURES_INFO_BATCH), REQUEST_CONCURRENCY, async (ids) => {
 		if (ledger.stopped) return;
 		try {
-			for (const pictures of await getPicturesInfo(transport, ids)) {
+			for (const pictures of await getPicturesInfo(transport, ids, deadline)) {
 				handlers.answered(pictures, byProduct.get(pictures.productId) ?? []);
 			}
 		} catch (error) {

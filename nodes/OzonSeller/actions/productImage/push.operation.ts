@@ -160,6 +160,16 @@ const properties: INodeProperties[] = [
 				description:
 					"Whether to wait for Ozon to process the images and confirm them. Off: report status \"pending\" with Ozon's task_id as soon as Ozon accepts the request.",
 			},
+			{
+				displayName: 'Watch for Other Writers',
+				name: 'watchOtherWriters',
+				// v1 sends one product per request and has no import task to wait for.
+				displayOptions: { hide: { apiVersion: ['v1'] } },
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to read the photos back one Ozon processing time after Ozon's answer, so that a write of the same product by another n8n worker (queue mode) or another tool, built on the photos from before, is caught: the push is then applied again or reported as a conflict, never as pushed. Turn off only when this one n8n process is the only writer of these products: answers then come about one processing time sooner.",
+			},
 		],
 	},
 ];
@@ -172,6 +182,7 @@ const readTooManyImages = choiceReader<TooManyImages>(properties, 'tooManyImages
 const readDryRun = booleanReader(properties, 'dryRun');
 const readCheckUrls = booleanReader(properties, 'checkUrls');
 const readWaitForResult = booleanReader(properties, 'waitForResult');
+const readWatchOtherWriters = booleanReader(properties, 'watchOtherWriters');
 
 /** Per item: what one item asks for, with every choice value normalised or reported. */
 function readPushItem(params: ItemParameters, index: number): PushItemInput {
@@ -199,8 +210,11 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 	const options = params.options(0);
 	const waitForResult = readWaitForResult(options.waitForResult);
 	if (waitForResult instanceof ParameterError) return waitForResult;
+	const watchOtherWriters = readWatchOtherWriters(options.watchOtherWriters);
+	if (watchOtherWriters instanceof ParameterError) return watchOtherWriters;
 	return {
 		waitForResult,
+		watchOtherWriters,
 		resultTimeoutMs: Math.max(1, Number(options.resultTimeout ?? 60) || 60) * 1000,
 		batchSize: Math.min(MAX_IMPORT_BATCH, Math.max(1, Math.round(Number(options.batchSize ?? MAX_IMPORT_BATCH) || MAX_IMPORT_BATCH))),
 	};

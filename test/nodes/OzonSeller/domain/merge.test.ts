@@ -65,6 +65,11 @@ describe('verifyPush', () => {
 		expect(verifyPush(request, sent, { primaryPhoto: [u('old')], photo: [u('main'), 'https://cdn1.ozone.ru/s3/a-copy.jpg'], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
 	});
 
+	it("missing: a photo on the host ours came from, in our photo's place, is another writer's, not Ozon's copy", () => {
+		// Another worker's append, built on the photos before ours, was processed after ours.
+		expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('old'), u('their-append')], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+	});
+
 	it('unknown: the read-back left the photo lists out', () => {
 		expect(verifyPush(request, sent, { primaryPhoto: null, photo: [u('a')], colorPhoto: [] })).toEqual({ kind: 'unknown' });
 	});

@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
 import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport/retryAfter';
 import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
-import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
+import { CLIENT_ID, credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
@@ -88,6 +89,17 @@ describe('answers that stop the run', () => {
 			expect(item).toMatchObject({ success: false, data: { status: 'failed' } });
 			expect(item.errors[0].reason).toMatch(/^Ozon refused access to \/v3\/product\/info\/list \(HTTP 403\): "Invalid Api-Key, please contact support"\. .*offer agreement/);
 		}
+	});
+
+	it('403: requests of the run still waiting for their turn in the rate limiter are not sent', async () => {
+		const calls = always('/v3/product/info/list', 403, { code: 7, message: 'Invalid Api-Key, please contact support' });
+		// 2,500 items: three lookups of 1000 start side by side; at 2 requests a second the other two
+		// are still waiting for their turn when the first comes back refused.
+		const rows = Array.from({ length: 2500 }, (_, n) => ({ offer: `SKU-${n}` }));
+		const { json } = await run({ ...GET, options: { requestsPerSecond: 2 } }, rows, continueOnFail);
+		expect(calls()).toBe(1);
+		expect(json).toHaveLength(2500);
+		expect(json.every((item) => !item.success && /HTTP 403/.test(item.errors[0].reason as string))).toBe(true);
 	});
 
 	it('5xx on every attempt: retried maxRetries times, then a NodeApiError', async () => {
@@ -287,15 +299,17 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	});
 
 	it.each([
-		['the per-second limit (code 8)', PER_SECOND, {}, 'more than 50 requests per second for this Client-Id', 'retry after 1 s', /Lower Requests per Second/],
-		['the product-update quota', QUOTA, { 'Item-Retry-After': '1' }, 'product update limit per minute or per day used up', 'retry after 1 min', /per minute and per day/],
-	])('tells %s apart in the message and the hint', async (_name, body, headers, limit, wait, hint) => {
+		// A per-second 429 is waited out within Max Rate Limit Wait whatever Max Retries says: 0 gives up at once.
+		['the per-second limit (code 8)', PER_SECOND, {}, 'more than 50 requests per second for this Client-Id', 'retry after 1 s', /counted over every n8n process \(main and queue-mode workers\).*waits these refusals out and slows down by itself/, { maxRateLimitWait: 0 }],
+		['the product-update quota', QUOTA, { 'Item-Retry-After': '1' }, 'product update limit per minute or per day used up', 'retry after 1 min', /per minute and per day/, { maxRetries: 0 }],
+	])('tells %s apart in the message and the hint', async (_name, body, headers, limit, wait, hint, options) => {
 		const calls = always('/v2/product/pictures/import', 429, body, headers);
 		mockInfoList([product(1)]);
-		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]], continueOnFail);
+		const { json } = await run({ ...PUSH, options }, [twoItems[0]], continueOnFail);
 		expect(calls()).toBe(1);
 		expect(json[0].errors[0].reason).toContain(`Rate limited by Ozon (${limit}), ${wait}, at `);
 		expect(json[0].errors[0].reason).toMatch(hint);
+		if (body === PER_SECOND) expect(json[0].errors[0].reason).not.toMatch(/per minute|per day|product update/);
 	});
 
 	it('another execution in the same process sends nothing to the method inside the window, and says how long is left', async () => {
@@ -349,6 +363,112 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 		expect(sentAt).toHaveLength(2);
 		expect(sentAt[1] - sentAt[0]).toBeGreaterThanOrEqual(1500);
 		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported' } });
+	});
+});
+
+describe("Ozon's per-second limit: expected when n8n workers or other tools share the Client-Id", () => {
+	const PER_SECOND = { code: 8, message: 'You have reached request rate limit per second' };
+
+	/** The first `times` calls to `endpoint` answer the per-second 429; returns when each arrived. */
+	function refuseFirst(endpoint: string, times: number, body: unknown = PER_SECOND, headers: Record<string, string> = { 'Retry-After': '1' }): number[] {
+		const sentAt: number[] = [];
+		ozon()
+			.post(endpoint)
+			.times(times)
+			.reply(() => {
+				sentAt.push(Date.now());
+				return [429, body, headers];
+			});
+		return sentAt;
+	}
+
+	it('refused imports are waited out and sent again without using up Max Retries (0 here), and the process slows down', async () => {
+		mockInfoList([product(1)]);
+		const refused = refuseFirst('/v2/product/pictures/import', 2);
+		const accepted = mockImportV2();
+		mockImportInfo(accepted);
+		mockPicturesInfo(() => ({}));
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]]);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(refused).toHaveLength(2);
+		expect(accepted).toHaveLength(1);
+		// Each refusal waited out (Retry-After: 1) before the next request.
+		expect(refused[1] - refused[0]).toBeGreaterThanOrEqual(1000);
+		// Two overloads, each halving the rate (40 → 20 → about 10), regained slowly since.
+		expect(limiterFor(CLIENT_ID, 40).rate).toBeLessThan(15);
+	});
+
+	it('refused polls are asked again until Result Timeout, and the write is never sent again', async () => {
+		mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		const refused = refuseFirst('/v1/product/import/info', 2);
+		const polls = mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0, resultTimeout: 30 } }, [twoItems[0]]);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported', task_id: 9000 } });
+		expect(refused).toHaveLength(2);
+		expect(polls.length).toBeGreaterThanOrEqual(1);
+		expect(imports).toHaveLength(1);
+	});
+
+	it('polls refused until Result Timeout: pending with the task, the write sent once, the reason names the per-second limit, never the quota', async () => {
+		mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		const refused = refuseFirst('/v1/product/import/info', 50);
+		const started = Date.now();
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0, resultTimeout: 3 } }, [twoItems[0]], continueOnFail);
+		expect(Date.now() - started).toBeLessThan(6000);
+		expect(imports).toHaveLength(1);
+		// More polls than Max Retries allows for faults: each refusal was waited out.
+		expect(refused.length).toBeGreaterThanOrEqual(2);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'pending', task_id: 9000 } });
+		const reason = json[0].errors[0].reason as string;
+		expect(reason).toMatch(/^Rate limited by Ozon \(more than 50 requests per second for this Client-Id\), retry after 1 s, at .*\. Refused \d+ times? for the per-second limit; waiting again would pass this request's time limit/);
+		expect(reason).toMatch(/raise Result Timeout/);
+		expect(reason).not.toMatch(/per minute|per day|product update/);
+	});
+
+	it("refused read-backs are asked again: the item is settled on Ozon's answer, not left unverified", async () => {
+		mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		const refused = refuseFirst('/v2/product/pictures/info', 2);
+		mockPicturesInfo(() => ({}));
+		const { json } = await run({ ...PUSH, options: { maxRetries: 0 } }, [twoItems[0]]);
+		expect(refused).toHaveLength(2);
+		expect(json[0]).toMatchObject({ success: true, data: { status: 'imported', current_images: ['https://img.example/1.jpg'] } });
+		expect(JSON.stringify(json[0])).not.toContain('Could not read the images back');
+	});
+
+	it('refused lookups are asked again within Max Rate Limit Wait, whatever Max Retries says', async () => {
+		const refused = refuseFirst('/v3/product/info/list', 2);
+		mockInfoList([product(1)]);
+		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+		const { json } = await run({ ...GET, options: { maxRetries: 0 } }, [twoItems[0]]);
+		expect(refused).toHaveLength(2);
+		expect(json[0]).toMatchObject({ success: true, data: { images: ['https://cdn.ozon.test/1.jpg'] } });
+	});
+
+	it('a 429 that names no limit, on a method that updates no product, is the per-second limit: waited a second, not a minute', async () => {
+		const refused = refuseFirst('/v3/product/info/list', 1, { code: 'RESOURCE_EXHAUSTED', message: 'Too many requests' }, {});
+		mockInfoList([product(1)]);
+		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+		const started = Date.now();
+		const { json } = await run({ ...GET, options: { maxRetries: 0, maxRateLimitWait: 10 } }, [twoItems[0]]);
+		expect(refused).toHaveLength(1);
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(json[0]).toMatchObject({ success: true });
+	});
+
+	it('refused for longer than Max Rate Limit Wait: the import fails naming the per-second limit and how often it was refused', async () => {
+		mockInfoList([product(1)]);
+		const refused = refuseFirst('/v2/product/pictures/import', 50);
+		const { json } = await run({ ...PUSH, options: { maxRetries: 5, maxRateLimitWait: 2 } }, [twoItems[0]], continueOnFail);
+		expect(refused.length).toBeGreaterThanOrEqual(2);
+		expect(refused.length).toBeLessThanOrEqual(3);
+		expect(json[0]).toMatchObject({ success: false, data: { status: 'failed' } });
+		expect(json[0].errors[0].reason).toMatch(/^Rate limited by Ozon \(more than 50 requests per second for this Client-Id\), retry after 1 s, at .*Refused [23] times for the per-second limit/);
+		expect(json[0].errors[0].reason).not.toMatch(/per minute|per day|product update/);
 	});
 });
 

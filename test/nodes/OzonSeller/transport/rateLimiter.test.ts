@@ -1,4 +1,4 @@
-import { RateLimiter, limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
+import { AIMD, RateLimiter, limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
 
 /** The most starts within any rolling one-second window. */
 function peakPerSecond(starts: number[]): number {
@@ -30,5 +30,139 @@ describe('RateLimiter', () => {
 		expect(limiterFor('client-a', 25)).toBe(first);
 		expect(first.limit).toBe(25);
 		expect(limiterFor('client-b', 40)).not.toBe(first);
+	});
+});
+
+/** Fake time: the limiter reads Date.now and waits with n8n's sleep (setTimeout). */
+describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
+	beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+	afterEach(() => jest.useRealTimers());
+
+	it('spaces starts evenly instead of letting the whole second go at once', async () => {
+		const limiter = new RateLimiter(10);
+		const starts: number[] = [];
+		const all = Promise.all(Array.from({ length: 10 }, async () => starts.push(await limiter.acquire())));
+		await jest.advanceTimersByTimeAsync(2000);
+		await all;
+		const gaps = starts.slice(1).map((at, i) => at - starts[i]);
+		// 10 per 1.1 s window: one every 110 ms.
+		for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(110);
+		expect(starts[9] - starts[0]).toBeLessThan(1100);
+	});
+
+	it('halves its rate on a per-second 429, once per overload: 429s of requests sent before the halving lower it no further', async () => {
+		const limiter = new RateLimiter(40);
+		const early = await limiter.acquire();
+		const second = limiter.acquire();
+		await jest.advanceTimersByTimeAsync(50);
+		const alsoEarly = await second;
+		limiter.slowDown(early);
+		expect(limiter.rate).toBe(20);
+		// Sent at the old rate, answered after the halving: the same overload.
+		limiter.slowDown(alsoEarly);
+		expect(limiter.rate).toBe(20);
+		// A request sent after the halving and refused again: the rate halves again.
+		const later = limiter.acquire();
+		await jest.advanceTimersByTimeAsync(100);
+		limiter.slowDown(await later);
+		// 20, plus 0.1 s of regained rate, halved.
+		expect(limiter.rate).toBeCloseTo((20 + 0.1 * AIMD.increasePerSecond) * AIMD.decreaseFactor, 5);
+	});
+
+	it('regains the rate additively while Ozon does not refuse, never above Requests per Second, never below one', async () => {
+		const limiter = new RateLimiter(40);
+		limiter.slowDown(Date.now());
+		expect(limiter.rate).toBe(20);
+		await jest.advanceTimersByTimeAsync(1000);
+		expect(limiter.rate).toBe(20 + AIMD.increasePerSecond);
+		await jest.advanceTimersByTimeAsync(5000);
+		expect(limiter.rate).toBe(20 + 6 * AIMD.increasePerSecond);
+		await jest.advanceTimersByTimeAsync(60_000);
+		expect(limiter.rate).toBe(40);
+		// A lower setting from a later execution applies at once.
+		limiter.limit = 15;
+		expect(limiter.rate).toBe(15);
+		for (let i = 0; i < 20; i++) limiter.slowDown(Date.now());
+		expect(limiter.rate).toBeGreaterThanOrEqual(AIMD.minRate);
+		expect(limiter.rate).toBeLessThan(AIMD.minRate + 1);
+	});
+
+	/**
+	 * Processes (n8n main and workers) that share a Client-Id, each with its own limiter and no
+	 * shared state, sending as fast as their limiter lets them for `seconds` against an Ozon that
+	 * accepts 50 requests in any second and answers the rest with its per-second 429 (Retry-After 1:
+	 * the process sends nothing for a second, as the transport does).
+	 */
+	async function shareOneClientId(processes: number, seconds: number, requestsPerSecond = 40) {
+		const ozonLimit = 50;
+		const accepted: number[] = [];
+		const refused: number[] = [];
+		const limiters = Array.from({ length: processes }, () => new RateLimiter(requestsPerSecond));
+		const end = Date.now() + seconds * 1000;
+		const ozon = (now: number) => {
+			while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift();
+			return accepted.length < ozonLimit;
+		};
+		const acceptedAll: number[] = [];
+		const rates: number[][] = limiters.map(() => []);
+		const sender = async (limiter: RateLimiter, index: number, windowUntil: { at: number }) => {
+			while (Date.now() < end) {
+				const started = await limiter.acquire();
+				if (Date.now() < windowUntil.at) {
+					await new Promise((resolve) => setTimeout(resolve, windowUntil.at - Date.now()));
+					continue;
+				}
+				// 30 ms there and back.
+				await new Promise((resolve) => setTimeout(resolve, 15));
+				const now = Date.now();
+				if (ozon(now)) {
+					accepted.push(now);
+					acceptedAll.push(now);
+				} else {
+					refused.push(now);
+					limiter.slowDown(started);
+					windowUntil.at = Math.max(windowUntil.at, now + 15 + 1000);
+				}
+				await new Promise((resolve) => setTimeout(resolve, 15));
+				rates[index].push(limiter.rate);
+			}
+		};
+		// Eight requests in flight per process, as the node's stages send them.
+		const running = limiters.flatMap((limiter, index) => {
+			const windowUntil = { at: 0 };
+			return Array.from({ length: 8 }, () => sender(limiter, index, windowUntil));
+		});
+		const started = Date.now();
+		await jest.advanceTimersByTimeAsync(seconds * 1000 + 5000);
+		await Promise.all(running);
+		const total = acceptedAll.length + refused.length;
+		return {
+			refusedShare: refused.length / total,
+			acceptedPerSecond: acceptedAll.length / seconds,
+			peakAccepted: peakPerSecond(acceptedAll),
+			// After the first overload, in the second half of the run.
+			refusedLaterShare: refused.filter((at) => at - started > (seconds * 1000) / 2).length / Math.max(1, [...acceptedAll, ...refused].filter((at) => at - started > (seconds * 1000) / 2).length),
+			maxRate: Math.max(...rates.flat()),
+		};
+	}
+
+	it.each([2, 3, 5])("%s processes at 40 requests per second each settle below Ozon's 50: few 429s, far fewer than without adapting, most of the limit used", async (processes) => {
+		const adaptive = await shareOneClientId(processes, 120);
+		// The same processes with limiters that never lower their rate (each still pauses a second after a 429).
+		const saved = { ...AIMD };
+		AIMD.decreaseFactor = 1;
+		let fixed: typeof adaptive;
+		try {
+			fixed = await shareOneClientId(processes, 120);
+		} finally {
+			Object.assign(AIMD, saved);
+		}
+		process.stdout.write(`AIMD ${processes} processes: adaptive ${JSON.stringify(adaptive)}, fixed ${JSON.stringify(fixed)}\n`);
+		expect(adaptive.refusedShare).toBeLessThanOrEqual(0.05);
+		expect(adaptive.refusedLaterShare).toBeLessThanOrEqual(0.05);
+		expect(adaptive.refusedShare).toBeLessThanOrEqual(fixed.refusedShare / 3);
+		expect(adaptive.acceptedPerSecond).toBeGreaterThanOrEqual(30);
+		expect(adaptive.peakAccepted).toBeLessThanOrEqual(50);
+		expect(adaptive.maxRate).toBeLessThanOrEqual(40);
 	});
 });

@@ -206,6 +206,9 @@ export class WriteCoordinator {
 
 	private readonly flights = new Set<Flight>();
 
+	/** Flights with nothing left but their read-backs: they hold their products, but no push gathers behind them. */
+	private readonly settlingFlights = new Set<Flight>();
+
 	private readonly busy: Map<number, Flight>;
 
 	private readonly known: Map<string, number>;
@@ -285,8 +288,20 @@ export class WriteCoordinator {
 		this.v1Sent.set(productId, { set, at: now });
 	}
 
+	/**
+	 * `flight` has sent its writes and has Ozon's answers; its read-backs wait one processing time
+	 * (see readBack). Pushes gathering behind it leave now, as they would once it landed: that
+	 * wait is for confirming its own products, which it still holds.
+	 */
+	settling(flight: Flight): void {
+		if (!this.flights.has(flight) || this.settlingFlights.has(flight)) return;
+		this.settlingFlights.add(flight);
+		this.schedule();
+	}
+
 	landed(flight: Flight): void {
 		this.flights.delete(flight);
+		this.settlingFlights.delete(flight);
 		for (const [productId, holder] of this.busy) if (holder === flight) this.busy.delete(productId);
 		if (!this.account.flying) this.known.clear();
 		// Its products are free now, also for the account's other keys.
@@ -321,7 +336,7 @@ export class WriteCoordinator {
 						return productId === undefined || !this.busy.has(productId);
 					});
 		if (boarding.length === 0) return;
-		if (this.flights.size > 0) {
+		if (this.flights.size > this.settlingFlights.size) {
 			// While a flight of this key is out they leave early with a full request's worth, or once
 			// the oldest of them has waited long enough for company.
 			let oldest = Infinity;

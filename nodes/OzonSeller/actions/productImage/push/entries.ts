@@ -40,6 +40,8 @@ export interface ProductWrite {
 	status?: TaskItemStatus | 'unsent' | 'unknown';
 	taskId?: number;
 	sentAt?: number;
+	/** When a poll first found Ozon's answer for this write (imported, skipped or failed). */
+	answeredAt?: number;
 	readBack?: boolean;
 }
 
@@ -59,6 +61,8 @@ export interface ImportTask {
 /** Execution-level settings of a push: read once, from the first item. */
 export interface PushSettings {
 	waitForResult: boolean;
+	/** Whether the read-back waits one processing time, for writes of other processes to land. */
+	watchOtherWriters: boolean;
 	resultTimeoutMs: number;
 	batchSize: number;
 }

@@ -124,9 +124,19 @@ export class Flight {
 				async (transport) => {
 					this.writes = this.plan((await resolveProducts(this.book, transport, entries)).map(({ index, product }) => ({ index, product })));
 				},
-				(transport) => writeWaitAndRead(this.book, transport, this.writes, this.tasks, this.coordinator, (index) => this.reapply(index), () => this.sent()),
+				(transport) =>
+					writeWaitAndRead(
+						this.book,
+						transport,
+						this.writes,
+						this.tasks,
+						this.coordinator,
+						(index) => this.reapply(index),
+						() => this.coordinator.settling(this),
+						() => this.sent(),
+					),
 				// What the overlapped stage left unread: v1 writes, and tasks of a stage run again after a cancellation.
-				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index)),
+				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index), this.coordinator.pace),
 			];
 			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.
 			for (const work of stages) if (!(await this.stage(work))) break;

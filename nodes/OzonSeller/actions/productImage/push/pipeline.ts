@@ -35,7 +35,9 @@ class TaskArrivals implements IncomingTasks {
  * accepts it, while later requests are still being sent; the products of finished tasks are read
  * back as soon as they fill a read-back request (1000 products), the rest when the last task has
  * its answer. Each part skips what is already done, so the stage can run again after its carrier
- * execution was cancelled. `onWritten` hears when every import has been sent (or has failed).
+ * execution was cancelled. `polled` is called once every write is sent and every task answered (or
+ * given up): only read-backs are left, which wait one processing time first (see readBack).
+ * `onWritten` hears when every import has been sent (or has failed).
  */
 export async function writeWaitAndRead(
 	book: FlightBook,
@@ -44,6 +46,7 @@ export async function writeWaitAndRead(
 	tasks: ImportTask[],
 	coordinator: WriteCoordinator,
 	reapply: (index: number) => void,
+	polled: () => void = () => {},
 	onWritten: () => void = () => {},
 ): Promise<void> {
 	const arrivals = new TaskArrivals();
@@ -52,7 +55,7 @@ export async function writeWaitAndRead(
 	const readReady = () => {
 		const batch = ready;
 		ready = [];
-		reads.push(readBack(book, transport, batch, reapply));
+		reads.push(readBack(book, transport, batch, reapply, coordinator.pace));
 	};
 	const onAnswered = (answered: ProductWrite[]) => {
 		for (const write of answered) if (write.status === 'imported' || write.status === 'skipped') ready.push(write);
@@ -65,6 +68,7 @@ export async function writeWaitAndRead(
 	});
 	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, coordinator.pace, arrivals, onAnswered)]);
 	if (ready.length > 0) readReady();
+	polled();
 	outcomes.push(...(await Promise.allSettled(reads)));
 	const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
 	if (failure) throw failure.reason;

@@ -1,3 +1,5 @@
+import { sleep } from 'n8n-workflow';
+
 import { verifyPush } from '../../../domain/merge';
 import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
@@ -9,6 +11,7 @@ import { readPictures } from '../../common/readBack';
 import { MAX_REAPPLY } from './coordinator';
 import type { ProductWrite } from './entries';
 import type { FlightBook } from './flight';
+import type { TaskPace } from './waitForTasks';
 
 /**
  * Ozon's per-URL read-back errors: an error about one of the push's URLs fails it, named by field
@@ -72,16 +75,52 @@ function settlePush(book: FlightBook, index: number, write: ProductWrite, pictur
 }
 
 /**
+ * When the read-back of these writes can tell whether they stayed: one processing time after
+ * Ozon's answer was seen. Another process (a queue-mode worker, another tool) may have read a
+ * product just before a write here was processed and sent a set built on the older photos: Ozon
+ * processes that set within about one processing time, and it drops this write's images. Read back
+ * sooner and the push would be reported as pushed, then lost. The processing time is the one the
+ * polls learned for this key (`pace`: the shortest a task took; a write's own while the pace has
+ * none), and the wait never passes a push's Result Timeout. Only the read-back waits: the pipeline
+ * keeps writing and polling meanwhile, and the flight no longer holds back gathering pushes, so a
+ * bulk run pays it once, after its last task's answer.
+ */
+function settledAt(book: FlightBook, writes: ProductWrite[], pace: TaskPace | undefined): number {
+	let settled = 0;
+	for (const write of writes) {
+		if (write.status !== 'imported' || write.apiVersion !== 'v2' || write.answeredAt === undefined || write.sentAt === undefined) continue;
+		const open = book.open(write.members);
+		// Switched off by every push of the write (Watch for Other Writers): one process writes alone.
+		if (!open.some((index) => book.pushes[index].settings.watchOtherWriters)) continue;
+		const processing = pace?.processingMs ?? write.answeredAt - write.sentAt;
+		let deadline = 0;
+		for (const index of open) deadline = Math.max(deadline, write.sentAt + book.pushes[index].settings.resultTimeoutMs);
+		settled = Math.max(settled, Math.min(write.answeredAt + processing, deadline));
+	}
+	return settled;
+}
+
+/**
  * Stage: read back. Reads the images of every imported or skipped write and settles each push on
  * them: its photos must be there (by URL, or in number and place where Ozon serves its own copies).
  * A failed read-back only warns: the task status already confirmed the write.
  */
-export async function readBack(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], reapply: (index: number) => void): Promise<void> {
+export async function readBack(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], reapply: (index: number) => void, pace?: TaskPace): Promise<void> {
 	const redact = (text: string) => transport.redact(text);
-	const toRead = writes
-		.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0)
-		.map((write) => ({ index: write.members[0], product: write.product, write }));
+	const unread = () => writes.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0);
+	const settled = settledAt(book, unread(), pace);
+	const waited = Math.max(0, settled - Date.now());
+	if (waited > 0) await sleep(waited);
+	// Pushes whose executions were cancelled meanwhile are not read for.
+	const toRead = unread().map((write) => ({ index: write.members[0], product: write.product, write }));
 
+	// Per-second 429s are waited out until the last of these pushes' Result Timeout, plus the wait
+	// for other writers: that wait is the node's own and may end right at Result Timeout, which would
+	// leave a refused read-back no time at all, and a push another writer undid reported as pushed.
+	let deadline = 0;
+	for (const { write } of toRead) {
+		for (const index of book.open(write.members)) deadline = Math.max(deadline, (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs + waited);
+	}
 	await readPictures(book, transport, toRead, {
 		answered(pictures, entries) {
 			for (const { write } of entries) {
@@ -102,7 +141,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 				}
 			}
 		},
-	});
+	}, deadline);
 
 	// Ozon's answer left a product out: the task status alone speaks for it.
 	for (const { write } of toRead) {

@@ -45,6 +45,11 @@ export class TaskPace {
 		return this.doneMs !== undefined;
 	}
 
+	/** The shortest time a task was seen finished in (from sending to Ozon's answer), if known. */
+	get processingMs(): number | undefined {
+		return this.doneMs;
+	}
+
 	/** Settles once a time a task was seen finished in is known. */
 	whenLearned(): Promise<void> {
 		return this.learning;
@@ -141,6 +146,7 @@ function applyResults(book: FlightBook, transport: OzonTransport, writes: Produc
 		const result = byOffer.get(write.product.offerId);
 		if (!result || result.status === 'pending') continue;
 		write.status = result.status;
+		write.answeredAt = Date.now();
 		if (result.status !== 'failed') continue;
 		for (const index of book.open(write.members)) {
 			const errors = taskErrors(book.pushes[index].entry.request, result.errors, (text) => transport.redact(text));

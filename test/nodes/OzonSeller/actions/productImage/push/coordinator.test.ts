@@ -6,6 +6,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { resetCoordinators } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
@@ -101,6 +102,96 @@ describe('overlapping executions: nothing lost', () => {
 		);
 		expect(outputs.flat().map((item) => item.success)).toEqual([true, true, true]);
 		expect(photosOf('SKU-003')).toEqual([url('SKU-003', 'r'), url('SKU-003', 'b')]);
+	});
+});
+
+describe('two n8n processes (queue-mode workers), each with its own write coordinator', () => {
+	// The second push reads the product before the first one's task is processed and is processed
+	// after it: its write, built on the older photos, drops the first push's image. The first push
+	// must not be reported as pushed on a read-back made between the two.
+	it.each([50, 150, 250, 350])('an append from each, the second %s ms after the first: every image reported as pushed is on the product', async (gapMs) => {
+		const offer = 'SKU-020';
+		const before = photosOf(offer);
+		const first = start([{ offer, urls: url(offer, 'first'), mode: 'append' }]);
+		await sleep(gapMs);
+		// What another process has: a coordinator that knows nothing of the first push.
+		resetCoordinators();
+		const second = start([{ offer, urls: url(offer, 'second'), mode: 'append' }]);
+		const [[a], [b]] = (await Promise.all([first.result, second.result])).map(outputOf);
+		sandbox.processDueTasks();
+		const held = photosOf(offer);
+		const reportedPushed = [a.success && url(offer, 'first'), b.success && url(offer, 'second')].filter((entry): entry is string => Boolean(entry));
+		expect(reportedPushed.filter((image) => !held.includes(image))).toEqual([]);
+		// Applied again where needed: both end up on the product, with the photos it had.
+		expect([a.success, b.success]).toEqual([true, true]);
+		expect(held).toEqual(expect.arrayContaining([...before, url(offer, 'first'), url(offer, 'second')]));
+	});
+});
+
+describe("the read-back's wait for other processes' writes", () => {
+	const at = (path: string, from = 0) => sandbox.store.log.slice(from).find((entry) => entry.path === path)?.at;
+
+	it('comes one processing time after Ozon answered the task, and holds back no other push: one arriving meanwhile leaves at once', async () => {
+		const lone = start([{ offer: 'SKU-040', urls: url('SKU-040', 'lone') }]);
+		// Ozon has answered the lone push's task (300 ms processing, first poll after 400 ms).
+		while (at('/v1/product/import/info') === undefined) await sleep(5);
+		const answered = at('/v1/product/import/info') as number;
+		await sleep(50);
+		const mark = sandbox.store.log.length;
+		const arrived = Date.now();
+		const other = start([{ offer: 'SKU-041', urls: url('SKU-041', 'other') }]);
+		const [[first], [second]] = (await Promise.all([lone.result, other.result])).map(outputOf);
+		expect([first.success, second.success]).toEqual([true, true]);
+		const readBack = at('/v2/product/pictures/info') as number;
+		// Not before another process's write, built on the photos before this one, could have landed.
+		expect(readBack - answered).toBeGreaterThanOrEqual(300);
+		// The other push did not gather behind a flight that only waits to read back (up to 2 s).
+		const otherImport = at('/v2/product/pictures/import', mark) as number;
+		expect(otherImport - arrived).toBeLessThan(250);
+		expect(otherImport).toBeLessThan(readBack);
+	});
+});
+
+describe('Watch for Other Writers: another process writes the product from the photos before ours', () => {
+	const offer = 'SKU-060';
+	const ours = url(offer, 'ours');
+	const foreign = url(offer, 'foreign');
+
+	/**
+	 * Appends `ours` in this process; 250 ms after our import (our task is processed at 300 ms,
+	 * answered at the first poll, 400 ms) another process sends its own append built on the photos
+	 * from before ours, as a second n8n worker does. Returns our item and the photos once all is done.
+	 */
+	async function raceAnotherProcess(options: IDataObject): Promise<{ item: Output; photos: string[] }> {
+		const before = sandbox.store.byOffer(offer);
+		const run = start([{ offer, urls: ours, mode: 'append' }], { options });
+		let sentAt: number | undefined;
+		while ((sentAt = sandbox.store.log.find((entry) => entry.path === '/v2/product/pictures/import')?.at) === undefined) await sleep(5);
+		await sleep(Math.max(0, sentAt + 250 - Date.now()));
+		const answer = await fetch(`${sandbox.url}/v2/product/pictures/import`, {
+			method: 'POST',
+			headers: { 'Client-Id': '123456', 'Api-Key': 'sandbox-api-key', 'Content-Type': 'application/json' },
+			body: JSON.stringify({ items: [{ offer_id: offer, primary_image: before?.primary_image[0], images: [...(before?.images ?? []), foreign] }] }),
+		});
+		expect(answer.status).toBe(200);
+		const [item] = outputOf(await run.result);
+		// Every task of both processes has been processed by now.
+		await sleep(400);
+		sandbox.processDueTasks();
+		return { item, photos: photosOf(offer) };
+	}
+
+	it('on (the default): the append lost to the other write is applied again, and stays', async () => {
+		const { item, photos } = await raceAnotherProcess({});
+		expect(item.success).toBe(true);
+		expect(photos).toEqual(expect.arrayContaining([ours, foreign]));
+	});
+
+	it('off: the answer comes one processing time sooner, and the photo reported as pushed is lost: why it is on by default', async () => {
+		const { item, photos } = await raceAnotherProcess({ watchOtherWriters: false });
+		expect(item.success).toBe(true);
+		expect(photos).not.toContain(ours);
+		expect(photos).toContain(foreign);
 	});
 });
 
