@@ -73,6 +73,9 @@ export class Participant {
 
 	private watchingCancel = false;
 
+	/** Waiting for every flight carrying this execution's pushes to have sent its imports. */
+	private sentWaiters: Array<() => void> = [];
+
 	/** A failure that stops every further request with this key (a rejected key, a redirecting Base URL). */
 	stoppedBy: unknown;
 
@@ -115,6 +118,18 @@ export class Participant {
 		return this.sending === 0;
 	}
 
+	/** Settles once `allSent` holds, or no push handed in would be sent any more (`closed`). */
+	whenAllSent(): Promise<void> {
+		if (this.allSent || this.closed) return Promise.resolve();
+		return new Promise<void>((resolve) => this.sentWaiters.push(resolve));
+	}
+
+	private wakeSentWaiters(): void {
+		const waiters = this.sentWaiters;
+		this.sentWaiters = [];
+		for (const wake of waiters) wake();
+	}
+
 	add(push: QueuedPush): void {
 		this.pushes.push(push);
 		this.open++;
@@ -145,6 +160,7 @@ export class Participant {
 
 	flightSent(): void {
 		this.sending = Math.max(0, this.sending - 1);
+		if (this.sending === 0 || this.closed) this.wakeSentWaiters();
 	}
 
 	/** Ends the execution's wait with an error (cancellation, or a fault of the flight). */
@@ -152,6 +168,7 @@ export class Participant {
 		this.open = 0;
 		this.handingIn = false;
 		this.finish(error);
+		this.wakeSentWaiters();
 	}
 
 	/** Calls `onCancel` when the execution is cancelled (Stop button, or n8n's execution timeout); once per execution. */

@@ -40,10 +40,11 @@ function settleFromCoordinator(ledger: ItemLedger, pushes: QueuedPush[]): void {
  * Dry Run and Check URLs First are off for every item): while later items are still being read,
  * a lookup request's worth of valid items is handed in as soon as it is read and every flight
  * carrying this execution's earlier pushes has sent its imports; the rest once the last item is
- * read. So the first request leaves after about a thousand items' reading instead of all of them,
- * and the flights stay few and large (each sends its imports before the next one leaves; a flight
- * per thousand would crowd the rate limiter's queue and delay every poll). Items are handed in
- * their order, so pushes of one product keep it. Otherwise everything is handed in at once.
+ * read and those flights have sent theirs. So the first request leaves after about a thousand
+ * items' reading instead of all of them, and the flights stay few and large, one sending its
+ * imports at a time (flights sending side by side crowd the rate limiter's queue, and every poll
+ * and read-back waits behind it). Items are handed in their order, so pushes of one product keep
+ * it. Otherwise everything is handed in at once.
  */
 export class ExecutionWrites {
 	private transport: OzonTransport | undefined;
@@ -84,7 +85,10 @@ export class ExecutionWrites {
 	 */
 	async take(entries: ValidEntry[], unread: number): Promise<void> {
 		for (const entry of entries) this.pending.push(entry);
-		if (unread === 0) return await this.handIn(this.pending.splice(0), false);
+		if (unread === 0) {
+			if (this.inTurns) await this.participant?.whenAllSent();
+			return await this.handIn(this.pending.splice(0), false);
+		}
 		if (!this.inTurns || unread < HAND_IN_ITEMS || this.pending.length < HAND_IN_ITEMS || !(this.participant?.allSent ?? true)) return;
 		await this.handIn(this.pending.splice(0, this.pending.length - (this.pending.length % HAND_IN_ITEMS)), true);
 	}

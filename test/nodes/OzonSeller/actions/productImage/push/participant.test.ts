@@ -52,13 +52,26 @@ it('handing pushes in turns: not done while more are to come, though every push 
 	expect(done).toBe(true);
 });
 
-it('the time to hand in more: once every flight carrying its pushes has sent its imports', () => {
+it('the time to hand in more: once every flight carrying its pushes has sent its imports', async () => {
 	const participant = new Participant({} as OzonTransport, undefined, () => new Error('cancelled'));
 	expect(participant.allSent).toBe(true);
 	participant.flightSending();
 	participant.flightSending();
+	let sent = false;
+	void participant.whenAllSent().then(() => (sent = true));
 	participant.flightSent();
-	expect(participant.allSent).toBe(false);
+	await Promise.resolve();
+	expect([participant.allSent, sent]).toEqual([false, false]);
 	participant.flightSent();
-	expect(participant.allSent).toBe(true);
+	await Promise.resolve();
+	expect([participant.allSent, sent]).toEqual([true, true]);
+});
+
+it('a wait for the flights to send ends when the execution is abandoned (cancelled, or its flight failed)', async () => {
+	const participant = new Participant({} as OzonTransport, undefined, () => new Error('cancelled'));
+	participant.flightSending();
+	const waiting = participant.whenAllSent();
+	participant.abandon(new Error('flight failed'));
+	await expect(waiting).resolves.toBeUndefined();
+	await expect(participant.done).rejects.toThrow('flight failed');
 });
