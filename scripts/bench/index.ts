@@ -120,7 +120,7 @@ interface SandboxTimeline {
 	firstAt: number | null;
 	lastAt: number | null;
 	firstByPath: Record<string, number>;
-	perSecond: Array<{ requests: number; refused: number }>;
+	perSecond: Array<{ requests: number; refused: number; byPath: Record<string, number> }>;
 }
 
 async function sandboxTimeline(url: string): Promise<SandboxTimeline> {
@@ -151,6 +151,8 @@ function timingOf(run: ScenarioResult, timeline: SandboxTimeline) {
 		/** Seconds of the span in which fewer requests reached Ozon than half the configured rate. */
 		slowSeconds: seconds.filter((second) => second.requests < CONFIGURED_RATE / 2).length,
 		refused: seconds.reduce((sum, second) => sum + second.refused, 0),
+		/** Per second from the first request: requests by method, and 429s (for bench-results.json). */
+		perSecond: seconds,
 		gc: run.gc,
 		memoryPeak: run.memoryPeak,
 		maxLoopDelayMs: run.maxLoopDelayMs,

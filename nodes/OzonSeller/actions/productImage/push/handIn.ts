@@ -12,6 +12,14 @@ import type { PushSettings, ValidEntry } from './entries';
 export const HAND_IN_ITEMS = MAX_INFO_LIST_BATCH;
 
 /**
+ * How long an execution reads before it hands items in while still reading. Read within it (some
+ * 5,000 items), the items leave together as one flight, as before: a second flight would cost
+ * polls of its own (its first tasks' polls while Ozon's time is learned closely) for a head start
+ * of a fraction of a second. Mutable so tests can scale it.
+ */
+export const handInTurns = { afterMs: 200 };
+
+/**
  * Applies the outcomes the write coordinator reached to this execution's ledger. Every push's own
  * outcome first; then each failed request once, for the pushes it settled: a rejected key settles
  * every item still open, and must not reach one that another flight already imported.
@@ -56,6 +64,8 @@ export class ExecutionWrites {
 
 	private pending: ValidEntry[] = [];
 
+	private readonly readingSince = Date.now();
+
 	constructor(
 		private readonly ctx: IExecuteFunctions,
 		private readonly ledger: ItemLedger,
@@ -80,8 +90,9 @@ export class ExecutionWrites {
 
 	/**
 	 * Takes the valid entries of a turn of reading (`unread`: items still to be read after it) and
-	 * hands in what is due. Not while less than a hand-in's worth is left to read: the rest soon
-	 * follows whole, rather than as a small flight of its own that would wait for company.
+	 * hands in what is due. Not before the reading has gone on for `handInTurns.afterMs`, nor while
+	 * less than a hand-in's worth is left to read: the rest soon follows whole, rather than as a
+	 * small flight of its own that would wait for company.
 	 */
 	async take(entries: ValidEntry[], unread: number): Promise<void> {
 		for (const entry of entries) this.pending.push(entry);
@@ -90,6 +101,7 @@ export class ExecutionWrites {
 			return await this.handIn(this.pending.splice(0), false);
 		}
 		if (!this.inTurns || unread < HAND_IN_ITEMS || this.pending.length < HAND_IN_ITEMS || !(this.participant?.allSent ?? true)) return;
+		if (Date.now() - this.readingSince < handInTurns.afterMs) return;
 		await this.handIn(this.pending.splice(0, this.pending.length - (this.pending.length % HAND_IN_ITEMS)), true);
 	}
 

@@ -8,6 +8,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox, sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
@@ -68,10 +69,15 @@ function watchLastItem(count: number): { items: () => IDataObject[]; readAt: () 
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 useFastTiming();
 
-const saved = { ...polling };
-beforeEach(() => Object.assign(polling, { firstDelayMs: 150, stepMs: 100 }));
+const saved = { polling: { ...polling }, handInTurns: { ...handInTurns } };
+beforeEach(() => {
+	Object.assign(polling, { firstDelayMs: 150, stepMs: 100 });
+	// Hand in from the first thousand items on, however fast this machine reads them.
+	handInTurns.afterMs = 0;
+});
 afterEach(async () => {
-	Object.assign(polling, saved);
+	Object.assign(polling, saved.polling);
+	Object.assign(handInTurns, saved.handInTurns);
 	await sandbox?.stop();
 });
 
@@ -113,6 +119,18 @@ it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: 
 	expect(inTurns[1000].data.status).toBe('invalid');
 	expect(inTurns[1002].errors[0].reason).toContain('No product with offer_id "NOT-ON-OZON-1002"');
 	expect(handedIn).toBe(requests('/v2/product/pictures/import').length);
+}, 60_000);
+
+it('read within handInTurns.afterMs (some 5,000 items at the default 0.2 s): all items leave as one flight, as before, every lookup before the first import', async () => {
+	await startSandbox(3000);
+	handInTurns.afterMs = 60_000;
+
+	const output = outputOf(await runWorkflow(ozonWorkflow(rows(3000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+
+	expect(output.every((item) => item.success)).toBe(true);
+	const paths = sandbox.store.log.map((entry) => entry.path);
+	expect(paths.lastIndexOf('/v3/product/info/list')).toBeLessThan(paths.indexOf('/v2/product/pictures/import'));
+	expect(requests('/v3/product/info/list')).toHaveLength(3);
 }, 60_000);
 
 it('1,050 items (a hand-in\'s worth and a little more): the last 50 go with the rest, not in a small flight of their own that waits for company', async () => {

@@ -6,6 +6,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
@@ -90,8 +91,11 @@ it('flights side by side (a 3,000-item run handed in while read): one task learn
 	sandbox = new OzonSandbox({ processingMs: 1500, rateLimitPerSecond: 1000 }, seedProducts(3000));
 	await sandbox.start();
 	Object.assign(polling, { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 });
+	// Handed in from the first thousand items on (by default only after 0.2 s of reading).
+	const handInAfterMs = handInTurns.afterMs;
+	handInTurns.afterMs = 0;
 
-	const output = await push(3000);
+	const output = await push(3000).finally(() => (handInTurns.afterMs = handInAfterMs));
 
 	expect(output.every((item) => item.success)).toBe(true);
 	const imports = sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
