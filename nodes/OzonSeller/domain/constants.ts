@@ -56,3 +56,6 @@ export const MAX_URLS_IN_WARNING = 50;
 
 /** File endings Ozon accepts for photos; other endings only draw a warning (signed URLs have none). */
 export const ACCEPTED_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png'];
+
+/** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
+export const MAX_REAPPLY = 2;

@@ -40,9 +40,6 @@ export interface QueuedPush {
 	outcome: PushOutcome;
 }
 
-/** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
-export const MAX_REAPPLY = 2;
-
 /**
  * How long a push whose product is free waits for company while another flight is out. A flight
  * lasts as long as Ozon takes with its task (up to a Result Timeout, which may be an hour): gathering

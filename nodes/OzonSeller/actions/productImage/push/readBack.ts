@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { MAX_REAPPLY } from '../../../domain/constants';
 import { verifyPush } from '../../../domain/merge';
 import { originOf, photosOf } from '../../../domain/plan';
 import type { ItemError, ItemWarning } from '../../../domain/types';
@@ -8,7 +9,6 @@ import type { OzonTransport } from '../../../transport';
 import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../../../transport/ozonApi';
 import { OzonRequestError } from '../../../transport/errors';
 import { readPictures } from '../../common/readBack';
-import { MAX_REAPPLY } from './coordinator';
 import type { ProductWrite } from './entries';
 import type { FlightBook } from './flight';
 import type { TaskPace } from './waitForTasks';
