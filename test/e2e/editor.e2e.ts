@@ -1,8 +1,9 @@
 /**
  * The node in the real n8n editor (latest 2.x), driven by Playwright in Debian's Chromium: the panel
  * opens, fields appear and hide with Operation, Identify Product By and API Version, a workflow using
- * the node's error output runs from the canvas, and the screenshots used by the README are saved to
- * docs/images/.
+ * the node's error output runs from the canvas, and screenshots are taken. They go to .tmp/screenshots/
+ * so that a test run leaves the checkout clean; with UPDATE_SCREENSHOTS=1 they replace the README's
+ * pictures in docs/images/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,9 +17,10 @@ import { ROOT, createInstance, freePort, importCredential, importWorkflow, packP
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WORKFLOW_ID = 'bulkSync0000001';
 const PUSH_NODE_ID = '7d7c1b0e-0001-4c2b-9a01-000000000004';
-const SCREENSHOT = path.join(ROOT, 'docs', 'images', 'node-panel.png');
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'images') : path.join(ROOT, '.tmp', 'screenshots');
+const SCREENSHOT = path.join(SCREENSHOTS, 'node-panel.png');
 const ERROR_OUTPUT_WORKFLOW_ID = 'errorOutput0001';
-const ERROR_OUTPUT_SCREENSHOT = path.join(ROOT, 'docs', 'images', 'error-output-workflow.png');
+const ERROR_OUTPUT_SCREENSHOT = path.join(SCREENSHOTS, 'error-output-workflow.png');
 const OWNER = { email: 'browser@example.com', password: 'Ozon-browser-1234', firstName: 'Browser', lastName: 'Test' };
 
 let sandbox: OzonSandbox;
