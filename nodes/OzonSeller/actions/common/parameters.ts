@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions, NodeParameterValueType } from 'n8n-workflow';
 
-import type { ItemError } from '../../domain/types';
+import type { ItemError, ItemWarning } from '../../domain/types';
 import { DEFAULT_TRANSPORT_OPTIONS, MAX_REQUESTS_PER_SECOND, type TransportOptions } from '../../transport';
 
 /** Whether a raw parameter value is, or holds, an expression (so it may differ between items). */
@@ -35,6 +35,26 @@ function plainValue(value: unknown): { value: unknown } | undefined {
 	return undefined;
 }
 
+/**
+ * Options read once per execution, from the first item, by their displayed names: they govern what
+ * many items share (requests, the wait, the output's shape).
+ */
+const ONCE_PER_EXECUTION: Record<string, string> = {
+	output: 'Output',
+	waitForResult: 'Wait for Result',
+	watchOtherWriters: 'Watch for Other Writers',
+	resultTimeout: 'Result Timeout',
+	batchSize: 'Batch Size',
+	timeout: 'Timeout',
+	maxRetries: 'Max Retries',
+	requestsPerSecond: 'Requests per Second',
+	maxRateLimitWait: 'Max Rate Limit Wait',
+};
+
+function listed(names: string[]): string {
+	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
 /** Switch for tests that compare the shortcut below with n8n's own evaluation. */
 export const fieldShortcut = { enabled: true };
 
@@ -53,6 +73,10 @@ export class ItemParameters {
 	private readonly fields = new Map<string, string | undefined>();
 
 	private inputs: INodeExecutionData[] | undefined;
+
+	private optionsVary: boolean | undefined;
+
+	private firstOptions: IDataObject | undefined;
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
@@ -81,6 +105,27 @@ export class ItemParameters {
 	options(index: number): IDataObject {
 		const options = this.get('options', index, {});
 		return options && typeof options === 'object' ? (options as IDataObject) : {};
+	}
+
+	/**
+	 * A warning for item `index` when an option read once per execution (set by an expression)
+	 * has another value on it than on the first item: the first item's was used, and the user
+	 * must not have to guess that from what happened. `own`: the item's options, if already read.
+	 */
+	ignoredOptions(index: number, own?: IDataObject): ItemWarning | undefined {
+		this.optionsVary ??= holdsExpression((this.ctx.getNode().parameters as Record<string, unknown>).options);
+		if (!this.optionsVary || index === 0) return undefined;
+		this.firstOptions ??= this.options(0);
+		const first = this.firstOptions;
+		const mine = own ?? this.options(index);
+		const ignored = Object.keys(ONCE_PER_EXECUTION).filter((name) => JSON.stringify(mine[name]) !== JSON.stringify(first[name]));
+		if (ignored.length === 0) return undefined;
+		return {
+			field: 'options',
+			message:
+				`${listed(ignored.map((name) => ONCE_PER_EXECUTION[name]))} ${ignored.length === 1 ? 'is' : 'are'} read once per execution, from the first item: ` +
+				"this item's value was not used, the first item's was. Give every item the same value, or send these items in an execution of their own",
+		};
 	}
 }
 

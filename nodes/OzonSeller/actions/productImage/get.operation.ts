@@ -52,6 +52,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const identified: Identified[] = [];
 	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
+		const ignored = params.ignoredOptions(index);
+		if (ignored) ledger.warn(index, ignored);
 		const entry = readIdentifier(params, ledger, index);
 		if (entry) identified.push(entry);
 	}

@@ -202,7 +202,8 @@ function readPushItem(params: ItemParameters, index: number): PushItemInput {
 	};
 	const dryRun = reads.take(readDryRun(options.dryRun), false);
 	const checkUrls = reads.take(readCheckUrls(options.checkUrls), false);
-	return { input, dryRun, checkUrls, errors: reads.errors, identified: identifyBy !== undefined };
+	const ignored = params.ignoredOptions(index, options);
+	return { input, dryRun, checkUrls, errors: reads.errors, identified: identifyBy !== undefined, warnings: ignored ? [ignored] : [] };
 }
 
 /** Once per execution, from the first item: these govern requests shared by many items. */

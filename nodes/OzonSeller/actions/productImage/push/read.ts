@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import type { ItemError } from '../../../domain/types';
+import type { ItemError, ItemWarning } from '../../../domain/types';
 import { ID_FIELD, validatePushInput, type RawPushInput } from '../../../domain/validate';
 import { identifierData } from '../../common/identify';
 import type { ItemLedger } from '../../common/ledger';
@@ -18,6 +18,8 @@ export interface PushItemInput {
 	errors: ItemError[];
 	/** False when Identify Product By itself was bad, so the identifier could not be read. */
 	identified: boolean;
+	/** Said on the item whatever becomes of it (an option of its own that was not used). */
+	warnings: ItemWarning[];
 }
 
 function echoIdentifier(raw: unknown): string | number | undefined {
@@ -26,7 +28,8 @@ function echoIdentifier(raw: unknown): string | number | undefined {
 	return undefined;
 }
 
-function validateEntry(ledger: ItemLedger, index: number, { input, dryRun, checkUrls, errors, identified }: PushItemInput): ValidEntry | undefined {
+function validateEntry(ledger: ItemLedger, index: number, { input, dryRun, checkUrls, errors, identified, warnings }: PushItemInput): ValidEntry | undefined {
+	ledger.warn(index, ...warnings);
 	const validated = errors.length > 0 ? undefined : validatePushInput(input);
 	if (validated) ledger.warn(index, ...validated.warnings);
 	if (!validated?.ok) {

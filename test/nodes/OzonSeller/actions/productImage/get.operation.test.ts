@@ -103,6 +103,31 @@ describe('get: choice values from expressions', () => {
 	});
 });
 
+describe('get: options read once per execution', () => {
+	it('an item whose Output (by expression) differs from the first item\'s says so; with one value for all, nothing is said', async () => {
+		const products = [product(1), product(2)];
+		mockInfoList(products);
+		mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/1.jpg`] }));
+		const differing = await get(
+			[{ offer: products[0].offer_id, shape: 'full' }, { offer: products[1].offer_id, shape: 'row' }],
+			{ identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: '={{ $json.shape }}' } },
+		);
+		expect(differing.map(({ json }) => json.success)).toEqual([true, true]);
+		expect(differing[0].json).toMatchObject({ warnings: [] });
+		expect(differing[1].json).toMatchObject({
+			warnings: [{ field: 'options', message: expect.stringMatching(/^Output is read once per execution, from the first item: this item's value was not used/) }],
+		});
+
+		mockInfoList(products);
+		mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/1.jpg`] }));
+		const same = await get(
+			products.map((p) => ({ offer: p.offer_id, shape: 'full' })),
+			{ identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: '={{ $json.shape }}' } },
+		);
+		expect(same.map(({ json }) => json)).toEqual([expect.objectContaining({ warnings: [] }), expect.objectContaining({ warnings: [] })]);
+	});
+});
+
 describe('get: Output "Flat Row"', () => {
 	it('one flat row per product: URL lists as text a Push can read back, image errors and failures as text', async () => {
 		mockInfoList([product(1), product(2)]);

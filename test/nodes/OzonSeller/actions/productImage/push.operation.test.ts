@@ -484,4 +484,34 @@ describe('push: choice values from expressions', () => {
 		);
 		expect(imports).toHaveLength(1);
 	});
+
+	it('an option read once per execution that an expression gives another value on a later item: that item says its value was not used', async () => {
+		const products = [product(1), product(2), product(3)];
+		mockInfoList(products);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo((id) => ({ photo: [img(`SKU-00${id - 1000}`, 1), img(`SKU-00${id - 1000}`, 2)] }));
+		const rows = [
+			{ ...row(products[0]), timeout: 60, batch: 100, dry: false },
+			{ ...row(products[1]), timeout: 60, batch: 100, dry: true },
+			{ ...row(products[2]), timeout: 5, batch: 1, dry: false },
+		];
+
+		const { json } = await push(rows, { options: { resultTimeout: '={{ $json.timeout }}', batchSize: '={{ $json.batch }}', dryRun: '={{ $json.dry }}' } });
+
+		// Dry Run is read per item, so the second item's differing value is used, not warned about.
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([[true, 'imported'], [true, 'dry_run'], [true, 'imported']]);
+		expect(json[0].warnings).toEqual([]);
+		expect(json[1].warnings).toEqual([]);
+		expect(json[2].warnings).toEqual([
+			{
+				field: 'options',
+				message:
+					"Result Timeout and Batch Size are read once per execution, from the first item: this item's value was not used, the first item's was. " +
+					'Give every item the same value, or send these items in an execution of their own',
+			},
+		]);
+		// The first item's Batch Size (100) was used: both writes went in one import.
+		expect(imports).toHaveLength(1);
+	});
 });
