@@ -173,8 +173,62 @@ export function seedProducts(count: number): SandboxProduct[] {
 	});
 }
 
+/**
+ * The products by id, counting its changes (`version`): a product set or removed, or a product's
+ * offer_id renamed (tests rename them in place), so the offer index knows when it is out of date.
+ */
+class Catalogue extends Map<number, SandboxProduct> {
+	version = 0;
+
+	constructor(entries?: Iterable<readonly [number, SandboxProduct]>) {
+		// Filled after construction: Map's constructor would call `set` before `version` exists.
+		super();
+		for (const [id, product] of entries ?? []) this.set(id, product);
+	}
+
+	set(id: number, product: SandboxProduct): this {
+		this.version++;
+		this.watchOffer(product);
+		return super.set(id, product);
+	}
+
+	delete(id: number): boolean {
+		this.version++;
+		return super.delete(id);
+	}
+
+	clear(): void {
+		this.version++;
+		super.clear();
+	}
+
+	/** Makes a rename of the product's offer_id count as a change of this catalogue. */
+	private watchOffer(product: SandboxProduct): void {
+		let offerId = product.offer_id;
+		Object.defineProperty(product, 'offer_id', {
+			enumerable: true,
+			configurable: true,
+			get: () => offerId,
+			set: (renamed: string) => {
+				offerId = renamed;
+				this.version++;
+			},
+		});
+	}
+}
+
 export class SandboxStore {
-	products = new Map<number, SandboxProduct>();
+	private catalogue = new Catalogue();
+
+	/** The products by id. Changes to it, an offer_id renamed included, are seen by the offer index. */
+	get products(): Map<number, SandboxProduct> {
+		return this.catalogue;
+	}
+
+	set products(products: Map<number, SandboxProduct>) {
+		this.catalogue = new Catalogue(products);
+	}
+
 	tasks = new Map<number, ImportTask>();
 	nextTaskId = 1_000_001;
 	random: () => number;
@@ -198,45 +252,38 @@ export class SandboxStore {
 	}
 
 	setProducts(products: SandboxProduct[]): void {
-		this.products = new Map(products.map((product) => [product.id, product]));
+		this.catalogue = new Catalogue(products.map((product) => [product.id, product]));
 	}
 
 	/**
-	 * The catalogue by offer_id, built once per catalogue: with a scan per lookup, 100,000 products
-	 * made the sandbox itself the bench's bottleneck (a task of 100 products cost 10 million steps).
+	 * The catalogue by offer_id, built once per catalogue version: with a scan per lookup, 100,000
+	 * products made the sandbox itself the bench's bottleneck (a task of 100 products cost 10 million
+	 * steps). Rebuilt after any change (a product set, removed, or its offer_id renamed), so that it
+	 * finds what a scan finds.
 	 */
-	private offerIndex: { of: Map<number, SandboxProduct>; size: number; byOffer: Map<string, SandboxProduct[]>; place: Map<SandboxProduct, number> } | undefined;
+	private offerIndex: { of: Catalogue; version: number; byOffer: Map<string, SandboxProduct[]>; place: Map<SandboxProduct, number> } | undefined;
 
 	private catalogueIndex() {
 		const current = this.offerIndex;
-		if (current && current.of === this.products && current.size === this.products.size) return current;
+		const catalogue = this.catalogue;
+		if (current && current.of === catalogue && current.version === catalogue.version) return current;
 		const byOffer = new Map<string, SandboxProduct[]>();
 		const place = new Map<SandboxProduct, number>();
-		for (const product of this.products.values()) {
+		for (const product of catalogue.values()) {
 			place.set(product, place.size);
 			const same = byOffer.get(product.offer_id);
 			if (same) same.push(product);
 			else byOffer.set(product.offer_id, [product]);
 		}
-		this.offerIndex = { of: this.products, size: this.products.size, byOffer, place };
+		this.offerIndex = { of: catalogue, version: catalogue.version, byOffer, place };
 		return this.offerIndex;
 	}
 
-	/**
-	 * The products with one of `offerIds`, in catalogue order, as a scan finds them. From the index
-	 * when it holds every offer, each product still under it; else (a product renamed since) by the
-	 * scan. The index is rebuilt when products are set or added.
-	 */
+	/** The products with one of `offerIds`, in catalogue order, as a scan finds them. */
 	withOffers(offerIds: Set<string>): SandboxProduct[] {
 		const found: SandboxProduct[] = [];
 		const { byOffer, place } = this.catalogueIndex();
-		for (const offerId of offerIds) {
-			const products = byOffer.get(offerId);
-			if (!products || products.some((product) => product.offer_id !== offerId || this.products.get(product.id) !== product)) {
-				return [...this.products.values()].filter((product) => offerIds.has(product.offer_id));
-			}
-			found.push(...products);
-		}
+		for (const offerId of offerIds) found.push(...(byOffer.get(offerId) ?? []));
 		return found.sort((a, b) => (place.get(a) as number) - (place.get(b) as number));
 	}
 

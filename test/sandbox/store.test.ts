@@ -66,6 +66,52 @@ describe('products by offer_id', () => {
 		expect(store.byOffer('ADDED')).toBe(added);
 	});
 
+	it('a product renamed to an offer_id another product has is found with it, as a scan finds it', () => {
+		const store = new SandboxStore(defaultConfig());
+		store.setProducts(seedProducts(5));
+		const [first, second] = [...store.products.values()];
+		expect(store.byOffer(first.offer_id)).toBe(first);
+
+		second.offer_id = first.offer_id;
+		expect(store.withOffers(new Set([first.offer_id])).map((product) => product.id)).toEqual([first.id, second.id]);
+		// Renamed back (the index was rebuilt meanwhile): only the first again.
+		second.offer_id = 'SKU-002';
+		expect(store.withOffers(new Set([first.offer_id]))).toEqual([first]);
+		expect(store.byOffer('SKU-002')).toBe(second);
+	});
+
+	it('a product removed and another added in its place (same count) under an offer_id already there: both found under it', () => {
+		const store = new SandboxStore(defaultConfig());
+		store.setProducts(seedProducts(5));
+		const [first, second] = [...store.products.values()];
+		expect(store.byOffer(second.offer_id)).toBe(second);
+
+		store.products.delete(first.id);
+		const twin = { ...second, id: 999 };
+		store.products.set(twin.id, twin);
+		expect(store.withOffers(new Set([second.offer_id])).map((product) => product.id)).toEqual([second.id, twin.id]);
+		expect(store.byOffer(first.offer_id)).toBeUndefined();
+
+		// Replaced under its own id by a product with another offer_id: found under the new one only.
+		const replacement = { ...second, offer_id: 'REPLACED' };
+		store.products.set(second.id, replacement);
+		expect(store.withOffers(new Set([second.offer_id]))).toEqual([twin]);
+		expect(store.byOffer('REPLACED')).toBe(replacement);
+	});
+
+	it('offer_ids differing only in case or Unicode form are different offers, as for a scan', () => {
+		const store = new SandboxStore(defaultConfig());
+		const [a, b, c] = seedProducts(3);
+		Object.assign(a, { offer_id: 'café' });
+		Object.assign(b, { offer_id: 'cafe\u0301' });
+		Object.assign(c, { offer_id: 'CAFÉ' });
+		store.setProducts([a, b, c]);
+		expect(store.byOffer('café')).toBe(a);
+		expect(store.byOffer('cafe\u0301')).toBe(b);
+		expect(store.byOffer('CAFÉ')).toBe(c);
+		expect(store.byOffer('Café')).toBeUndefined();
+	});
+
 	it('100,000 products: 100,000 lookups take well under a second (a scan each took a minute)', () => {
 		const store = new SandboxStore(defaultConfig());
 		store.setProducts(seedProducts(100_000));

@@ -102,7 +102,11 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 		const kept = unique(primaryImage ? [...(current.primaryImage ?? []), ...currentImages] : currentImages);
 		primaryImage = primaryImage ?? currentPrimary;
 		colorImage = colorImage ?? current.colorImage?.[0];
-		const merged = request.mode === 'append' ? [...kept, ...newImages] : [...newImages, ...kept];
+		// Without a main photo set, Ozon shows the first photo as the main one: a prepend keeps it first,
+		// as it keeps a set main photo (and as it would on what a lookup shows once that set is written).
+		const [shownFirst, ...behind] = kept;
+		const merged =
+			request.mode === 'append' ? [...kept, ...newImages] : primaryImage || shownFirst === undefined ? [...newImages, ...kept] : [shownFirst, ...newImages, ...behind];
 		images = unique(merged).filter((url) => url !== primaryImage);
 	}
 

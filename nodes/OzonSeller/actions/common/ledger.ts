@@ -124,20 +124,26 @@ export class ItemLedger implements Ledger {
 	/**
 	 * Settles the items a failed request concerned. A rejected credential or an unreachable Ozon
 	 * stops the node (as n8n users expect) unless it is set to continue on fail; anything else
-	 * fails just those items.
+	 * fails just those items. A failure that stops every request also settles every other item
+	 * still open (unless `othersToo` is false), as `failed`: none of them reached Ozon, whatever
+	 * `status` the failed request gave its own items (`pending`: written, result unknown).
 	 */
-	requestFailed(error: unknown, indexes: number[], status = 'failed'): void {
+	requestFailed(error: unknown, indexes: number[], status = 'failed', othersToo = true): void {
 		if (!(error instanceof OzonRequestError)) throw error;
 		const affected = this.open(indexes);
 		if (error.stopsRun && !this.ctx.continueOnFail()) {
 			throw toNodeApiError(this.ctx.getNode(), error, affected[0]);
 		}
-		const reason = `${error.message}. ${error.hint}`;
-		const settle = error.stopsAllRequests ? this.open(this.outcomes.map((_, index) => index)) : affected;
 		if (error.stopsAllRequests) this.stopped = true;
+		this.settleFailed(error, affected, status);
+		if (error.stopsAllRequests && othersToo) this.settleFailed(error, this.open(this.outcomes.map((_, index) => index)), 'failed');
+	}
+
+	private settleFailed(error: OzonRequestError, indexes: number[], status: string): void {
+		const reason = `${error.message}. ${error.hint}`;
 		// A failed poll leaves a write standing whose result is unknown: it is never sent again.
 		const retryable = WORTH_RETRYING.has(error.kind) && status !== 'pending';
-		for (const index of settle) {
+		for (const index of indexes) {
 			this.fail(index, status, [{ field: 'request', reason }]);
 			if (retryable) this.outcomes[index].retryable = true;
 			if (error.details.retryAfterSeconds !== undefined) {

@@ -36,6 +36,16 @@ describe('mergePushes', () => {
 		expect(pushes.map(({ before }) => before.images)).toEqual([[u('old')], [u('old'), u('a')], [u('p'), u('old'), u('a')]]);
 	});
 
+	it('a prepend after a replace without a main photo, in one write: the same set as built on the lookup once the replace is written (Ozon makes its first photo the main one)', () => {
+		const merged = mergePushes(base, [push('replace', 'r1', 'r2'), push('prepend', 'p')]);
+		// What a lookup shows once the replace alone is written: its first photo as the main one.
+		const afterReplace: ProductInfo = { ...base, primaryImage: [u('r1')], images: [u('r2')] };
+		const separately = mergePushes(afterReplace, [push('prepend', 'p')]);
+		const shown = (set?: { primaryImage?: string; images: string[] }) => [...(set?.primaryImage ? [set.primaryImage] : []), ...(set?.images ?? [])];
+		expect(shown(merged.set)).toEqual([u('r1'), u('p'), u('r2')]);
+		expect(shown(merged.set)).toEqual(shown(separately.set));
+	});
+
 	it('a push whose plan fails is left out; the next builds on the state before it', () => {
 		const tooMany = push('append', ...Array.from({ length: 40 }, (_, n) => `x${n}`));
 		const { set, pushes } = mergePushes(base, [tooMany, push('append', 'b')]);

@@ -53,15 +53,25 @@ export class FlightBook implements Ledger {
 		this.settle(index, true, status);
 	}
 
+	/** Pushes whose write Ozon has accepted: a later failure leaves them written, their result unknown. */
+	private readonly written = new Set<number>();
+
+	wrote(indexes: number[]): void {
+		for (const index of indexes) this.written.add(index);
+	}
+
 	requestFailed(error: unknown, indexes: number[], status = 'failed'): void {
 		if (!(error instanceof OzonRequestError)) throw error;
 		// The whole flight shares one key: a rejected key or a redirecting Base URL concerns every push.
-		const settle = error.stopsAllRequests ? this.open(this.pushes.map((_, index) => index)) : this.open(indexes);
+		const own = new Set(this.open(indexes));
+		const settle = error.stopsAllRequests ? this.open(this.pushes.map((_, index) => index)) : [...own];
 		if (error.stopsAllRequests) this.stopped = true;
 		for (const index of settle) {
 			// Its execution hands in no more pushes with this key (items it has not read yet included).
 			if (error.stopsAllRequests) this.pushes[index].participant.stoppedBy ??= error;
-			this.settle(index, false, status).requestError = error;
+			// The other pushes of the flight: written ones are pending (never sent twice), the rest failed.
+			const pushStatus = own.has(index) ? status : this.written.has(index) ? 'pending' : 'failed';
+			this.settle(index, false, pushStatus).requestError = error;
 		}
 	}
 

@@ -40,7 +40,10 @@ function settleFromCoordinator(ledger: ItemLedger, pushes: QueuedPush[]): void {
 		} else if (success) ledger.succeed(index, status);
 		else ledger.fail(index, status, errors);
 	}
-	for (const [error, byStatus] of failedRequests) for (const [status, indexes] of byStatus) ledger.requestFailed(error, indexes, status);
+	// Each push with its own request's status first; then, were the key rejected, the items never
+	// handed in (or not yet read when it was) fail with its reason.
+	for (const [error, byStatus] of failedRequests) for (const [status, indexes] of byStatus) ledger.requestFailed(error, indexes, status, false);
+	for (const error of failedRequests.keys()) ledger.requestFailed(error, []);
 }
 
 /**

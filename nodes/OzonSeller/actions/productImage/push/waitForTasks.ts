@@ -207,7 +207,9 @@ export async function waitForTasks(
 			if (task.polls === 0) task.nextPollAt = Math.min(pace.firstPollAt(task.sentAt, now, task), nextDeadline(task, now));
 			if (task.nextPollAt > now) break;
 			turn++;
-			if (!pace.learned) pace.learnWith(task, now);
+			// Only a task that will be asked again can learn for the others: one asked at its last
+			// deadline (a short Result Timeout) is not, and would hold every other task's first poll.
+			if (!pace.learned && task.deadline > now) pace.learnWith(task, now);
 			if (task.polls > 0 || !pace.learned) break;
 		}
 		const due = [...active.slice(0, turn), ...active.slice(turn + 1).filter((task) => nextDeadline(task, now) <= now)];

@@ -21,6 +21,7 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 		try {
 			await importPicturesV1(transport, write.v1Request as V1ImportRequest);
 			write.status = 'imported';
+			book.wrote(write.members);
 			coordinator.rememberV1(write.product.productId, write.set);
 			for (const index of book.open(write.members)) {
 				book.warn(index, {
@@ -78,6 +79,7 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		const timeouts = new Set<number>();
 		for (const write of open) {
 			Object.assign(write, { taskId, status: 'pending', sentAt: now });
+			book.wrote(write.members);
 			for (const index of book.open(write.members)) {
 				const { settings } = book.pushes[index];
 				book.setData(index, { task_id: taskId });

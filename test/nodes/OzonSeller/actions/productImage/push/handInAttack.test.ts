@@ -1,0 +1,252 @@
+/**
+ * Hostile cases for the hand-in in turns (push/handIn.ts) and the one learner per key (TaskPace):
+ * overlapping executions of one workflow, one of them stopped while it reads; a key rejected while
+ * an execution is still handing in; the execution whose task learns Ozon's time stopped under it.
+ * Through n8n's real engine, against the sandbox.
+ */
+import nock from 'nock';
+import type { IDataObject, INode } from 'n8n-workflow';
+
+import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
+import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { OzonSandbox, sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
+import { seedProducts } from '../../../../../../sandbox/store';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
+import { useFastTiming } from '../../../../../helpers/timing';
+
+type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
+
+const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode ?? "replace" }}' };
+const offer = (n: number) => `SKU-${String(n).padStart(3, '0')}`;
+const url = (sku: string, name: string) => `https://img.example.com/${sku}/${name}.jpg`;
+const rows = (count: number, from = 1, name = 'new') => Array.from({ length: count }, (_, n) => ({ offer: offer(n + from), urls: url(offer(n + from), name) }) as IDataObject);
+
+let sandbox: OzonSandbox;
+const API_KEY = 'sandbox-api-key';
+const credentials = (apiKey = API_KEY) => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
+
+async function startSandbox(products: number, processingMs = 200): Promise<void> {
+	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
+	await sandbox.start();
+}
+
+function outputOf(result: RunResult): Output[] {
+	expect(result.error).toBeUndefined();
+	const output = result.output(OZON_NODE_NAME) ?? [];
+	expect(output.map((item) => item.pairedItem)).toEqual(output.map((_, index) => ({ item: index })));
+	return output.map((item) => item.json as unknown as Output);
+}
+
+const requests = (path: string) => sandbox.store.log.filter((entry) => entry.path === path);
+
+function observe(observer: (exchange: SandboxExchange) => void): () => void {
+	sandboxObservers.add(observer);
+	return () => sandboxObservers.delete(observer);
+}
+
+beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+useFastTiming();
+
+const saved = { polling: { ...polling }, handInTurns: { ...handInTurns } };
+beforeEach(() => {
+	Object.assign(polling, { firstDelayMs: 150, stepMs: 100 });
+	handInTurns.afterMs = 0;
+});
+afterEach(async () => {
+	Object.assign(polling, saved.polling);
+	Object.assign(handInTurns, saved.handInTurns);
+	await sandbox?.stop();
+});
+
+it('two executions of one workflow at once, the large one stopped while it reads: the small one gets every result; the large one sends nothing read after the Stop', async () => {
+	await startSandbox(20_300);
+	let lastOfLargeRead = Infinity;
+	const large = () => {
+		const built = rows(20_000);
+		const last = built[built.length - 1];
+		const value = last.offer;
+		Object.defineProperty(last, 'offer', { enumerable: true, get: () => ((lastOfLargeRead = Math.min(lastOfLargeRead, Date.now())), value) });
+		return built;
+	};
+	const big = startWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'large, stopped', large), credentials());
+	const small = runWorkflow(ozonWorkflow(rows(300, 20_001), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials());
+	const stop = observe((exchange) => {
+		if (exchange.path === '/v2/product/pictures/import') big.cancel();
+	});
+	let bigResult: RunResult;
+	let smallOutput: Output[];
+	try {
+		[bigResult, smallOutput] = await Promise.all([big.result, small.then(outputOf)]);
+	} finally {
+		stop();
+	}
+	await new Promise((resolve) => setTimeout(resolve, 300));
+
+	expect(bigResult.run.data.resultData.error?.message).toBe('The execution was cancelled');
+	expect(lastOfLargeRead).toBe(Infinity);
+	expect(smallOutput).toHaveLength(300);
+	expect(smallOutput.filter((item) => !item.success).map((item) => item.errors)).toEqual([]);
+	const importedOffers = new Set(
+		requests('/v2/product/pictures/import').length > 0 ? [...sandbox.store.tasks.values()].flatMap((task) => task.items.map((item) => item.offer_id)) : [],
+	);
+	// Of the large one, at most its first hand-in (1,000 items) went out.
+	expect([...importedOffers].filter((sku) => Number(sku.slice(4)) <= 20_000).length).toBeLessThanOrEqual(1000);
+}, 120_000);
+
+it('a key revoked at Ozon while an execution of 5,000 items is still handing in (continue on fail): one output per item, each pushed or failed with the key\'s reason', async () => {
+	await startSandbox(5000);
+	let revoked = false;
+	const seen: number[] = [];
+	const revoke = observe((exchange) => {
+		seen.push(exchange.status);
+		if (exchange.path === '/v2/product/pictures/import' && !revoked) {
+			revoked = true;
+			sandbox.store.config.accounts['123456'] = 'a-new-key';
+		}
+	});
+	let output: Output[];
+	try {
+		output = outputOf(await runWorkflow(ozonWorkflow(rows(5000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	} finally {
+		revoke();
+	}
+	expect(output).toHaveLength(5000);
+	const reasons = new Set(output.filter((item) => !item.success).map((item) => item.errors.map((error) => error.reason).join(' | ')));
+	expect([...reasons].every((reason) => /403|Api-Key/.test(reason))).toBe(true);
+	expect(output.filter((item) => !item.success).length).toBeGreaterThan(3000);
+	// No request after the first 403 other than those already on their way.
+	const firstRejected = seen.indexOf(403);
+	expect(firstRejected).toBeGreaterThan(-1);
+	expect(seen.length - firstRejected).toBeLessThanOrEqual(12);
+	expect(JSON.stringify(output)).not.toContain(API_KEY);
+}, 120_000);
+
+it('the execution whose task learns Ozon\'s time is stopped after its first poll: an overlapping execution\'s tasks do not wait past what they would alone', async () => {
+	await startSandbox(2100, 1500);
+	// Alone: how long 2,000 items take.
+	const aloneStarted = Date.now();
+	outputOf(await runWorkflow(ozonWorkflow(rows(2000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	const aloneMs = Date.now() - aloneStarted;
+	await sandbox.stop();
+	await startSandbox(2100, 1500);
+
+	const learner = startWorkflow(ozonWorkflow(rows(1, 2001), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials());
+	const stopAtFirstPoll = observe((exchange) => {
+		if (exchange.path === '/v1/product/import/info') learner.cancel();
+	});
+	// The large one starts once the learner's import is out.
+	await new Promise<void>((resolve) => {
+		const started = observe((exchange) => {
+			if (exchange.path === '/v2/product/pictures/import') {
+				started();
+				resolve();
+			}
+		});
+	});
+	const startedAt = Date.now();
+	let output: Output[];
+	try {
+		output = outputOf(await runWorkflow(ozonWorkflow(rows(2000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	} finally {
+		stopAtFirstPoll();
+	}
+	const tookMs = Date.now() - startedAt;
+	expect((await learner.result).run.data.resultData.error?.message).toBe('The execution was cancelled');
+	expect(output.every((item) => item.success)).toBe(true);
+	expect(tookMs).toBeLessThan(aloneMs + 1500);
+}, 120_000);
+
+it('2,400 items over only 150 products, modes mixed, invalid and unknown ones sprinkled: every item\'s status, errors, warnings and previous photos, and every product\'s photos, as when all items were read first', async () => {
+	let seed = 7;
+	const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+	const modes = ['replace', 'append', 'prepend', 'append', 'append', 'append', 'prepend', 'append'];
+	const items = Array.from({ length: 2400 }, (_, n) => {
+		const sku = offer(1 + Math.floor(random() * 150));
+		const item: IDataObject = { offer: sku, urls: url(sku, `p${n}`), mode: modes[Math.floor(random() * modes.length)] };
+		const odd = random();
+		if (odd < 0.01) item.urls = `ftp://bad/${n}.jpg`;
+		else if (odd < 0.02) item.offer = `NOT-ON-OZON-${n}`;
+		else if (odd < 0.025) item.offer = 12345;
+		return item;
+	});
+	const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
+	// What a merged write updated, and the photos read back after it, depend on which later pushes of
+	// the product joined that write: a merge stops at a hand-in border (the final photos do not differ).
+	const comparable = (output: Output[]) =>
+		output.map(({ data, ...rest }) => {
+			const kept: IDataObject = { ...data, task_id: data.task_id === undefined ? undefined : 'some task' };
+			delete kept.updated;
+			delete kept.current_images;
+			return { ...rest, data: kept };
+		});
+	const photos = () => [...sandbox.store.products.values()].map((product) => [product.offer_id, product.primary_image, product.images]);
+
+	Object.assign(polling, { firstDelayMs: 60, stepMs: 40 });
+	await startSandbox(150, 50);
+	const inTurns = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	const inTurnsPhotos = photos();
+	await sandbox.stop();
+	await startSandbox(150, 50);
+	const readFirst = outputOf(await runWorkflow(ozonWorkflow(items, { ...PUSH, ...READ_ALL_FIRST } as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+
+	expect(inTurns).toHaveLength(2400);
+	expect(inTurnsPhotos).toEqual(photos());
+	const differing = comparable(inTurns).flatMap((item, n) => (JSON.stringify(item) === JSON.stringify(comparable(readFirst)[n]) ? [] : [{ n, inTurns: item, readFirst: comparable(readFirst)[n] }]));
+	expect(differing.slice(0, 3)).toEqual([]);
+}, 300_000);
+
+it.each([
+	['as the first task is polled', '/v1/product/import/info', 1],
+	['at its third import request, two accepted before it', '/v2/product/pictures/import', 3],
+])('a key revoked at Ozon %s (continue on fail): items never sent say "failed", only written ones "pending"', async (_when, path, nth) => {
+	await startSandbox(5000, 1000);
+	let seen = 0;
+	const revoke = observe((exchange) => {
+		if (exchange.path === path && ++seen === nth) sandbox.store.config.accounts['123456'] = 'a-new-key';
+	});
+	let output: Output[];
+	try {
+		output = outputOf(await runWorkflow(ozonWorkflow(rows(5000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	} finally {
+		revoke();
+	}
+	const written = new Set([...sandbox.store.tasks.values()].flatMap((task) => task.items.map((item) => item.offer_id)));
+	expect(output).toHaveLength(5000);
+	expect(written.size).toBeGreaterThan(0);
+	expect(written.size).toBeLessThan(5000);
+	const statusOf = (item: Output) => `${written.has(item.data.offer_id as string) ? 'written' : 'never sent'}: ${String(item.data.status)}`;
+	const tally: Record<string, number> = {};
+	for (const item of output) tally[statusOf(item)] = (tally[statusOf(item)] ?? 0) + 1;
+	expect(Object.keys(tally).sort()).toEqual(['never sent: failed', 'written: pending']);
+	expect(output.every((item) => item.success || /403|Api-Key/.test(item.errors.map((error) => error.reason).join(' ')))).toBe(true);
+}, 120_000);
+
+it('executions with a 1 s Result Timeout keep coming while Ozon takes 1.5 s: an overlapping execution with a longer one is answered once Ozon has processed its task, not at its own Result Timeout', async () => {
+	Object.assign(polling, { firstDelayMs: 300, stepMs: 200 });
+	await startSandbox(3000, 1500);
+	const quick = { ...PUSH, options: { resultTimeout: 1 } };
+	const patient = { ...PUSH, options: { resultTimeout: 20 } };
+	const quickRuns: Array<Promise<RunResult>> = [];
+	let stopped = false;
+	const keepComing = (async () => {
+		for (let run = 0; !stopped && run < 60; run++) {
+			quickRuns.push(runWorkflow(ozonWorkflow(rows(120, 1 + run * 120), quick as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+	})();
+	await new Promise((resolve) => setTimeout(resolve, 500));
+	const startedAt = Date.now();
+	let output: Output[];
+	try {
+		output = outputOf(await runWorkflow(ozonWorkflow(rows(100, 2801), patient as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
+	} finally {
+		stopped = true;
+		await keepComing;
+		await Promise.all(quickRuns);
+	}
+	const tookMs = Date.now() - startedAt;
+	expect(output.every((item) => item.success && item.data.status === 'imported')).toBe(true);
+	// Alone some 3.4 s (Ozon's 1.5 s, a poll, the read-back one processing time later); 4.7 s among
+	// the quick ones. Were their last polls to hold this one's first, it would wait until they stop (15 s).
+	expect(tookMs).toBeLessThan(9000);
+}, 120_000);
