@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
 import { ItemLedger } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
-import { ItemParameters, ParameterError } from './common/parameters';
+import { FirstOptionsError, ItemParameters, ParameterError } from './common/parameters';
 import * as productImage from './productImage';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -21,14 +21,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
-	const format = readOutputFormat(new ItemParameters(this).options(0).output ?? 'full');
+	const format = readFirst(() => readOutputFormat(new ItemParameters(this).firstOptions().output ?? 'full'));
 	let results: INodeExecutionData[];
 	if (format instanceof ParameterError) {
-		const ledger = new ItemLedger(this, items.length);
-		ledger.failEvery('invalid', format.toItemError());
-		results = ledger.toExecutionData();
+		results = failEvery(this, items.length, format);
 	} else {
-		results = await runOpenItems(this, run, items);
+		// The operations read the first item's Options before any request (the first item retried,
+		// on a Retry On Fail), so this error never comes after something was sent.
+		try {
+			results = await runOpenItems(this, run, items);
+		} catch (error) {
+			if (!(error instanceof FirstOptionsError)) throw error;
+			results = failEvery(this, items.length, error);
+		}
 	}
 	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
 
@@ -43,6 +48,22 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	forgetSettled(this, items);
 	return [output];
+}
+
+/** What `read` gives, or the FirstOptionsError it throws: the first item's Options that could not be read. */
+function readFirst<T>(read: () => T): T | FirstOptionsError {
+	try {
+		return read();
+	} catch (error) {
+		if (error instanceof FirstOptionsError) return error;
+		throw error;
+	}
+}
+
+function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterError): INodeExecutionData[] {
+	const ledger = new ItemLedger(ctx, itemCount);
+	ledger.failEvery('invalid', error.toItemError());
+	return ledger.toExecutionData();
 }
 
 /**

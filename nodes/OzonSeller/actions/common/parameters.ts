@@ -76,7 +76,7 @@ export class ItemParameters {
 
 	private optionsVary: boolean | undefined;
 
-	private firstOptions: IDataObject | undefined;
+	private first: IDataObject | undefined;
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
@@ -108,6 +108,24 @@ export class ItemParameters {
 	}
 
 	/**
+	 * The first item's Options, which set the options read once per execution. Read once: an
+	 * expression that fails on the first item is a FirstOptionsError, before anything is sent.
+	 */
+	firstOptions(): IDataObject {
+		if (!this.first) {
+			try {
+				this.first = this.options(0);
+			} catch (error) {
+				throw new FirstOptionsError(
+					'options',
+					`Options could not be read on the first item, which sets them for the whole execution: ${(error as Error).message}`,
+				);
+			}
+		}
+		return this.first;
+	}
+
+	/**
 	 * A warning for item `index` when an option read once per execution (set by an expression)
 	 * has another value on it than on the first item: the first item's was used, and the user
 	 * must not have to guess that from what happened. `own`: the item's options, if already read.
@@ -115,9 +133,13 @@ export class ItemParameters {
 	ignoredOptions(index: number, own?: IDataObject): ItemWarning | undefined {
 		this.optionsVary ??= holdsExpression((this.ctx.getNode().parameters as Record<string, unknown>).options);
 		if (!this.optionsVary || index === 0) return undefined;
-		this.firstOptions ??= this.options(0);
-		const first = this.firstOptions;
-		const mine = own ?? this.options(index);
+		const first = this.firstOptions();
+		let mine: IDataObject;
+		try {
+			mine = own ?? this.options(index);
+		} catch (error) {
+			return { field: 'options', message: `Options could not be read on this item (${(error as Error).message}): the first item's were used, as they are for the whole execution` };
+		}
 		const ignored = Object.keys(ONCE_PER_EXECUTION).filter((name) => JSON.stringify(mine[name]) !== JSON.stringify(first[name]));
 		if (ignored.length === 0) return undefined;
 		return {
@@ -143,6 +165,9 @@ export class ParameterError extends Error {
 		return { field: this.field, reason: this.message };
 	}
 }
+
+/** The first item's Options could not be read: they set the whole execution's, so every item fails with it. */
+export class FirstOptionsError extends ParameterError {}
 
 function inWords(names: string[]): string {
 	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
@@ -226,7 +251,7 @@ function clampNumber(value: unknown, fallback: number, min: number, max: number)
  * they are read once, from the first item.
  */
 export function readTransportOptions(params: ItemParameters): TransportOptions {
-	const options = params.options(0);
+	const options = params.firstOptions();
 	return {
 		...DEFAULT_TRANSPORT_OPTIONS,
 		timeoutMs: clampNumber(options.timeout, DEFAULT_TRANSPORT_OPTIONS.timeoutMs / 1000, 1, 600) * 1000,

@@ -208,7 +208,7 @@ function readPushItem(params: ItemParameters, index: number): PushItemInput {
 
 /** Once per execution, from the first item: these govern requests shared by many items. */
 function readPushSettings(params: ItemParameters): PushSettings | ParameterError {
-	const options = params.options(0);
+	const options = params.firstOptions();
 	const waitForResult = readWaitForResult(options.waitForResult);
 	if (waitForResult instanceof ParameterError) return waitForResult;
 	const watchOtherWriters = readWatchOtherWriters(options.watchOtherWriters);
@@ -232,7 +232,7 @@ function writesOnly(ctx: IExecuteFunctions, params: ItemParameters): boolean {
 	if (raw !== undefined && (typeof raw !== 'object' || raw === null)) return false;
 	const { dryRun, checkUrls } = (raw ?? {}) as Record<string, unknown>;
 	if (holdsExpression(dryRun) || holdsExpression(checkUrls)) return false;
-	const options = params.options(0);
+	const options = params.firstOptions();
 	return readDryRun(options.dryRun) === false && readCheckUrls(options.checkUrls) === false;
 }
 

@@ -128,6 +128,29 @@ describe('get: options read once per execution', () => {
 	});
 });
 
+describe('get: Options whose expression fails', () => {
+	it('on the first item: every item fails with the reason and nothing is asked; on a later item: a warning, the first item\'s Options used', async () => {
+		const products = [product(1), product(2)];
+		const noRequests = ozon().post(/.*/).reply(500).persist();
+		const first = await get(
+			[{ offer: products[0].offer_id, broken: true }, { offer: products[1].offer_id, broken: false }],
+			{ identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: `={{ $json.broken ? $('No Such Node').item.json.shape : 'full' }}` } },
+		);
+		expect(first.map(({ json }) => [json.success, json.errors.map((error) => error.field)])).toEqual([[false, ['options']], [false, ['options']]]);
+		expect(noRequests.isDone()).toBe(false);
+		nock.cleanAll();
+
+		mockInfoList(products);
+		mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/1.jpg`] }));
+		const later = await get(
+			[{ offer: products[0].offer_id, broken: false }, { offer: products[1].offer_id, broken: true }],
+			{ identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: `={{ $json.broken ? $('No Such Node').item.json.shape : 'full' }}` } },
+		);
+		expect(later.map(({ json }) => json.success)).toEqual([true, true]);
+		expect(later[1].json).toMatchObject({ warnings: [{ field: 'options', message: expect.stringMatching(/^Options could not be read on this item \(.+\): the first item's were used/) }] });
+	});
+});
+
 describe('get: Output "Flat Row"', () => {
 	it('one flat row per product: URL lists as text a Push can read back, image errors and failures as text', async () => {
 		mockInfoList([product(1), product(2)]);

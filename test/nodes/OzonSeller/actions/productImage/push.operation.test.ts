@@ -485,6 +485,32 @@ describe('push: choice values from expressions', () => {
 		expect(imports).toHaveLength(1);
 	});
 
+	it('Options whose expression fails on the first item fail every item with the reason, and nothing is sent; failing on a later item fails that item only', async () => {
+		const products = [product(1), product(2), product(3)];
+		const noRequests = ozon().post(/.*/).reply(500).persist();
+		const first = await push(
+			products.map((p, i) => ({ ...row(p), broken: i === 0 })),
+			{ options: { resultTimeout: `={{ $json.broken ? $('No Such Node').item.json.seconds : 60 }}` } },
+		);
+		expect(first.items).toHaveLength(3);
+		expect(first.json.map((item) => [item.success, item.data.status, item.errors.map((error) => error.field)])).toEqual(
+			[0, 1, 2].map(() => [false, 'invalid', ['options']]),
+		);
+		expect(first.json[2].errors[0].reason).toMatch(/^Options could not be read on the first item, which sets them for the whole execution: /);
+		expect(noRequests.isDone()).toBe(false);
+		nock.cleanAll();
+
+		mockInfoList(products);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo((id) => ({ photo: [img(`SKU-00${id - 1000}`, 1), img(`SKU-00${id - 1000}`, 2)] }));
+		const later = await push(
+			products.map((p, i) => ({ ...row(p), broken: i === 1 })),
+			{ options: { resultTimeout: `={{ $json.broken ? $('No Such Node').item.json.seconds : 60 }}` } },
+		);
+		expect(later.json.map((item) => [item.success, item.data.status])).toEqual([[true, 'imported'], [false, 'invalid'], [true, 'imported']]);
+	});
+
 	it('an option read once per execution that an expression gives another value on a later item: that item says its value was not used', async () => {
 		const products = [product(1), product(2), product(3)];
 		mockInfoList(products);
