@@ -3,7 +3,7 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
 import { ItemLedger } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
-import { FirstOptionsError, ItemParameters, ParameterError } from './common/parameters';
+import { ItemParameters, ParameterError } from './common/parameters';
 import * as productImage from './productImage';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -21,20 +21,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
 	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
-	const format = readFirst(() => readOutputFormat(new ItemParameters(this).firstOptions().output ?? 'full'));
-	let results: INodeExecutionData[];
-	if (format instanceof ParameterError) {
-		results = failEvery(this, items.length, format);
-	} else {
-		// The operations read the first item's Options before any request (the first item retried,
-		// on a Retry On Fail), so this error never comes after something was sent.
-		try {
-			results = await runOpenItems(this, run, items);
-		} catch (error) {
-			if (!(error instanceof FirstOptionsError)) throw error;
-			results = failEvery(this, items.length, error);
-		}
-	}
+	const first = new ItemParameters(this).readFirstOptions();
+	const format = first instanceof ParameterError ? first : readOutputFormat(first.output ?? 'full');
+	const results = format instanceof ParameterError ? failEvery(this, items.length, format) : await runOpenItems(this, run, items);
 	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
 
 	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
@@ -50,16 +39,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	return [output];
 }
 
-/** What `read` gives, or the FirstOptionsError it throws: the first item's Options that could not be read. */
-function readFirst<T>(read: () => T): T | FirstOptionsError {
-	try {
-		return read();
-	} catch (error) {
-		if (error instanceof FirstOptionsError) return error;
-		throw error;
-	}
-}
-
+/** Every item failed with one reason (a setting of the whole execution), nothing sent. */
 function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterError): INodeExecutionData[] {
 	const ledger = new ItemLedger(ctx, itemCount);
 	ledger.failEvery('invalid', error.toItemError());
@@ -74,8 +54,14 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
 	const earlier = settledEarlier(ctx, items);
 	if (earlier.size === 0) return await run.call(ctx, items);
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
-	const fresh = open.length > 0 ? await run.call(forItems(ctx, open), open.map((index) => items[index])) : [];
+	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index])) : [];
 	const results = new Map(earlier);
 	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
 	return items.map((_, index) => results.get(index) as INodeExecutionData);
+}
+
+/** A retry's items, whose first is another item than on the first try: its Options are checked again. */
+async function runRetried(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const first = new ItemParameters(ctx).readFirstOptions();
+	return first instanceof ParameterError ? failEvery(ctx, items.length, first) : await run.call(ctx, items);
 }

@@ -107,22 +107,22 @@ export class ItemParameters {
 		return options && typeof options === 'object' ? (options as IDataObject) : {};
 	}
 
-	/**
-	 * The first item's Options, which set the options read once per execution. Read once: an
-	 * expression that fails on the first item is a FirstOptionsError, before anything is sent.
-	 */
+	/** The first item's Options, which set the options read once per execution (see readFirstOptions). */
 	firstOptions(): IDataObject {
-		if (!this.first) {
-			try {
-				this.first = this.options(0);
-			} catch (error) {
-				throw new FirstOptionsError(
-					'options',
-					`Options could not be read on the first item, which sets them for the whole execution: ${(error as Error).message}`,
-				);
-			}
-		}
+		this.first ??= this.options(0);
 		return this.first;
+	}
+
+	/**
+	 * The first item's Options, or the reason its Options expression could not be evaluated: then
+	 * no item can go (they set the whole execution's), and this is said before anything is sent.
+	 */
+	readFirstOptions(): IDataObject | ParameterError {
+		try {
+			return this.firstOptions();
+		} catch (error) {
+			return new ParameterError('options', `Options could not be read on the first item, which sets them for the whole execution: ${(error as Error).message}`);
+		}
 	}
 
 	/**
@@ -165,9 +165,6 @@ export class ParameterError extends Error {
 		return { field: this.field, reason: this.message };
 	}
 }
-
-/** The first item's Options could not be read: they set the whole execution's, so every item fails with it. */
-export class FirstOptionsError extends ParameterError {}
 
 function inWords(names: string[]): string {
 	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
