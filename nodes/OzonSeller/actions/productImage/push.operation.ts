@@ -254,16 +254,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns);
 	const valid: ValidEntry[] = [];
 	for await (const { entries, unread } of readInTurns(ledger, items.length, (index) => readPushItem(params, index))) {
-		if (!inTurns) {
-			for (const entry of entries) valid.push(entry);
-			continue;
-		}
-		await writes.take(entries, unread);
-		// Cancelled: nothing read from now on would be sent, and the execution ends with n8n's cancellation.
+		if (inTurns) await writes.take(entries, unread);
+		else for (const entry of entries) valid.push(entry);
+		// Stopped (the Stop button, n8n's execution timeout): nothing read from now on would be sent,
+		// and the execution ends with n8n's cancellation, so reading on would only cost CPU.
 		if (writes.cancelled) break;
 	}
 
-	if (!inTurns) {
+	// Read whole first (Dry Run, Check URLs First): after a Stop, no URL is probed and nothing looked up.
+	if (!inTurns && !writes.cancelled) {
 		const checked = await checkUrls(this, ledger, valid);
 		if (checked.length === 0) return ledger.toExecutionData();
 		const transport = await writes.connect();

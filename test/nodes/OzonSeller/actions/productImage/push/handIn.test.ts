@@ -198,3 +198,22 @@ it('cancelled (Stop button) while it is still reading: it reads no further, hand
 	// 200 imports were it to go on: at most those of the first hand-in (1,000 items).
 	expect(requests('/v2/product/pictures/import').length).toBeLessThanOrEqual(10);
 }, 60_000);
+
+it('cancelled while an execution that reads every item first (Check URLs First by expression) is reading: it reads no further and asks Ozon nothing', async () => {
+	await startSandbox(20_000);
+	const readLate = watchLastItem(20_000);
+	const run = startWorkflow(
+		withCodeInput(ozonWorkflow([], { ...PUSH, ...READ_ALL_FIRST } as INode['parameters'], KEEP_FAILED_ITEMS), 'stopped while reading all first', readLate.items),
+		credentials(),
+	);
+	// The user presses Stop while the node is still reading (20,000 items take most of a second).
+	const stop = setTimeout(() => run.cancel(), 100);
+	const result = await run.result;
+	clearTimeout(stop);
+	await new Promise((resolve) => setTimeout(resolve, 300));
+
+	// n8n's own cancellation error, as the node stopped without an error of its own.
+	expect(result.run.data.resultData.error?.message).toMatch(/^The execution was cancelled/);
+	expect(readLate.readAt()).toBe(Infinity);
+	expect(sandbox.store.log).toEqual([]);
+}, 60_000);
