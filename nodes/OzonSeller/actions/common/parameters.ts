@@ -55,6 +55,39 @@ function listed(names: string[]): string {
 	return names.length < 2 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
 }
 
+/** Longest text compared as a number, a true/false or a choice: option values are short; a longer one is compared as it is. */
+const SHORT_TEXT = 200;
+
+/**
+ * An option value as the node reads it: a number or numeric text as the number (60 and "60"), true
+ * and false in any form, other short text trimmed and in lower case (a choice). Anything else as is.
+ */
+function optionValueAsRead(value: unknown): unknown {
+	if (typeof value !== 'string' || value.length > SHORT_TEXT) return value;
+	const text = value.trim().toLowerCase();
+	if (text === 'true' || text === 'false') return text === 'true';
+	const number = text === '' ? NaN : Number(text);
+	return Number.isFinite(number) ? number : text;
+}
+
+/**
+ * Whether two items' values of an option read once per execution come to the same for the node.
+ * Cheap for the common case (one value, often one and the same text, on every item): a value may be
+ * megabytes long, and this runs once per item and option.
+ */
+function sameOptionValue(mine: unknown, first: unknown): boolean {
+	if (mine === first) return true;
+	const a = optionValueAsRead(mine);
+	const b = optionValueAsRead(first);
+	if (a === b) return true;
+	if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+	try {
+		return JSON.stringify(a) === JSON.stringify(b);
+	} catch {
+		return false;
+	}
+}
+
 /** Switch for tests that compare the shortcut below with n8n's own evaluation. */
 export const fieldShortcut = { enabled: true };
 
@@ -140,7 +173,7 @@ export class ItemParameters {
 		} catch (error) {
 			return { field: 'options', message: `Options could not be read on this item (${(error as Error).message}): the first item's were used, as they are for the whole execution` };
 		}
-		const ignored = Object.keys(ONCE_PER_EXECUTION).filter((name) => JSON.stringify(mine[name]) !== JSON.stringify(first[name]));
+		const ignored = Object.keys(ONCE_PER_EXECUTION).filter((name) => !sameOptionValue(mine[name], first[name]));
 		if (ignored.length === 0) return undefined;
 		return {
 			field: 'options',

@@ -1,7 +1,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import nock from 'nock';
 
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, withCodeInput } from '../../../../helpers/n8nEngine';
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
@@ -126,6 +126,39 @@ describe('get: options read once per execution', () => {
 		);
 		expect(same.map(({ json }) => json)).toEqual([expect.objectContaining({ warnings: [] }), expect.objectContaining({ warnings: [] })]);
 	});
+});
+
+describe('get: options read once per execution, the same value in another form', () => {
+	it('Output " Full " on a later item, "full" on the first, and a Timeout of "30" against 30: no warning, as the value used is the same', async () => {
+		const products = [product(1), product(2)];
+		mockInfoList(products);
+		mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/1.jpg`] }));
+		const output = await get(
+			[{ offer: products[0].offer_id, shape: 'full', seconds: 30 }, { offer: products[1].offer_id, shape: ' Full ', seconds: '30' }],
+			{ identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: '={{ $json.shape }}', timeout: '={{ $json.seconds }}' } },
+		);
+		expect(output.map(({ json }) => json)).toEqual([expect.objectContaining({ success: true, warnings: [] }), expect.objectContaining({ success: true, warnings: [] })]);
+	});
+});
+
+describe('get: options read once per execution, megabytes long', () => {
+	it('a 2 MB Timeout (by expression) on each of 2,000 items, compared with the first item\'s: the items are read in seconds, not half a minute', async () => {
+		const seconds = 'x'.repeat(2 * 1024 * 1024);
+		const started = Date.now();
+		const result = await runWorkflow(
+			withCodeInput(
+				ozonWorkflow([], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { timeout: '={{ $json.seconds }}' } } as INode['parameters'], KEEP_FAILED_ITEMS),
+				'2 MB option on every item',
+				() => Array.from({ length: 2000 }, () => ({ offer: '', seconds })),
+			),
+			credentials,
+		);
+		const output = result.output(OZON_NODE_NAME) ?? [];
+		expect(output).toHaveLength(2000);
+		expect(output[1].json).toMatchObject({ success: false, warnings: [] });
+		// Each item's 2 MB value serialised twice to compare took ~28 s here; as compared now, under a second.
+		expect(Date.now() - started).toBeLessThan(8000);
+	}, 120_000);
 });
 
 describe('get: Options whose expression fails', () => {

@@ -511,6 +511,22 @@ describe('push: choice values from expressions', () => {
 		expect(later.json.map((item) => [item.success, item.data.status])).toEqual([[true, 'imported'], [false, 'invalid'], [true, 'imported']]);
 	});
 
+	it('an option read once per execution whose value on a later item is the same in another form (60 and "60", true and "TRUE") is not said to be unused', async () => {
+		const products = [product(1), product(2), product(3)];
+		mockInfoList(products);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo((id) => ({ photo: [img(`SKU-00${id - 1000}`, 1), img(`SKU-00${id - 1000}`, 2)] }));
+		const rows = [
+			{ ...row(products[0]), timeout: 60, wait: true },
+			{ ...row(products[1]), timeout: '60', wait: ' TRUE ' },
+			{ ...row(products[2]), timeout: ' 60 ', wait: 'true' },
+		];
+		const { json } = await push(rows, { options: { resultTimeout: '={{ $json.timeout }}', waitForResult: '={{ $json.wait }}' } });
+		expect(json.map((item) => [item.success, item.data.status, item.warnings])).toEqual([0, 1, 2].map(() => [true, 'imported', []]));
+		expect(imports).toHaveLength(1);
+	});
+
 	it('an option read once per execution that an expression gives another value on a later item: that item says its value was not used', async () => {
 		const products = [product(1), product(2), product(3)];
 		mockInfoList(products);
