@@ -1,9 +1,9 @@
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
 import { ItemLedger } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
-import { ItemParameters, ParameterError } from './common/parameters';
+import { ItemParameters, ParameterError, keepFirstOptions } from './common/parameters';
 import * as productImage from './productImage';
 
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
@@ -23,7 +23,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	// Read before anything is sent: a bad value must not cost a push whose result cannot be shown.
 	const first = new ItemParameters(this).readFirstOptions();
 	const format = first instanceof ParameterError ? first : readOutputFormat(first.output ?? 'full');
-	const results = format instanceof ParameterError ? failEvery(this, items.length, format) : await runOpenItems(this, run, items);
+	// A format read means the first item's Options were (format is their error otherwise).
+	const results = format instanceof ParameterError ? failEvery(this, items.length, format) : await runOpenItems(this, run, items, first as IDataObject);
 	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
 
 	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
@@ -50,18 +51,21 @@ function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterEr
  * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
  * them, on a first try), and puts the kept results back in their places, paired to their inputs.
  */
-async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
 	const earlier = settledEarlier(ctx, items);
 	if (earlier.size === 0) return await run.call(ctx, items);
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
-	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index])) : [];
+	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions) : [];
 	const results = new Map(earlier);
 	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
 	return items.map((_, index) => results.get(index) as INodeExecutionData);
 }
 
-/** A retry's items, whose first is another item than on the first try: its Options are checked again. */
-async function runRetried(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const first = new ItemParameters(ctx).readFirstOptions();
-	return first instanceof ParameterError ? failEvery(ctx, items.length, first) : await run.call(ctx, items);
+/**
+ * A retry's open items. Their first is another item than the execution's first, whose Options set
+ * the execution's on the first try (and its Output, read by the router, on this one): they stay.
+ */
+async function runRetried(narrowed: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
+	keepFirstOptions(narrowed, firstOptions);
+	return await run.call(narrowed, items);
 }

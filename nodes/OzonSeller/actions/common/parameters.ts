@@ -88,6 +88,18 @@ function sameOptionValue(mine: unknown, first: unknown): boolean {
 	}
 }
 
+/** The execution's first-item Options, for a context narrowed to other items (see keepFirstOptions). */
+const executionFirstOptions = new WeakMap<IExecuteFunctions, IDataObject>();
+
+/**
+ * Makes `options` (the first input item's) the once-per-execution options of `narrowed`, a context
+ * narrowed to later items (a Retry On Fail's open items): its own item 0 is another item, whose
+ * values were not the ones used for the execution (its Output, for one, is the first item's).
+ */
+export function keepFirstOptions(narrowed: IExecuteFunctions, options: IDataObject): void {
+	executionFirstOptions.set(narrowed, options);
+}
+
 /** Switch for tests that compare the shortcut below with n8n's own evaluation. */
 export const fieldShortcut = { enabled: true };
 
@@ -142,7 +154,7 @@ export class ItemParameters {
 
 	/** The first item's Options, which set the options read once per execution (see readFirstOptions). */
 	firstOptions(): IDataObject {
-		this.first ??= this.options(0);
+		this.first ??= executionFirstOptions.get(this.ctx) ?? this.options(0);
 		return this.first;
 	}
 
@@ -165,7 +177,8 @@ export class ItemParameters {
 	 */
 	ignoredOptions(index: number, own?: IDataObject): ItemWarning | undefined {
 		this.optionsVary ??= holdsExpression((this.ctx.getNode().parameters as Record<string, unknown>).options);
-		if (!this.optionsVary || index === 0) return undefined;
+		// Item 0 is the first item, unless this context is narrowed to later items (a retry's).
+		if (!this.optionsVary || (index === 0 && !executionFirstOptions.has(this.ctx))) return undefined;
 		const first = this.firstOptions();
 		let mine: IDataObject;
 		try {

@@ -341,6 +341,24 @@ describe('Retry On Fail', () => {
 		expect(ozonState.imports.map((item) => item.offer_id)).toEqual(['SKU-001', 'SKU-002', 'SKU-002']);
 	});
 
+	it("a retry's items keep the first item's Options (which set the execution's): the first retried item whose Output differs still says its value was not used", async () => {
+		statefulOzon(['SKU-001', 'SKU-002'], (offer, attempt) => (offer === 'SKU-002' && attempt === 1 ? 409 : 200));
+		const rows = [
+			{ offer: 'SKU-001', urls: 'https://img.example/SKU-001/new.jpg', mode: 'replace', shape: 'full' },
+			{ offer: 'SKU-002', urls: 'https://img.example/SKU-002/new.jpg', mode: 'replace', shape: 'flatRow' },
+		];
+		const { error, outputs } = await push(RETRY, { batchSize: 1, output: '={{ $json.shape }}' }, rows);
+		expect(error).toBeUndefined();
+		// The first item's Output (Full Result) shaped both; the second item's Flat Row was not used, and says so.
+		expect(outputs[0].map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).status])).toEqual([
+			[{ item: 0 }, true, 'imported'],
+			[{ item: 1 }, true, 'imported'],
+		]);
+		expect(outputs[0][1].json.warnings).toEqual([
+			{ field: 'options', message: expect.stringMatching(/^Output is read once per execution, from the first item: this item's value was not used/) },
+		]);
+	});
+
 	it('invalid items fail again on every try without a request; the node runs its tries and stops with the same error', async () => {
 		const { lookups, imports } = mockOzon();
 		const { error } = await push({ retryOnFail: true, maxTries: 3, waitBetweenTries: 10 });
