@@ -1,4 +1,4 @@
-import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { sleep, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
@@ -27,6 +27,9 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['get'] } }, properties);
 
+/** Items read between two turns of the event loop. */
+const YIELD_EVERY_ITEMS = 250;
+
 const READ_BACK_FIELDS = { primaryPhoto: 'primary_image', photo: 'images', colorPhoto: 'color_image' } as const;
 
 /**
@@ -52,6 +55,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const identified: Identified[] = [];
 	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
+		// Options by expression are one n8n evaluation an item (for the warning below): thousands of
+		// items are seconds of it, so the event loop gets a turn now and then.
+		if (index > 0 && index % YIELD_EVERY_ITEMS === 0) await sleep(0);
 		const ignored = params.ignoredOptions(index);
 		if (ignored) ledger.warn(index, ignored);
 		const entry = readIdentifier(params, ledger, index);

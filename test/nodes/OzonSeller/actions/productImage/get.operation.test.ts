@@ -161,6 +161,33 @@ describe('get: options read once per execution, megabytes long', () => {
 	}, 120_000);
 });
 
+describe('get: Options by expression on 10,000 items', () => {
+	it('each item\'s Options are evaluated (to warn of unused values) without freezing the event loop: it gets a turn at least every 600 ms', async () => {
+		let last = Date.now();
+		let longestStall = 0;
+		const ticks = setInterval(() => {
+			longestStall = Math.max(longestStall, Date.now() - last);
+			last = Date.now();
+		}, 5);
+		try {
+			const result = await runWorkflow(
+				withCodeInput(
+					ozonWorkflow([], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output: '={{ $json.shape }}' } } as INode['parameters'], KEEP_FAILED_ITEMS),
+					'10,000 items with Options by expression',
+					() => Array.from({ length: 10_000 }, () => ({ offer: '', shape: 'full' })),
+				),
+				credentials,
+			);
+			longestStall = Math.max(longestStall, Date.now() - last);
+			expect(result.output(OZON_NODE_NAME)).toHaveLength(10_000);
+		} finally {
+			clearInterval(ticks);
+		}
+		// Read in one go, the items held the event loop for 2.2 s here.
+		expect(longestStall).toBeLessThan(600);
+	}, 60_000);
+});
+
 describe('get: Options whose expression fails', () => {
 	it('on the first item: every item fails with the reason and nothing is asked; on a later item: a warning, the first item\'s Options used', async () => {
 		const products = [product(1), product(2)];
