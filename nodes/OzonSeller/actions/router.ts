@@ -53,7 +53,10 @@ function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterEr
  */
 async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
 	const earlier = settledEarlier(ctx, items);
-	if (earlier.size === 0) return await run.call(ctx, items);
+	if (earlier.size === 0) {
+		keepFirstOptions(ctx, firstOptions, true);
+		return await run.call(ctx, items);
+	}
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
 	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions) : [];
 	const results = new Map(earlier);
@@ -66,6 +69,6 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
  * the execution's on the first try (and its Output, read by the router, on this one): they stay.
  */
 async function runRetried(narrowed: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
-	keepFirstOptions(narrowed, firstOptions);
+	keepFirstOptions(narrowed, firstOptions, false);
 	return await run.call(narrowed, items);
 }

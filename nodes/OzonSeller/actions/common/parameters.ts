@@ -88,16 +88,17 @@ function sameOptionValue(mine: unknown, first: unknown): boolean {
 	}
 }
 
-/** The execution's first-item Options, for a context narrowed to other items (see keepFirstOptions). */
-const executionFirstOptions = new WeakMap<IExecuteFunctions, IDataObject>();
+/** The execution's first-item Options as read once (see keepFirstOptions). */
+const executionFirstOptions = new WeakMap<IExecuteFunctions, { options: IDataObject; itemZeroIsFirst: boolean }>();
 
 /**
- * Makes `options` (the first input item's) the once-per-execution options of `narrowed`, a context
- * narrowed to later items (a Retry On Fail's open items): its own item 0 is another item, whose
- * values were not the ones used for the execution (its Output, for one, is the first item's).
+ * Makes `options` (the first input item's, as read once) the once-per-execution options of `ctx`:
+ * every later read of them gets these, as evaluating an expression again may give another value or
+ * fail. `itemZeroIsFirst` is false for a context narrowed to later items (a Retry On Fail's open
+ * items): its item 0 is another item, whose values were not the ones used (its Output, for one).
  */
-export function keepFirstOptions(narrowed: IExecuteFunctions, options: IDataObject): void {
-	executionFirstOptions.set(narrowed, options);
+export function keepFirstOptions(ctx: IExecuteFunctions, options: IDataObject, itemZeroIsFirst: boolean): void {
+	executionFirstOptions.set(ctx, { options, itemZeroIsFirst });
 }
 
 /** Switch for tests that compare the shortcut below with n8n's own evaluation. */
@@ -148,13 +149,18 @@ export class ItemParameters {
 
 	/** The Options collection of item `index`: the one way every operation reads it. */
 	options(index: number): IDataObject {
+		// The first item's, once read, are not evaluated again: a second evaluation may give another value, or fail.
+		if (index === 0 && this.itemZeroIsFirst()) {
+			const first = this.first ?? executionFirstOptions.get(this.ctx)?.options;
+			if (first) return first;
+		}
 		const options = this.get('options', index, {});
 		return options && typeof options === 'object' ? (options as IDataObject) : {};
 	}
 
 	/** The first item's Options, which set the options read once per execution (see readFirstOptions). */
 	firstOptions(): IDataObject {
-		this.first ??= executionFirstOptions.get(this.ctx) ?? this.options(0);
+		this.first ??= executionFirstOptions.get(this.ctx)?.options ?? this.options(0);
 		return this.first;
 	}
 
@@ -170,6 +176,11 @@ export class ItemParameters {
 		}
 	}
 
+	/** Whether this context's item 0 is the execution's first item: not in one narrowed to a retry's items. */
+	private itemZeroIsFirst(): boolean {
+		return executionFirstOptions.get(this.ctx)?.itemZeroIsFirst ?? true;
+	}
+
 	/**
 	 * A warning for item `index` when an option read once per execution (set by an expression)
 	 * has another value on it than on the first item: the first item's was used, and the user
@@ -177,8 +188,7 @@ export class ItemParameters {
 	 */
 	ignoredOptions(index: number, own?: IDataObject): ItemWarning | undefined {
 		this.optionsVary ??= holdsExpression((this.ctx.getNode().parameters as Record<string, unknown>).options);
-		// Item 0 is the first item, unless this context is narrowed to later items (a retry's).
-		if (!this.optionsVary || (index === 0 && !executionFirstOptions.has(this.ctx))) return undefined;
+		if (!this.optionsVary || (index === 0 && this.itemZeroIsFirst())) return undefined;
 		const first = this.firstOptions();
 		let mine: IDataObject;
 		try {

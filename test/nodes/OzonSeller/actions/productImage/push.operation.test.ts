@@ -527,6 +527,24 @@ describe('push: choice values from expressions', () => {
 		expect(imports).toHaveLength(1);
 	});
 
+	it("the first item's Options are evaluated once: an expression that would fail on a second evaluation (it has a side effect) does not stop the node", async () => {
+		const products = [product(1), product(2)];
+		mockInfoList(products);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo((id) => ({ photo: [img(`SKU-00${id - 1000}`, 1), img(`SKU-00${id - 1000}`, 2)] }));
+		// Each evaluation on an item adds to its own list; from the second on, it fails as an ExpressionError.
+		const { error, json } = await push(
+			products.map((p) => ({ ...row(p), evaluations: [] })),
+			{ options: { resultTimeout: "={{ $json.evaluations.push(1) > 1 ? $('No Such Node').item.json.seconds : 60 }}" } },
+		);
+		expect(error).toBeUndefined();
+		expect(json.map((item) => [item.success, item.data.status, item.warnings])).toEqual([
+			[true, 'imported', []],
+			[true, 'imported', []],
+		]);
+	});
+
 	it('an option read once per execution that an expression gives another value on a later item: that item says its value was not used', async () => {
 		const products = [product(1), product(2), product(3)];
 		mockInfoList(products);
