@@ -5,42 +5,16 @@
  * it got when all items were read first — one output item per input item, paired, in order.
  * Through n8n's real engine, against the sandbox.
  */
-import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
-import { OzonSandbox, sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
-import { seedProducts } from '../../../../../../sandbox/store';
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
-import { useFastTiming } from '../../../../../helpers/timing';
+import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
+import { PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
+import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
 
-type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
-
-const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode ?? "replace" }}' };
 /** Check URLs First set by an expression (false for every item): the node cannot know that before reading them, so it reads every item before sending anything, as before. */
 const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
-const offer = (n: number) => `SKU-${String(n).padStart(3, '0')}`;
-const url = (sku: string, name: string) => `https://img.example.com/${sku}/${name}.jpg`;
-const rows = (count: number) => Array.from({ length: count }, (_, n) => ({ offer: offer(n + 1), urls: url(offer(n + 1), 'new') }) as IDataObject);
 
-let sandbox: OzonSandbox;
-const credentials = (apiKey = 'sandbox-api-key') => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
-
-async function startSandbox(products: number, processingMs = 200): Promise<void> {
-	// Ozon's real pace, scaled down; its rate cap out of the way (the node keeps its own 40 a second).
-	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
-	await sandbox.start();
-}
-
-function outputOf(result: RunResult): Output[] {
-	expect(result.error).toBeUndefined();
-	const output = result.output(OZON_NODE_NAME) ?? [];
-	expect(output.map((item) => item.pairedItem)).toEqual(output.map((_, index) => ({ item: index })));
-	return output.map((item) => item.json as unknown as Output);
-}
-
-const requests = (path: string) => sandbox.store.log.filter((entry) => entry.path === path);
 const photosOf = (sku: string) => {
 	const product = sandbox.store.byOffer(sku);
 	return [...(product?.primary_image ?? []), ...(product?.images ?? [])];
@@ -51,35 +25,13 @@ function watchLastItem(count: number): { items: () => IDataObject[]; readAt: () 
 	let readAt = Infinity;
 	const items = () => {
 		const built = rows(count);
-		const last = built[count - 1];
-		const lastOffer = last.offer;
-		delete last.offer;
-		Object.defineProperty(last, 'offer', {
-			enumerable: true,
-			get: () => {
-				readAt = Math.min(readAt, Date.now());
-				return lastOffer;
-			},
-		});
+		whenRead(built[count - 1], () => (readAt = Math.min(readAt, Date.now())));
 		return built;
 	};
 	return { items, readAt: () => readAt };
 }
 
-beforeAll(() => nock.enableNetConnect('127.0.0.1'));
-useFastTiming();
-
-const saved = { polling: { ...polling }, handInTurns: { ...handInTurns } };
-beforeEach(() => {
-	Object.assign(polling, { firstDelayMs: 150, stepMs: 100 });
-	// Hand in from the first thousand items on, however fast this machine reads them.
-	handInTurns.afterMs = 0;
-});
-afterEach(async () => {
-	Object.assign(polling, saved.polling);
-	Object.assign(handInTurns, saved.handInTurns);
-	await sandbox?.stop();
-});
+useHandInSandbox();
 
 it('5,000 items: the first import reaches Ozon before n8n has handed the node the last item to read; all 5,000 pushed, paired, in order', async () => {
 	await startSandbox(5000);
@@ -205,16 +157,7 @@ it('cancelled while an execution that reads every item first (Check URLs First b
 	// The user presses Stop while the node is reading: as it reads item 2,000 (whatever this machine's speed).
 	const items = () => {
 		const built = readLate.items();
-		const marked = built[1999];
-		const markedOffer = marked.offer;
-		delete marked.offer;
-		Object.defineProperty(marked, 'offer', {
-			enumerable: true,
-			get: () => {
-				run.cancel();
-				return markedOffer;
-			},
-		});
+		whenRead(built[1999], () => run.cancel());
 		return built;
 	};
 	const run = startWorkflow(

@@ -4,68 +4,26 @@
  * an execution is still handing in; the execution whose task learns Ozon's time stopped under it.
  * Through n8n's real engine, against the sandbox.
  */
-import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
 import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
-import { OzonSandbox, sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
-import { seedProducts } from '../../../../../../sandbox/store';
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
-import { useFastTiming } from '../../../../../helpers/timing';
-
-type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
-
-const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode ?? "replace" }}' };
-const offer = (n: number) => `SKU-${String(n).padStart(3, '0')}`;
-const url = (sku: string, name: string) => `https://img.example.com/${sku}/${name}.jpg`;
-const rows = (count: number, from = 1, name = 'new') => Array.from({ length: count }, (_, n) => ({ offer: offer(n + from), urls: url(offer(n + from), name) }) as IDataObject);
-
-let sandbox: OzonSandbox;
-const API_KEY = 'sandbox-api-key';
-const credentials = (apiKey = API_KEY) => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
-
-async function startSandbox(products: number, processingMs = 200): Promise<void> {
-	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
-	await sandbox.start();
-}
-
-function outputOf(result: RunResult): Output[] {
-	expect(result.error).toBeUndefined();
-	const output = result.output(OZON_NODE_NAME) ?? [];
-	expect(output.map((item) => item.pairedItem)).toEqual(output.map((_, index) => ({ item: index })));
-	return output.map((item) => item.json as unknown as Output);
-}
-
-const requests = (path: string) => sandbox.store.log.filter((entry) => entry.path === path);
+import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
+import { API_KEY, PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
+import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
 
 function observe(observer: (exchange: SandboxExchange) => void): () => void {
 	sandboxObservers.add(observer);
 	return () => sandboxObservers.delete(observer);
 }
 
-beforeAll(() => nock.enableNetConnect('127.0.0.1'));
-useFastTiming();
-
-const saved = { polling: { ...polling }, handInTurns: { ...handInTurns } };
-beforeEach(() => {
-	Object.assign(polling, { firstDelayMs: 150, stepMs: 100 });
-	handInTurns.afterMs = 0;
-});
-afterEach(async () => {
-	Object.assign(polling, saved.polling);
-	Object.assign(handInTurns, saved.handInTurns);
-	await sandbox?.stop();
-});
+useHandInSandbox();
 
 it('two executions of one workflow at once, the large one stopped while it reads: the small one gets every result; the large one sends nothing read after the Stop', async () => {
 	await startSandbox(20_300);
 	let lastOfLargeRead = Infinity;
 	const large = () => {
 		const built = rows(20_000);
-		const last = built[built.length - 1];
-		const value = last.offer;
-		Object.defineProperty(last, 'offer', { enumerable: true, get: () => ((lastOfLargeRead = Math.min(lastOfLargeRead, Date.now())), value) });
+		whenRead(built[built.length - 1], () => (lastOfLargeRead = Math.min(lastOfLargeRead, Date.now())));
 		return built;
 	};
 	const big = startWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'large, stopped', large), credentials());
