@@ -24,3 +24,10 @@ export async function mapConcurrent<T, R>(items: T[], limit: number, work: (item
 
 /** Requests in flight at once; the per-account rate limiter decides how fast they start. */
 export const REQUEST_CONCURRENCY = 8;
+
+/**
+ * Items an operation reads between two turns of the event loop: reading thousands of items is
+ * seconds of synchronous expression work in n8n, and other executions, webhooks and requests under
+ * way need their turns.
+ */
+export const ITEMS_PER_TURN = 250;

@@ -150,18 +150,18 @@ export class ItemParameters {
 	/** The Options collection of item `index`: the one way every operation reads it. */
 	options(index: number): IDataObject {
 		// The first item's, once read, are not evaluated again: a second evaluation may give another value, or fail.
-		if (index === 0 && this.itemZeroIsFirst()) {
-			const first = this.first ?? executionFirstOptions.get(this.ctx)?.options;
-			if (first) return first;
-		}
-		const options = this.get('options', index, {});
-		return options && typeof options === 'object' ? (options as IDataObject) : {};
+		return index === 0 && this.itemZeroIsFirst() ? this.firstOptions() : this.evaluateOptions(index);
 	}
 
 	/** The first item's Options, which set the options read once per execution (see readFirstOptions). */
 	firstOptions(): IDataObject {
-		this.first ??= executionFirstOptions.get(this.ctx)?.options ?? this.options(0);
+		this.first ??= executionFirstOptions.get(this.ctx)?.options ?? this.evaluateOptions(0);
 		return this.first;
+	}
+
+	private evaluateOptions(index: number): IDataObject {
+		const options = this.get('options', index, {});
+		return options && typeof options === 'object' ? (options as IDataObject) : {};
 	}
 
 	/**

@@ -5,6 +5,7 @@ import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
 import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
+import { ITEMS_PER_TURN } from '../common/concurrency';
 import { ItemParameters, readTransportOptions } from '../common/parameters';
 import { readPictures } from '../common/readBack';
 import { ItemLedger } from '../common/ledger';
@@ -26,9 +27,6 @@ const properties: INodeProperties[] = [
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['get'] } }, properties);
-
-/** Items read between two turns of the event loop. */
-const YIELD_EVERY_ITEMS = 250;
 
 const READ_BACK_FIELDS = { primaryPhoto: 'primary_image', photo: 'images', colorPhoto: 'color_image' } as const;
 
@@ -57,7 +55,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (let index = 0; index < items.length; index++) {
 		// Options by expression are one n8n evaluation an item (for the warning below): thousands of
 		// items are seconds of it, so the event loop gets a turn now and then.
-		if (index > 0 && index % YIELD_EVERY_ITEMS === 0) await sleep(0);
+		if (index > 0 && index % ITEMS_PER_TURN === 0) await sleep(0);
 		const ignored = params.ignoredOptions(index);
 		if (ignored) ledger.warn(index, ignored);
 		const entry = readIdentifier(params, ledger, index);

@@ -2,12 +2,11 @@ import { sleep } from 'n8n-workflow';
 
 import type { ItemError, ItemWarning } from '../../../domain/types';
 import { ID_FIELD, validatePushInput, type RawPushInput } from '../../../domain/validate';
+import { ITEMS_PER_TURN } from '../../common/concurrency';
 import { identifierData } from '../../common/identify';
 import type { ItemLedger } from '../../common/ledger';
 import type { ValidEntry } from './entries';
 
-/** Items read between two turns of the event loop. */
-const YIELD_EVERY_ITEMS = 250;
 
 /** One item's parameters, read by the operation's typed reader. */
 export interface PushItemInput {
@@ -56,12 +55,12 @@ export interface ReadTurn {
  * while later items are still being read.
  */
 export async function* readInTurns(ledger: ItemLedger, itemCount: number, readItem: (index: number) => PushItemInput): AsyncGenerator<ReadTurn> {
-	for (let start = 0; start < itemCount; start += YIELD_EVERY_ITEMS) {
+	for (let start = 0; start < itemCount; start += ITEMS_PER_TURN) {
 		// Reading thousands of items is seconds of synchronous expression work in n8n: give the
 		// event loop (requests under way, other executions, webhooks, the garbage collector's
 		// incremental steps) a turn.
 		if (start > 0) await sleep(0);
-		const end = Math.min(itemCount, start + YIELD_EVERY_ITEMS);
+		const end = Math.min(itemCount, start + ITEMS_PER_TURN);
 		const entries: ValidEntry[] = [];
 		for (let index = start; index < end; index++) {
 			try {
