@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { polling } from '../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { DEFAULT_WRITE_SETTINGS } from '../../nodes/OzonSeller/writes/settings';
 import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts } from '../../sandbox/store';
 import {
@@ -189,7 +189,7 @@ describe.each(LINES)('n8n %s: overlapping upload notifications', (line) => {
 		expect(answer.json).toMatchObject({ success: true, data: { offer_id: offer, status: 'imported' } });
 		const latencyMs = answer.answeredAt - answer.sentAt;
 		const paths = sandbox.store.log.map((entry) => entry.path);
-		const bound = 2 * polling.firstDelayMs + LONE_ALLOWANCE_MS;
+		const bound = 2 * DEFAULT_WRITE_SETTINGS.polling.firstDelayMs + LONE_ALLOWANCE_MS;
 		const importAfter = (sandbox.store.log.find((entry) => entry.path === '/v2/product/pictures/import')?.at ?? Infinity) - answer.sentAt;
 		console.info(`[n8n ${line}] (c) lone notification answered after ${(latencyMs / 1000).toFixed(2)} s (bound ${bound / 1000} s), its import sent after ${(importAfter / 1000).toFixed(2)} s; requests: ${paths.join(', ')}`);
 		// One lookup, one import, one poll (the task is done before the first poll), one read-back.

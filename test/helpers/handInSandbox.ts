@@ -6,12 +6,11 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
-import { handInTurns } from '../../nodes/OzonSeller/actions/productImage/push/handIn';
-import { polling } from '../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts } from '../../sandbox/store';
 import { OZON_NODE_NAME, type RunResult } from './n8nEngine';
 import { useFastTiming } from './timing';
+import { useProcessOptions } from './nodeProcess';
 
 export type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -58,15 +57,9 @@ export function whenRead(item: IDataObject, onRead: () => void): void {
 export function useHandInSandbox(): void {
 	beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 	useFastTiming();
-	const saved = { polling: { ...polling }, handInTurns: { ...handInTurns } };
-	beforeEach(() => {
-		Object.assign(polling, { firstDelayMs: 150, stepMs: 100 });
-		// Hand in from the first thousand items on, however fast this machine reads them.
-		handInTurns.afterMs = 0;
-	});
+	// Hand in from the first thousand items on, however fast this machine reads them.
+	useProcessOptions({ writes: { polling: { firstDelayMs: 150, stepMs: 100 }, handInAfterMs: 0 } });
 	afterEach(async () => {
-		Object.assign(polling, saved.polling);
-		Object.assign(handInTurns, saved.handInTurns);
 		await sandbox?.stop();
 	});
 }

@@ -4,7 +4,7 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { closeWindow } from '../../nodes/OzonSeller/transport/retryAfter';
+import { nodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
 import { BASE_URL, CLIENT_ID, credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
@@ -110,7 +110,7 @@ describe('refusal windows and time limits', () => {
 		ozon()
 			.post('/v3/product/info/list')
 			.reply(() => {
-				closeWindow(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: Date.now() + 1800 });
+				nodeProcess().transport.windows.close(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: Date.now() + 1800 });
 				return [200, { items: [product(1), product(2)] }];
 			});
 		const imports: number[] = [];

@@ -4,15 +4,25 @@ import { forItems, forgetSettled, rememberSettled, settledEarlier } from './comm
 import { ItemLedger } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
 import { ItemParameters, ParameterError, keepFirstOptions } from './common/parameters';
+import { nodeProcess, type NodeProcess } from '../runtime/nodeProcess';
 import * as productImage from './productImage';
 
-type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
 	productImage: { push: productImage.push.execute, get: productImage.get.execute },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await routeIn(this, nodeProcess());
+}
+
+/** The router with the process state given (the write-path simulation runs several processes in one). */
+export async function routeIn(ctx: IExecuteFunctions, process: NodeProcess): Promise<INodeExecutionData[][]> {
+	return await route.call(ctx, process);
+}
+
+async function route(this: IExecuteFunctions, process: NodeProcess): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -24,7 +34,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const first = new ItemParameters(this).readFirstOptions();
 	const format = first instanceof ParameterError ? first : readOutputFormat(first.output ?? 'full');
 	// A format read means the first item's Options were (format is their error otherwise).
-	const results = format instanceof ParameterError ? failEvery(this, items.length, format) : await runOpenItems(this, run, items, first as IDataObject);
+	const results = format instanceof ParameterError ? failEvery(this, items.length, format) : await runOpenItems(this, run, items, first as IDataObject, process);
 	const output = finishOutput(this, operation, results, format instanceof ParameterError ? 'full' : format);
 
 	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
@@ -51,14 +61,14 @@ function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterEr
  * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
  * them, on a first try), and puts the kept results back in their places, paired to their inputs.
  */
-async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
+async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject, process: NodeProcess): Promise<INodeExecutionData[]> {
 	const earlier = settledEarlier(ctx, items);
 	if (earlier.size === 0) {
 		keepFirstOptions(ctx, firstOptions, true);
-		return await run.call(ctx, items);
+		return await run.call(ctx, items, process);
 	}
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
-	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions) : [];
+	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions, process) : [];
 	const results = new Map(earlier);
 	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
 	return items.map((_, index) => results.get(index) as INodeExecutionData);
@@ -68,7 +78,7 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
  * A retry's open items. Their first is another item than the execution's first, whose Options set
  * the execution's on the first try (and its Output, read by the router, on this one): they stay.
  */
-async function runRetried(narrowed: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject): Promise<INodeExecutionData[]> {
+async function runRetried(narrowed: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject, process: NodeProcess): Promise<INodeExecutionData[]> {
 	keepFirstOptions(narrowed, firstOptions, false);
-	return await run.call(narrowed, items);
+	return await run.call(narrowed, items, process);
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { NodeOperationError, sleep, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSellerApi.credentials';
@@ -25,8 +25,9 @@ import {
 	type OzonFailureKind,
 	type ParsedBody,
 } from './errors';
-import { limiterFor, type RateLimiter } from './rateLimiter';
-import { closeWindow, headerValue, openWindow, rateLimitKind, refusalSeconds, type RateLimitKind } from './retryAfter';
+import type { RateLimiter } from './rateLimiter';
+import { headerValue, rateLimitKind, refusalSeconds, type RateLimitKind } from './retryAfter';
+import type { TransportState } from './state';
 
 export interface TransportOptions {
 	/** Per request, in milliseconds. */
@@ -49,14 +50,6 @@ export const DEFAULT_TRANSPORT_OPTIONS: TransportOptions = {
 	requestsPerSecond: 40,
 };
 
-/** Backoff for retries: exponential with full jitter. Mutable so tests can shorten it. */
-export const backoff = { baseMs: 500, maxMs: 10_000 };
-
-function backoffDelay(attempt: number): number {
-	const ceiling = Math.min(backoff.maxMs, backoff.baseMs * 2 ** attempt);
-	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-
 interface Failure {
 	kind: OzonFailureKind;
 	message: string;
@@ -73,6 +66,8 @@ export interface PostOptions {
 	maxRetries?: number;
 	/** Epoch milliseconds after which the answer is of no use: a longer refusal is not waited out. */
 	deadline?: number;
+	/** Hears when each attempt leaves (after its turn in the rate limiter and any refusal window). */
+	onSend?: (at: number) => void;
 }
 
 /** What one request came to: an answer, or a failure that is final or worth repeating. */
@@ -108,9 +103,11 @@ export class OzonTransport {
 		readonly account: string,
 		/** A one-way hash of base URL, Client-Id and Api-Key: names the key in process-wide caches. */
 		readonly keyId: string,
+		/** The process's transport state: clock, limiters, refusal windows, key expiry checks. */
+		readonly state: TransportState,
 	) {}
 
-	static async create(ctx: IExecuteFunctions, options: TransportOptions): Promise<OzonTransport> {
+	static async create(ctx: IExecuteFunctions, options: TransportOptions, state: TransportState): Promise<OzonTransport> {
 		const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
 		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 		const clientId = String(credentials.clientId ?? '').trim();
@@ -118,7 +115,7 @@ export class OzonTransport {
 		const secrets = [apiKey].filter((secret) => secret.length >= 4);
 		const account = `${baseUrl} ${clientId}`;
 		const keyId = createHash('sha256').update(`${account}\n${apiKey}`).digest('hex');
-		return new OzonTransport(ctx, baseUrl, limiterFor(clientId, options.requestsPerSecond), secrets, options, account, keyId);
+		return new OzonTransport(ctx, baseUrl, state.limiterFor(clientId, options.requestsPerSecond), secrets, options, account, keyId, state);
 	}
 
 	/**
@@ -162,7 +159,7 @@ export class OzonTransport {
 	async post<T>(endpoint: string, body: object, schema: z.ZodType<T, z.ZodTypeDef, unknown>, call: PostOptions = {}): Promise<T> {
 		const maxFaults = (call.maxRetries ?? this.options.maxRetries) + 1;
 		const payload = JSON.stringify(body);
-		const budgetEnds = call.deadline ?? Date.now() + this.options.maxRateLimitWaitMs;
+		const budgetEnds = call.deadline ?? this.state.clock.now() + this.options.maxRateLimitWaitMs;
 		let sent = 0;
 		let faults = 0;
 		let perSecondRefusals = 0;
@@ -172,6 +169,7 @@ export class OzonTransport {
 			// while this request was waiting out an earlier window.
 			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.turn();
 			sent++;
+			call.onSend?.(this.state.clock.now());
 			const outcome = await this.attempt(endpoint, payload, schema);
 			if (outcome.ok) return outcome.value;
 			const failure = outcome.failure;
@@ -188,7 +186,7 @@ export class OzonTransport {
 			if (faults >= maxFaults) throw this.outOfRetries(failure, endpoint, sent);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${sent} failed: ${this.redact(failure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
-			if (failure.kind !== 'rateLimited') await this.pause(backoffDelay(faults - 1));
+			if (failure.kind !== 'rateLimited') await this.pause(this.state.backoffDelay(faults - 1));
 		}
 	}
 
@@ -203,15 +201,15 @@ export class OzonTransport {
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
 			// Out of retries: say how long Ozon still wants us to wait.
 			const window = { kind: failure.rateLimit ?? 'quota', until: failure.retryAt, ozonMessage: failure.ozonMessage };
-			return this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - Date.now()) / 1000) }, endpoint, sent);
+			return this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - this.state.clock.now()) / 1000) }, endpoint, sent);
 		}
 		return this.failure(failure, endpoint, sent);
 	}
 
 	/** A per-second refusal that would outlast the item's time: says how often Ozon refused it. */
 	private perSecondGiveUp(failure: Failure, refusals: number): Failure {
-		const window = { kind: 'perSecond' as const, until: failure.retryAt ?? Date.now(), ozonMessage: failure.ozonMessage };
-		return { ...failure, message: rateLimitedMessage(window, false, Date.now(), refusals) };
+		const window = { kind: 'perSecond' as const, until: failure.retryAt ?? this.state.clock.now(), ozonMessage: failure.ozonMessage };
+		return { ...failure, message: rateLimitedMessage(window, false, this.state.clock.now(), refusals) };
 	}
 
 	/**
@@ -222,9 +220,9 @@ export class OzonTransport {
 	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline: number | undefined, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
 		const refused = this.refusedForGood.get(endpoint);
 		if (refused) throw this.failure(refused, endpoint, attemptsSoFar);
-		const window = openWindow(this.account, endpoint);
+		const window = this.state.windows.open(this.account, endpoint, this.state.clock.now());
 		if (!window) return false;
-		const waitMs = window.until - Date.now();
+		const waitMs = window.until - this.state.clock.now();
 		// A per-second window is waited out within the request's whole budget, the others within Max Rate Limit Wait.
 		const outlasts = window.kind === 'perSecond' ? window.until > perSecond.budgetEnds : waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline);
 		if (outlasts) {
@@ -236,7 +234,7 @@ export class OzonTransport {
 					ozonMessage: window.ozonMessage,
 					retryAfterSeconds: waitMs / 1000,
 					retryAt: window.until,
-					message: rateLimitedMessage(window, attemptsSoFar === 0, Date.now(), window.kind === 'perSecond' ? perSecond.refusals : 0),
+					message: rateLimitedMessage(window, attemptsSoFar === 0, this.state.clock.now(), window.kind === 'perSecond' ? perSecond.refusals : 0),
 				},
 				endpoint,
 				attemptsSoFar,
@@ -253,16 +251,17 @@ export class OzonTransport {
 	 */
 	private async pause(ms: number): Promise<void> {
 		const signal = this.ctx.getExecutionCancelSignal?.();
-		if (!signal) return await sleep(ms);
+		const { clock } = this.state;
+		if (!signal) return await clock.sleep(ms);
 		let stopWaiting = () => {};
 		const cancelled = new Promise<void>((resolve) => {
 			stopWaiting = resolve;
 			signal.addEventListener('abort', stopWaiting, { once: true });
 		});
 		// In steps of a second, so a cancelled wait leaves no long timer behind.
-		const until = Date.now() + ms;
-		for (let left = ms; left > 0 && !signal.aborted; left = until - Date.now()) {
-			await Promise.race([sleep(Math.min(left, 1000)), cancelled]);
+		const until = this.state.clock.now() + ms;
+		for (let left = ms; left > 0 && !signal.aborted; left = until - this.state.clock.now()) {
+			await Promise.race([clock.sleep(Math.min(left, 1000)), cancelled]);
 		}
 		signal.removeEventListener('abort', stopWaiting);
 		if (signal.aborted) throw new NodeOperationError(this.ctx.getNode(), CANCELLED_MESSAGE);
@@ -323,10 +322,10 @@ export class OzonTransport {
 		if (kind === 'rateLimited') {
 			// The longest wait Ozon names (or a default for its limit); nothing goes to the method before it ends.
 			const rateLimit = rateLimitKind(code, ozonMessage, headers, PRODUCT_UPDATES.has(endpoint));
-			const seconds = refusalSeconds(rateLimit, headers, ozonMessage);
-			const window = { kind: rateLimit, until: Date.now() + seconds * 1000, ozonMessage };
-			closeWindow(this.account, endpoint, window);
-			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false) };
+			const seconds = refusalSeconds(rateLimit, headers, ozonMessage, this.state.clock.now());
+			const window = { kind: rateLimit, until: this.state.clock.now() + seconds * 1000, ozonMessage };
+			this.state.windows.close(this.account, endpoint, window);
+			const limited: Failure = { ...failure, rateLimit, retryAfterSeconds: seconds, retryAt: window.until, message: rateLimitedMessage(window, false, this.state.clock.now()) };
 			return { ok: false, failure: limited, final: seconds * 1000 > this.options.maxRateLimitWaitMs };
 		}
 		if (kind === 'switchedOff' || kind === 'auth') this.refusedForGood.set(endpoint, failure);

@@ -11,17 +11,9 @@ export const KEY_EXPIRY_WARNING_DAYS = 14;
 export const KEY_EXPIRY_CHECK_INTERVAL_MS = 3600_000;
 const DAY_MS = 86_400_000;
 
-interface ExpiryCheck {
-	checkedAt: number;
-	/** When the key expires; undefined when Ozon did not say or could not be asked. */
-	expiresAt: Promise<number | undefined>;
-}
-
-// Keyed by a one-way hash of base URL, Client-Id and key: the key itself is never kept here.
-const checks = new Map<string, ExpiryCheck>();
-
 function expiresAt(transport: OzonTransport): Promise<number | undefined> {
-	const now = Date.now();
+	const checks = transport.state.expiryChecks;
+	const now = transport.state.clock.now();
 	const cached = checks.get(transport.keyId);
 	if (cached && now - cached.checkedAt < KEY_EXPIRY_CHECK_INTERVAL_MS) return cached.expiresAt;
 	// A failed read is remembered for the hour too: it only feeds a warning and must not add load.
@@ -34,7 +26,7 @@ function expiresAt(transport: OzonTransport): Promise<number | undefined> {
 export async function keyExpiryWarning(transport: OzonTransport): Promise<ItemWarning | undefined> {
 	const at = await expiresAt(transport);
 	if (at === undefined) return undefined;
-	const now = Date.now();
+	const now = transport.state.clock.now();
 	if (at - now > KEY_EXPIRY_WARNING_DAYS * DAY_MS) return undefined;
 	const when = new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
 	const days = Math.floor((at - now) / DAY_MS);
@@ -43,9 +35,4 @@ export async function keyExpiryWarning(transport: OzonTransport): Promise<ItemWa
 		field: 'credentials',
 		message: `The Ozon API key of this credential ${remaining}. Create a new key in Ozon Seller: Settings → Seller API (Product role, or Admin) and paste it into the Ozon Seller API credential before then; requests with an expired key are refused`,
 	};
-}
-
-/** For tests: forget what was read. */
-export function resetKeyExpiryChecks(): void {
-	checks.clear();
 }

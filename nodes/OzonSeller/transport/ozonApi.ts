@@ -172,8 +172,8 @@ function toTaskStatus(status: string): TaskItemStatus {
  * `POST /v1/product/import/info`: the per-product state of an import task. A refusal that lasts
  * past `deadline` (the end of Result Timeout) is not waited out.
  */
-export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number): Promise<TaskItemResult[]> {
-	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline });
+export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
+	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline, onSend });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
 		status: toTaskStatus(item.status),

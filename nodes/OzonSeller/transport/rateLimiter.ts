@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { systemClock, type Clock } from '../runtime/clock';
 
 /**
  * Ozon counts requests per second as they arrive; network jitter can squeeze requests that left a
@@ -15,14 +15,16 @@ const WINDOW_MS = 1000 + JITTER_MARGIN_MS;
  * second without such an answer. Processes that share a Client-Id so settle below Ozon's limit
  * together, whatever their number, without talking to each other.
  */
-export const AIMD = {
+export interface AimdSettings {
 	/** Requests per second regained per second without a per-second 429. */
-	increasePerSecond: 1,
+	increasePerSecond: number;
 	/** Share of the rate kept after a per-second 429. */
-	decreaseFactor: 0.5,
+	decreaseFactor: number;
 	/** The rate never drops below this. */
-	minRate: 1,
-};
+	minRate: number;
+}
+
+export const DEFAULT_AIMD: Readonly<AimdSettings> = { increasePerSecond: 1, decreaseFactor: 0.5, minRate: 1 };
 
 /**
  * Lets requests start at most `rate` in any rolling window of a little over one second, spread
@@ -48,10 +50,14 @@ export class RateLimiter {
 	/** The earliest moment the next request may start (even spacing). */
 	private nextStart = 0;
 
-	constructor(limit: number) {
+	constructor(
+		limit: number,
+		private readonly clock: Clock = systemClock,
+		private readonly aimd: Readonly<AimdSettings> = DEFAULT_AIMD,
+	) {
 		this.ceiling = limit;
 		this.current = limit;
-		this.updatedAt = Date.now();
+		this.updatedAt = clock.now();
 	}
 
 	/** The configured most (Requests per Second); the rate never goes above it. */
@@ -60,14 +66,14 @@ export class RateLimiter {
 	}
 
 	set limit(limit: number) {
-		this.grow(Date.now());
+		this.grow(this.clock.now());
 		this.ceiling = limit;
 		this.current = Math.min(this.current, limit);
 	}
 
 	/** Requests per second allowed now. */
 	get rate(): number {
-		this.grow(Date.now());
+		this.grow(this.clock.now());
 		return this.current;
 	}
 
@@ -82,7 +88,7 @@ export class RateLimiter {
 		const turn = this.queue.then(async () => {
 			for (;;) {
 				if (signal?.aborted) return undefined;
-				const now = Date.now();
+				const now = this.clock.now();
 				this.grow(now);
 				while (this.starts.length > 0 && now - this.starts[0] >= WINDOW_MS) this.starts.shift();
 				const allowed = Math.max(1, Math.floor(this.current));
@@ -92,7 +98,7 @@ export class RateLimiter {
 					return now;
 				}
 				const windowFrees = this.starts.length < allowed ? now : this.starts[this.starts.length - allowed] + WINDOW_MS;
-				await sleep(Math.max(1, Math.ceil(Math.max(this.nextStart, windowFrees) - now)));
+				await this.clock.sleep(Math.max(1, Math.ceil(Math.max(this.nextStart, windowFrees) - now)));
 			}
 		});
 		this.queue = turn.then(
@@ -108,10 +114,10 @@ export class RateLimiter {
 	 * same overload and lower it no further.
 	 */
 	slowDown(startedAt: number): void {
-		const now = Date.now();
+		const now = this.clock.now();
 		if (startedAt < this.loweredAt) return;
 		this.grow(now);
-		this.current = Math.max(AIMD.minRate, Math.min(this.ceiling, this.current * AIMD.decreaseFactor));
+		this.current = Math.max(this.aimd.minRate, Math.min(this.ceiling, this.current * this.aimd.decreaseFactor));
 		this.loweredAt = now;
 		// The next start keeps the new, wider spacing.
 		this.nextStart = Math.max(this.nextStart, now + WINDOW_MS / this.current);
@@ -119,26 +125,7 @@ export class RateLimiter {
 
 	private grow(now: number): void {
 		const seconds = Math.max(0, now - this.updatedAt) / 1000;
-		this.current = Math.min(this.ceiling, this.current + seconds * AIMD.increasePerSecond);
+		this.current = Math.min(this.ceiling, this.current + seconds * this.aimd.increasePerSecond);
 		this.updatedAt = now;
 	}
-}
-
-// One limiter per Client-Id for the whole n8n process: Ozon counts all of an account's requests together.
-const limiters = new Map<string, RateLimiter>();
-
-export function limiterFor(clientId: string, requestsPerSecond: number): RateLimiter {
-	let limiter = limiters.get(clientId);
-	if (!limiter) {
-		limiter = new RateLimiter(requestsPerSecond);
-		limiters.set(clientId, limiter);
-	}
-	// The latest execution's setting applies to the account from now on.
-	limiter.limit = requestsPerSecond;
-	return limiter;
-}
-
-/** For tests: forget every limiter (each test starts as a fresh n8n process would). */
-export function resetRateLimiters(): void {
-	limiters.clear();
 }

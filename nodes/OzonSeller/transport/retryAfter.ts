@@ -140,30 +140,31 @@ export interface RetryWindow {
 	ozonMessage?: string;
 }
 
-// Process-wide, like Ozon's limits: every execution of this n8n process shares them.
-const windows = new Map<string, RetryWindow>();
 const EVERY_METHOD = '*';
 
-/** `account` names the Ozon account without the key (base URL and Client-Id). */
-export function closeWindow(account: string, endpoint: string, window: RetryWindow): void {
-	const key = `${account} ${window.kind === 'perSecond' ? EVERY_METHOD : endpoint}`;
-	const existing = windows.get(key);
-	if (!existing || existing.until < window.until) windows.set(key, window);
-}
+/**
+ * Refusal windows in force, per Ozon account (base URL and Client-Id). Process-wide, like Ozon's
+ * limits: every execution of this n8n process shares them (one instance in TransportState).
+ */
+export class RetryWindows {
+	private readonly windows = new Map<string, RetryWindow>();
 
-/** The window `endpoint` must still wait out for `account`, if any. */
-export function openWindow(account: string, endpoint: string, now = Date.now()): RetryWindow | undefined {
-	let longest: RetryWindow | undefined;
-	for (const key of [`${account} ${endpoint}`, `${account} ${EVERY_METHOD}`]) {
-		const window = windows.get(key);
-		if (!window) continue;
-		if (window.until <= now) windows.delete(key);
-		else if (!longest || window.until > longest.until) longest = window;
+	/** `account` names the Ozon account without the key (base URL and Client-Id). */
+	close(account: string, endpoint: string, window: RetryWindow): void {
+		const key = `${account} ${window.kind === 'perSecond' ? EVERY_METHOD : endpoint}`;
+		const existing = this.windows.get(key);
+		if (!existing || existing.until < window.until) this.windows.set(key, window);
 	}
-	return longest;
-}
 
-/** For tests: forget every window. */
-export function resetRetryWindows(): void {
-	windows.clear();
+	/** The window `endpoint` must still wait out for `account` at `now`, if any. */
+	open(account: string, endpoint: string, now: number): RetryWindow | undefined {
+		let longest: RetryWindow | undefined;
+		for (const key of [`${account} ${endpoint}`, `${account} ${EVERY_METHOD}`]) {
+			const window = this.windows.get(key);
+			if (!window) continue;
+			if (window.until <= now) this.windows.delete(key);
+			else if (!longest || window.until > longest.until) longest = window;
+		}
+		return longest;
+	}
 }

@@ -1,5 +1,6 @@
-import { sleep, updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
+import type { NodeProcess } from '../../runtime/nodeProcess';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
@@ -48,14 +49,14 @@ function imageData(pictures: ProductPictures, redact: (text: string) => string):
 	return { data, unknown };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess): Promise<INodeExecutionData[]> {
 	const ledger = new ItemLedger(this, items.length);
 	const identified: Identified[] = [];
 	const params = new ItemParameters(this);
 	for (let index = 0; index < items.length; index++) {
 		// Options by expression are one n8n evaluation an item (for the warning below): thousands of
 		// items are seconds of it, so the event loop gets a turn now and then.
-		if (index > 0 && index % ITEMS_PER_TURN === 0) await sleep(0);
+		if (index > 0 && index % ITEMS_PER_TURN === 0) await process.clock.sleep(0);
 		const ignored = params.ignoredOptions(index);
 		if (ignored) ledger.warn(index, ignored);
 		const entry = readIdentifier(params, ledger, index);
@@ -63,7 +64,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 	if (identified.length === 0) return ledger.toExecutionData();
 
-	const transport = await OzonTransport.create(this, readTransportOptions(params));
+	const transport = await OzonTransport.create(this, readTransportOptions(params), process.transport);
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
 	const resolved = await resolveProducts(ledger, transport, identified);

@@ -11,7 +11,9 @@ import { outputOption } from '../common/output';
 import { checkUrls } from './push/checkUrls';
 import { answerDryRuns } from './push/dryRun';
 import type { PushSettings, ValidEntry } from './push/entries';
-import { ExecutionWrites } from './push/handIn';
+import type { NodeProcess } from '../../runtime/nodeProcess';
+import { ExecutionWrites } from '../../writes/execution';
+import { MAX_RESULT_TIMEOUT_MS } from '../../writes/settings';
 import { planDryRuns } from './push/plan';
 import { readInTurns, type PushItemInput } from './push/read';
 
@@ -216,7 +218,8 @@ function readPushSettings(params: ItemParameters): PushSettings | ParameterError
 	return {
 		waitForResult,
 		watchOtherWriters,
-		resultTimeoutMs: Math.max(1, Number(options.resultTimeout ?? 60) || 60) * 1000,
+		// Capped whatever its source: an expression is not held to the field's maximum.
+		resultTimeoutMs: Math.min(MAX_RESULT_TIMEOUT_MS, Math.max(1, Number(options.resultTimeout ?? 60) || 60) * 1000),
 		batchSize: Math.min(MAX_IMPORT_BATCH, Math.max(1, Math.round(Number(options.batchSize ?? MAX_IMPORT_BATCH) || MAX_IMPORT_BATCH))),
 	};
 }
@@ -240,7 +243,7 @@ function writesOnly(ctx: IExecuteFunctions, params: ItemParameters): boolean {
  * Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger.
  * Writes go through the process-wide coordinator, which orders them per product across executions.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess): Promise<INodeExecutionData[]> {
 	const ledger = new ItemLedger(this, items.length);
 	const params = new ItemParameters(this);
 	const settings = readPushSettings(params);
@@ -251,9 +254,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	const inTurns = writesOnly(this, params);
-	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns);
+	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns, process);
 	const valid: ValidEntry[] = [];
-	for await (const { entries, unread } of readInTurns(ledger, items.length, (index) => readPushItem(params, index))) {
+	for await (const { entries, unread } of readInTurns(ledger, items.length, (index) => readPushItem(params, index), async () => await process.clock.sleep(0))) {
 		if (inTurns) await writes.take(entries, unread);
 		else for (const entry of entries) valid.push(entry);
 		// Stopped (the Stop button, n8n's execution timeout): nothing read from now on would be sent,

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
+import { nodeProcess } from '../../../../nodes/OzonSeller/runtime/nodeProcess';
 import { retryAfterSeconds } from '../../../../nodes/OzonSeller/transport/retryAfter';
 import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
@@ -395,7 +395,7 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 		// Each refusal waited out (Retry-After: 1) before the next request.
 		expect(refused[1] - refused[0]).toBeGreaterThanOrEqual(1000);
 		// Two overloads, each halving the rate (40 → 20 → about 10), regained slowly since.
-		expect(limiterFor(CLIENT_ID, 40).rate).toBeLessThan(15);
+		expect(nodeProcess().transport.limiterFor(CLIENT_ID, 40).rate).toBeLessThan(15);
 	});
 
 	it('refused polls are asked again until Result Timeout, and the write is never sent again', async () => {

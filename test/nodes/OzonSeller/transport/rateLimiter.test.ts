@@ -1,4 +1,6 @@
-import { AIMD, RateLimiter, limiterFor } from '../../../../nodes/OzonSeller/transport/rateLimiter';
+import { systemClock } from '../../../../nodes/OzonSeller/runtime/clock';
+import { DEFAULT_AIMD, RateLimiter, type AimdSettings } from '../../../../nodes/OzonSeller/transport/rateLimiter';
+import { TransportState } from '../../../../nodes/OzonSeller/transport/state';
 
 /** The most starts within any rolling one-second window. */
 function peakPerSecond(starts: number[]): number {
@@ -26,10 +28,11 @@ describe('RateLimiter', () => {
 	});
 
 	it('is shared per Client-Id across callers, and takes the latest setting', () => {
-		const first = limiterFor('client-a', 40);
-		expect(limiterFor('client-a', 25)).toBe(first);
+		const state = new TransportState();
+		const first = state.limiterFor('client-a', 40);
+		expect(state.limiterFor('client-a', 25)).toBe(first);
 		expect(first.limit).toBe(25);
-		expect(limiterFor('client-b', 40)).not.toBe(first);
+		expect(state.limiterFor('client-b', 40)).not.toBe(first);
 	});
 });
 
@@ -66,7 +69,7 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 		await jest.advanceTimersByTimeAsync(100);
 		limiter.slowDown(await later);
 		// 20, plus 0.1 s of regained rate, halved.
-		expect(limiter.rate).toBeCloseTo((20 + 0.1 * AIMD.increasePerSecond) * AIMD.decreaseFactor, 5);
+		expect(limiter.rate).toBeCloseTo((20 + 0.1 * DEFAULT_AIMD.increasePerSecond) * DEFAULT_AIMD.decreaseFactor, 5);
 	});
 
 	it('regains the rate additively while Ozon does not refuse, never above Requests per Second, never below one', async () => {
@@ -74,17 +77,17 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 		limiter.slowDown(Date.now());
 		expect(limiter.rate).toBe(20);
 		await jest.advanceTimersByTimeAsync(1000);
-		expect(limiter.rate).toBe(20 + AIMD.increasePerSecond);
+		expect(limiter.rate).toBe(20 + DEFAULT_AIMD.increasePerSecond);
 		await jest.advanceTimersByTimeAsync(5000);
-		expect(limiter.rate).toBe(20 + 6 * AIMD.increasePerSecond);
+		expect(limiter.rate).toBe(20 + 6 * DEFAULT_AIMD.increasePerSecond);
 		await jest.advanceTimersByTimeAsync(60_000);
 		expect(limiter.rate).toBe(40);
 		// A lower setting from a later execution applies at once.
 		limiter.limit = 15;
 		expect(limiter.rate).toBe(15);
 		for (let i = 0; i < 20; i++) limiter.slowDown(Date.now());
-		expect(limiter.rate).toBeGreaterThanOrEqual(AIMD.minRate);
-		expect(limiter.rate).toBeLessThan(AIMD.minRate + 1);
+		expect(limiter.rate).toBeGreaterThanOrEqual(DEFAULT_AIMD.minRate);
+		expect(limiter.rate).toBeLessThan(DEFAULT_AIMD.minRate + 1);
 	});
 
 	/**
@@ -93,11 +96,11 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 	 * accepts 50 requests in any second and answers the rest with its per-second 429 (Retry-After 1:
 	 * the process sends nothing for a second, as the transport does).
 	 */
-	async function shareOneClientId(processes: number, seconds: number, requestsPerSecond = 40) {
+	async function shareOneClientId(processes: number, seconds: number, requestsPerSecond = 40, aimd: AimdSettings = DEFAULT_AIMD) {
 		const ozonLimit = 50;
 		const accepted: number[] = [];
 		const refused: number[] = [];
-		const limiters = Array.from({ length: processes }, () => new RateLimiter(requestsPerSecond));
+		const limiters = Array.from({ length: processes }, () => new RateLimiter(requestsPerSecond, systemClock, aimd));
 		const end = Date.now() + seconds * 1000;
 		const ozon = (now: number) => {
 			while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift();
@@ -149,14 +152,7 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 	it.each([2, 3, 5])("%s processes at 40 requests per second each settle below Ozon's 50: few 429s, far fewer than without adapting, most of the limit used", async (processes) => {
 		const adaptive = await shareOneClientId(processes, 120);
 		// The same processes with limiters that never lower their rate (each still pauses a second after a 429).
-		const saved = { ...AIMD };
-		AIMD.decreaseFactor = 1;
-		let fixed: typeof adaptive;
-		try {
-			fixed = await shareOneClientId(processes, 120);
-		} finally {
-			Object.assign(AIMD, saved);
-		}
+		const fixed = await shareOneClientId(processes, 120, 40, { ...DEFAULT_AIMD, decreaseFactor: 1 });
 		process.stdout.write(`AIMD ${processes} processes: adaptive ${JSON.stringify(adaptive)}, fixed ${JSON.stringify(fixed)}\n`);
 		expect(adaptive.refusedShare).toBeLessThanOrEqual(0.05);
 		expect(adaptive.refusedLaterShare).toBeLessThanOrEqual(0.05);

@@ -1,4 +1,3 @@
-import { sleep } from 'n8n-workflow';
 
 import type { ItemError, ItemWarning } from '../../../domain/types';
 import { ID_FIELD, validatePushInput, type RawPushInput } from '../../../domain/validate';
@@ -54,12 +53,12 @@ export interface ReadTurn {
  * settled as `invalid` on its own. Yields each turn's valid entries, so they can be on their way
  * while later items are still being read.
  */
-export async function* readInTurns(ledger: ItemLedger, itemCount: number, readItem: (index: number) => PushItemInput): AsyncGenerator<ReadTurn> {
+export async function* readInTurns(ledger: ItemLedger, itemCount: number, readItem: (index: number) => PushItemInput, yieldTurn: () => Promise<void>): AsyncGenerator<ReadTurn> {
 	for (let start = 0; start < itemCount; start += ITEMS_PER_TURN) {
 		// Reading thousands of items is seconds of synchronous expression work in n8n: give the
 		// event loop (requests under way, other executions, webhooks, the garbage collector's
 		// incremental steps) a turn.
-		if (start > 0) await sleep(0);
+		if (start > 0) await yieldTurn();
 		const end = Math.min(itemCount, start + ITEMS_PER_TURN);
 		const entries: ValidEntry[] = [];
 		for (let index = start; index < end; index++) {

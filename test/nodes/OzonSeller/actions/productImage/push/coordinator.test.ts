@@ -6,12 +6,11 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { resetCoordinators } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../../../helpers/timing';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -51,15 +50,13 @@ async function overlapping(sets: IDataObject[][], gapMs: number, parameters: IDa
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 useFastTiming();
 
-const saved = { ...polling };
 beforeEach(async () => {
 	// Ozon's real pace, scaled down: the task takes 300 ms, the first poll comes after 400 ms.
 	sandbox = new OzonSandbox({ processingMs: 300 }, seedProducts(200));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 400, stepMs: 400 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 400, stepMs: 400 } } });
 });
 afterEach(async () => {
-	Object.assign(polling, saved);
 	await sandbox.stop();
 });
 
@@ -115,7 +112,7 @@ describe('two n8n processes (queue-mode workers), each with its own write coordi
 		const first = start([{ offer, urls: url(offer, 'first'), mode: 'append' }]);
 		await sleep(gapMs);
 		// What another process has: a coordinator that knows nothing of the first push.
-		resetCoordinators();
+		tuneProcess({});
 		const second = start([{ offer, urls: url(offer, 'second'), mode: 'append' }]);
 		const [[a], [b]] = (await Promise.all([first.result, second.result])).map(outputOf);
 		sandbox.processDueTasks();

@@ -6,11 +6,10 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { gathering } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../../helpers/timing';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -110,16 +109,6 @@ async function finish(stuck: { first: boolean }) {
 
 useFastTiming();
 
-// Saved per test, after useFastTiming has set the schedule: tests that slow it down put it back.
-let savedPolling = { ...polling };
-const savedGathering = { ...gathering };
-beforeEach(() => {
-	savedPolling = { ...polling };
-});
-afterEach(() => {
-	Object.assign(polling, savedPolling);
-	Object.assign(gathering, savedGathering);
-});
 
 describe('the carrier execution is stopped while its flight is out', () => {
 	/**
@@ -129,7 +118,7 @@ describe('the carrier execution is stopped while its flight is out', () => {
 	 * ends at once.
 	 */
 	async function stopCarrierDuring(path: 'import' | 'poll' | 'readBack') {
-		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		tuneProcess({ writes: { polling: { firstDelayMs: 100 } } });
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
 		// Filled once A has started; the scripted answers stop it from inside a request.
 		const carrier: { a?: ReturnType<typeof start> } = {};
@@ -261,7 +250,7 @@ describe('v1 and v2 pushes of one product', () => {
 
 describe('executions with different request options in one flight', () => {
 	it("an execution's Max Retries is honoured when another execution, with none, carries the shared import", async () => {
-		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		tuneProcess({ writes: { polling: { firstDelayMs: 100 } } });
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
 		// Flight 2's import meets one 503; a retry goes through.
 		const imports = scriptedOzon({ onImport: (call) => (call === 2 ? [503, { code: 14, message: 'unavailable' }] : undefined) });
@@ -281,7 +270,7 @@ describe('executions with different request options in one flight', () => {
 
 describe("one execution's pushes settled in different flights", () => {
 	it('a key rejected for a later flight fails only the pushes still open: an item already imported stays a clean success', async () => {
-		Object.assign(gathering, { maxWaitMs: 30 });
+		tuneProcess({ writes: { gatheringMaxWaitMs: 30 } });
 		// The first two lookups are answered; then the key is refused (revoked in Ozon Seller meanwhile).
 		let lookups = 0;
 		ozon()
@@ -336,7 +325,7 @@ describe('a push held back by an earlier write of its product', () => {
 
 describe('one product, named differently by overlapping executions', () => {
 	it('by offer_id in one and by sku in the other: written one after the other, both photos kept', async () => {
-		Object.assign(gathering, { maxWaitMs: 20 });
+		tuneProcess({ writes: { gatheringMaxWaitMs: 20 } });
 		mockInfoList([product(1, { images: [OLD] })]);
 		const imports = scriptedOzon({ taskStatus: (taskId, poll) => (taskId === 9000 && poll < 5 ? 'pending' : 'imported') });
 		mockPicturesInfo(() => ({}));
@@ -414,7 +403,7 @@ describe('two keys of one Client-Id (a key rotated: the old one still in another
 
 describe("another execution's bad item in a shared import request", () => {
 	it("Ozon rejecting the request (400) over one execution's image fails that execution's item only", async () => {
-		Object.assign(polling, { firstDelayMs: 100, maxIntervalMs: 100 });
+		tuneProcess({ writes: { polling: { firstDelayMs: 100 } } });
 		mockInfoList([product(1, { images: [OLD] }), product(2, { images: [OLD] }), product(3, { images: [OLD] })]);
 		const REJECTED = 'https://img.example/rejected-by-ozon.jpg';
 		// Ozon's own rule (not one the node knows) refuses this URL: the whole request is answered 400.

@@ -7,11 +7,11 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
 import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../../../helpers/timing';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }> };
 
@@ -24,15 +24,14 @@ let sandbox: OzonSandbox;
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 useFastTiming();
 
-let savedPolling = { ...polling };
+
 beforeEach(async () => {
-	savedPolling = { ...polling };
-	Object.assign(polling, { firstDelayMs: 150, maxIntervalMs: 150 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 150 } } });
 	sandbox = new OzonSandbox({ processingMs: 100, faults: { ...new OzonSandbox().store.config.faults, rate5xx: 0.15, seed: 7 } }, seedProducts(5));
 	await sandbox.start();
 });
 afterEach(async () => {
-	Object.assign(polling, savedPolling);
+
 	await sandbox.stop();
 });
 

@@ -7,10 +7,10 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
 import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
 import { PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
 import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 
 /** Check URLs First set by an expression (false for every item): the node cannot know that before reading them, so it reads every item before sending anything, as before. */
 const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
@@ -73,9 +73,9 @@ it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: 
 	expect(handedIn).toBe(requests('/v2/product/pictures/import').length);
 }, 60_000);
 
-it('read within handInTurns.afterMs (some 5,000 items at the default 0.2 s): all items leave as one flight, as before, every lookup before the first import', async () => {
+it('read within the hand-in wait (handInAfterMs) (some 5,000 items at the default 0.2 s): all items leave as one flight, as before, every lookup before the first import', async () => {
 	await startSandbox(3000);
-	handInTurns.afterMs = 60_000;
+	tuneProcess({ writes: { handInAfterMs: 60_000 } });
 
 	const output = outputOf(await runWorkflow(ozonWorkflow(rows(3000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 

@@ -6,10 +6,10 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
 import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
 import { API_KEY, PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
 import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 
 function observe(observer: (exchange: SandboxExchange) => void): () => void {
 	sandboxObservers.add(observer);
@@ -139,7 +139,7 @@ it('2,400 items over only 150 products, modes mixed, invalid and unknown ones sp
 		});
 	const photos = () => [...sandbox.store.products.values()].map((product) => [product.offer_id, product.primary_image, product.images]);
 
-	Object.assign(polling, { firstDelayMs: 60, stepMs: 40 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 60, stepMs: 40 } } });
 	await startSandbox(150, 50);
 	const inTurns = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 	const inTurnsPhotos = photos();
@@ -180,7 +180,7 @@ it.each([
 }, 120_000);
 
 it('executions with a 1 s Result Timeout keep coming while Ozon takes 1.5 s: an overlapping execution with a longer one is answered once Ozon has processed its task, not at its own Result Timeout', async () => {
-	Object.assign(polling, { firstDelayMs: 300, stepMs: 200 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 300, stepMs: 200 } } });
 	await startSandbox(3000, 1500);
 	const quick = { ...PUSH, options: { resultTimeout: 1 } };
 	const patient = { ...PUSH, options: { resultTimeout: 20 } };

@@ -3,13 +3,13 @@
  * its pushes are answered: n8n's requests keep the signal alive after the run, and a listener left
  * on it held every push of the execution (about 1.4 KB per item after the run, measured by the bench).
  */
-import { Participant, type QueuedPush } from '../../../../../../nodes/OzonSeller/actions/productImage/push/coordinator';
+import { Participant, type Push } from '../../../../../../nodes/OzonSeller/writes/participant';
 import type { OzonTransport } from '../../../../../../nodes/OzonSeller/transport';
 
 it('stops listening to the cancel signal once every push is answered', async () => {
 	const controller = new AbortController();
 	const participant = new Participant({} as OzonTransport, controller.signal, () => new Error('cancelled'));
-	participant.add({} as QueuedPush);
+	participant.add({} as Push);
 	const onCancel = jest.fn();
 	participant.onCancel(onCancel);
 
@@ -23,7 +23,7 @@ it('stops listening to the cancel signal once every push is answered', async () 
 it('still hears a cancel while pushes are waiting', async () => {
 	const controller = new AbortController();
 	const participant = new Participant({} as OzonTransport, controller.signal, () => new Error('cancelled'));
-	participant.add({} as QueuedPush);
+	participant.add({} as Push);
 	const onCancel = jest.fn();
 	participant.onCancel(onCancel);
 
@@ -38,12 +38,12 @@ it('handing pushes in turns: not done while more are to come, though every push 
 	let done = false;
 	void participant.done.then(() => (done = true));
 	participant.handInMore();
-	participant.add({} as QueuedPush);
+	participant.add({} as Push);
 	participant.settled();
 	await Promise.resolve();
 	expect(done).toBe(false);
 
-	participant.add({} as QueuedPush);
+	participant.add({} as Push);
 	participant.handedIn();
 	await Promise.resolve();
 	expect(done).toBe(false);

@@ -6,8 +6,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { handInTurns } from '../../../../../../nodes/OzonSeller/actions/productImage/push/handIn';
-import { polling } from '../../../../../../nodes/OzonSeller/actions/productImage/push/waitForTasks';
+import { tuneProcess } from '../../../../../helpers/nodeProcess';
 import { OzonSandbox } from '../../../../../../sandbox/server';
 import { seedProducts } from '../../../../../../sandbox/store';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
@@ -15,11 +14,9 @@ import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helper
 const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
 
 let sandbox: OzonSandbox;
-const saved = { ...polling };
 
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 afterEach(async () => {
-	Object.assign(polling, saved);
 	await sandbox?.stop();
 });
 
@@ -38,7 +35,7 @@ const polls = () => sandbox.store.log.filter((entry) => entry.path === '/v1/prod
 it('20 tasks of a 2,000-product run: each polled about once, all confirmed', async () => {
 	sandbox = new OzonSandbox({ processingMs: 600, rateLimitPerSecond: 50 }, seedProducts(2000));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 } } });
 
 	const output = await push(2000);
 
@@ -50,7 +47,7 @@ it('20 tasks of a 2,000-product run: each polled about once, all confirmed', asy
 it('a second run uses the processing time the first one saw: its task is polled once', async () => {
 	sandbox = new OzonSandbox({ processingMs: 500 }, seedProducts(10));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 100, stepMs: 100, minDelayMs: 50 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 100, stepMs: 100, minDelayMs: 50 } } });
 
 	await push(1);
 	const first = polls();
@@ -63,7 +60,7 @@ it('a second run uses the processing time the first one saw: its task is polled 
 it("overlaps: tasks are polled while later imports are still being sent, finished products read back while later tasks are polled; the read-back's wait is paid once, at the tail", async () => {
 	sandbox = new OzonSandbox({ processingMs: 300, rateLimitPerSecond: 50 }, seedProducts(3000));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 300, stepMs: 100, minDelayMs: 50 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 300, stepMs: 100, minDelayMs: 50 } } });
 
 	// 8 requests a second: the 30 imports take about 4 s to send, each task is done 0.3 s after it.
 	const output = await push(3000, { requestsPerSecond: 8 });
@@ -90,12 +87,11 @@ it("overlaps: tasks are polled while later imports are still being sent, finishe
 it('flights side by side (a 3,000-item run handed in while read): one task learns Ozon\'s time for all, the others wait for it and are polled about once', async () => {
 	sandbox = new OzonSandbox({ processingMs: 1500, rateLimitPerSecond: 1000 }, seedProducts(3000));
 	await sandbox.start();
-	Object.assign(polling, { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 });
+	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 } } });
 	// Handed in from the first thousand items on (by default only after 0.2 s of reading).
-	const handInAfterMs = handInTurns.afterMs;
-	handInTurns.afterMs = 0;
+	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 }, handInAfterMs: 0 } });
 
-	const output = await push(3000).finally(() => (handInTurns.afterMs = handInAfterMs));
+	const output = await push(3000);
 
 	expect(output.every((item) => item.success)).toBe(true);
 	const imports = sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;

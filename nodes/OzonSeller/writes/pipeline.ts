@@ -1,10 +1,10 @@
-import { MAX_PICTURES_INFO_BATCH } from '../../../domain/constants';
-import type { OzonTransport } from '../../../transport';
-import type { WriteCoordinator } from './coordinator';
-import type { ImportTask, ProductWrite } from './entries';
-import type { FlightBook } from './flight';
-import { readBack } from './readBack';
-import { waitForTasks, type IncomingTasks } from './waitForTasks';
+import { MAX_PICTURES_INFO_BATCH } from '../domain/constants';
+import type { OzonTransport } from '../transport';
+import type { FlightBook } from './book';
+import { readBack } from './confirm';
+import type { FlightHost, WriteEvents } from './host';
+import { waitForTasks, type IncomingTasks } from './poll';
+import type { ImportTask, ProductWrite } from './types';
 import { writeImages } from './write';
 
 /** Wakes whoever waits for the next task (or for the end of submitting). */
@@ -44,7 +44,8 @@ export async function writeWaitAndRead(
 	transport: OzonTransport,
 	writes: ProductWrite[],
 	tasks: ImportTask[],
-	coordinator: WriteCoordinator,
+	host: FlightHost,
+	events: WriteEvents,
 	reapply: (index: number) => void,
 	polled: () => void = () => {},
 	onWritten: () => void = () => {},
@@ -55,18 +56,18 @@ export async function writeWaitAndRead(
 	const readReady = () => {
 		const batch = ready;
 		ready = [];
-		reads.push(readBack(book, transport, batch, reapply, coordinator.pace));
+		reads.push(readBack(book, transport, batch, reapply, host, events));
 	};
 	const onAnswered = (answered: ProductWrite[]) => {
 		for (const write of answered) if (write.status === 'imported' || write.status === 'skipped') ready.push(write);
 		if (ready.length >= MAX_PICTURES_INFO_BATCH) readReady();
 	};
-	const writing = writeImages(book, transport, writes, tasks, coordinator, () => arrivals.arrived()).finally(() => {
+	const writing = writeImages(book, transport, writes, tasks, host, events, () => arrivals.arrived()).finally(() => {
 		arrivals.complete = true;
 		arrivals.arrived();
 		onWritten();
 	});
-	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, coordinator.pace, arrivals, onAnswered)]);
+	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, host, events, arrivals, onAnswered)]);
 	if (ready.length > 0) readReady();
 	polled();
 	outcomes.push(...(await Promise.allSettled(reads)));

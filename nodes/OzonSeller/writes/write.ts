@@ -1,13 +1,16 @@
-import { chunk } from '../../../domain/collections';
-import { MAX_IMPORT_BATCH } from '../../../domain/constants';
-import type { OzonTransport } from '../../../transport';
-import { OzonRequestError } from '../../../transport/errors';
-import { importPicturesV1, importPicturesV2, type V1ImportRequest, type V2ImportItem } from '../../../transport/ozonApi';
-import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { WriteCoordinator } from './coordinator';
-import type { FlightBook } from './flight';
-import type { ImportTask, ProductWrite } from './entries';
-import type { TaskPace } from './waitForTasks';
+/**
+ * Stage: write. Sends each product's write (v2: batched import requests; v1: one request each) and
+ * reports every write Ozon accepted, or that failed before it did, to the product's lane.
+ */
+import { chunk } from '../domain/collections';
+import { MAX_IMPORT_BATCH } from '../domain/constants';
+import type { OzonTransport } from '../transport';
+import { OzonRequestError } from '../transport/errors';
+import { importPicturesV1, importPicturesV2, type V1ImportRequest, type V2ImportItem } from '../transport/ozonApi';
+import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
+import type { FlightBook } from './book';
+import type { FlightHost, WriteEvents } from './host';
+import type { ImportTask, ProductWrite } from './types';
 
 /** Not yet sent, and some push of it is still waiting (a cancelled execution's writes are dropped). */
 function toSend(book: FlightBook, write: ProductWrite): boolean {
@@ -15,14 +18,17 @@ function toSend(book: FlightBook, write: ProductWrite): boolean {
 }
 
 /** The deprecated method: one product a request, answered before Ozon processes the images. */
-async function writeV1(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], coordinator: WriteCoordinator): Promise<void> {
+async function writeV1(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], host: FlightHost, events: WriteEvents): Promise<void> {
 	const send = async (write: ProductWrite) => {
 		if (book.stopped || !toSend(book, write)) return;
 		try {
 			await importPicturesV1(transport, write.v1Request as V1ImportRequest);
 			write.status = 'imported';
 			book.wrote(write.members);
-			coordinator.rememberV1(write.product.productId, write.set);
+			host.rememberV1(write.product.productId, write.set);
+			// v1 answers with the write done: nothing to wait for but its read-back.
+			events.accepted(write);
+			events.answered(write);
 			for (const index of book.open(write.members)) {
 				book.warn(index, {
 					field: 'apiVersion',
@@ -35,6 +41,7 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 			// through untouched, and the stage is run again with another execution's transport.
 			book.requestFailed(error, write.members);
 			write.status = 'unsent';
+			events.unsent(write);
 		}
 	};
 	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
@@ -69,17 +76,18 @@ function byExecutions(book: FlightBook, writes: ProductWrite[]): ProductWrite[][
  * a request that carries several executions' writes as invalid, each execution's writes go again
  * on their own: one execution's bad item fails its own items, as it would have alone, not the others'.
  */
-async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[], pace: TaskPace, onTask: () => void): Promise<void> {
+async function submitBatch(book: FlightBook, transport: OzonTransport, batch: ProductWrite[], tasks: ImportTask[], host: FlightHost, events: WriteEvents, onTask: () => void): Promise<void> {
 	const open = batch.filter((write) => toSend(book, write));
 	if (open.length === 0 || book.stopped) return;
 	try {
 		const taskId = await importPicturesV2(transport, open.map((write) => write.v2Item as V2ImportItem));
-		const now = Date.now();
+		const now = host.clock.now();
 		let deadline = now;
 		const timeouts = new Set<number>();
 		for (const write of open) {
 			Object.assign(write, { taskId, status: 'pending', sentAt: now });
 			book.wrote(write.members);
+			events.accepted(write);
 			for (const index of book.open(write.members)) {
 				const { settings } = book.pushes[index];
 				book.setData(index, { task_id: taskId });
@@ -94,17 +102,20 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			}
 		}
 		// Polled until its deadline even when nobody waits: the next push of these products must build on the result.
-		tasks.push({ taskId, writes: open, sentAt: now, deadline, timeouts: [...timeouts].sort((a, b) => a - b), nextPollAt: pace.firstPollAt(now), polls: 0 });
+		tasks.push({ taskId, writes: open, sentAt: now, deadline, timeouts: [...timeouts].sort((a, b) => a - b), nextPollAt: host.pace.firstPollAt(now), polls: 0 });
 		onTask();
 	} catch (error) {
 		const groups = error instanceof OzonRequestError && error.kind === 'invalid' ? byExecutions(book, open) : [];
 		if (groups.length > 1) {
-			for (const group of groups) await submitBatch(book, transport, group, tasks, pace, onTask);
+			for (const group of groups) await submitBatch(book, transport, group, tasks, host, events, onTask);
 			return;
 		}
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, open.flatMap((write) => write.members));
-		for (const write of open) write.status = 'unsent';
+		for (const write of open) {
+			write.status = 'unsent';
+			events.unsent(write);
+		}
 	}
 }
 
@@ -113,9 +124,17 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
  * executions. A flight holds one write per product, so no request names a product twice. `onTask`
  * hears of each task as Ozon accepts it, so its wait can start while the rest are being sent.
  */
-export async function writeImages(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], tasks: ImportTask[], coordinator: WriteCoordinator, onTask: () => void = () => {}): Promise<void> {
-	await writeV1(book, transport, writes.filter((write) => write.v1Request), coordinator);
+export async function writeImages(
+	book: FlightBook,
+	transport: OzonTransport,
+	writes: ProductWrite[],
+	tasks: ImportTask[],
+	host: FlightHost,
+	events: WriteEvents,
+	onTask: () => void = () => {},
+): Promise<void> {
+	await writeV1(book, transport, writes.filter((write) => write.v1Request), host, events);
 	const v2 = writes.filter((write) => write.v2Item);
 	const batchSize = Math.min(...v2.flatMap((write) => write.members.map((index) => book.pushes[index].settings.batchSize)));
-	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks, coordinator.pace, onTask));
+	await mapConcurrent(chunk(v2, Number.isFinite(batchSize) ? batchSize : MAX_IMPORT_BATCH), REQUEST_CONCURRENCY, (batch) => submitBatch(book, transport, batch, tasks, host, events, onTask));
 }

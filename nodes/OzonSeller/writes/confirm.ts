@@ -1,17 +1,19 @@
-import { sleep } from 'n8n-workflow';
-
-import { MAX_REAPPLY } from '../../../domain/constants';
-import { verifyPush } from '../../../domain/merge';
-import { originOf, photosOf } from '../../../domain/plan';
-import type { ItemError, ItemWarning } from '../../../domain/types';
-import type { PushRequest } from '../../../domain/validate';
-import type { OzonTransport } from '../../../transport';
-import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../../../transport/ozonApi';
-import { OzonRequestError } from '../../../transport/errors';
-import { readPictures } from '../../common/readBack';
-import type { ProductWrite } from './entries';
-import type { FlightBook } from './flight';
-import type { TaskPace } from './waitForTasks';
+/**
+ * Stage: confirm. Reads back the photos of every product Ozon processed and settles each push on
+ * them; then the product's lane is free for the next push.
+ */
+import { MAX_REAPPLY } from '../domain/constants';
+import { verifyPush } from '../domain/merge';
+import { originOf, photosOf } from '../domain/plan';
+import type { ItemError, ItemWarning } from '../domain/types';
+import type { PushRequest } from '../domain/validate';
+import type { OzonTransport } from '../transport';
+import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../transport/ozonApi';
+import { OzonRequestError } from '../transport/errors';
+import { readPictures } from '../actions/common/readBack';
+import type { FlightBook } from './book';
+import type { FlightHost, WriteEvents } from './host';
+import type { ProductWrite } from './types';
 
 /**
  * Ozon's per-URL read-back errors: an error about one of the push's URLs fails it, named by field
@@ -79,20 +81,21 @@ function settlePush(book: FlightBook, index: number, write: ProductWrite, pictur
  * Ozon's answer was seen. Another process (a queue-mode worker, another tool) may have read a
  * product just before a write here was processed and sent a set built on the older photos: Ozon
  * processes that set within about one processing time, and it drops this write's images. Read back
- * sooner and the push would be reported as pushed, then lost. The processing time is the one the
- * polls learned for this key (`pace`: the shortest a task took; a write's own while the pace has
- * none), and the wait never passes a push's Result Timeout. Only the read-back waits: the pipeline
+ * sooner and the push would be reported as pushed, then lost. The processing time is one that covers
+ * the slow tasks the polls saw with this key (`pace.slowProcessingMs`; a write's own while the pace
+ * has none): another worker's slower task must have landed too. The wait never passes a push's
+ * Result Timeout. Only the read-back waits: the pipeline
  * keeps writing and polling meanwhile, and the flight no longer holds back gathering pushes, so a
  * bulk run pays it once, after its last task's answer.
  */
-function settledAt(book: FlightBook, writes: ProductWrite[], pace: TaskPace | undefined): number {
+function settledAt(book: FlightBook, writes: ProductWrite[], host: FlightHost): number {
 	let settled = 0;
 	for (const write of writes) {
 		if (write.status !== 'imported' || write.apiVersion !== 'v2' || write.answeredAt === undefined || write.sentAt === undefined) continue;
 		const open = book.open(write.members);
 		// Switched off by every push of the write (Watch for Other Writers): one process writes alone.
 		if (!open.some((index) => book.pushes[index].settings.watchOtherWriters)) continue;
-		const processing = pace?.processingMs ?? write.answeredAt - write.sentAt;
+		const processing = host.pace.slowProcessingMs ?? write.answeredAt - write.sentAt;
 		let deadline = 0;
 		for (const index of open) deadline = Math.max(deadline, write.sentAt + book.pushes[index].settings.resultTimeoutMs);
 		settled = Math.max(settled, Math.min(write.answeredAt + processing, deadline));
@@ -103,51 +106,84 @@ function settledAt(book: FlightBook, writes: ProductWrite[], pace: TaskPace | un
 /**
  * Stage: read back. Reads the images of every imported or skipped write and settles each push on
  * them: its photos must be there (by URL, or in number and place where Ozon serves its own copies).
- * A failed read-back only warns: the task status already confirmed the write.
+ * A read-back that fails (Ozon busy or unreachable after the request's own retries) is tried again
+ * until the pushes' Result Timeout; then they are reported `pending` with the task_id: the task's
+ * status alone cannot tell that another writer has not undone the write since.
  */
-export async function readBack(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], reapply: (index: number) => void, pace?: TaskPace): Promise<void> {
+export async function readBack(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], reapply: (index: number) => void, host: FlightHost, events: WriteEvents): Promise<void> {
+	const { clock } = host;
 	const redact = (text: string) => transport.redact(text);
 	const unread = () => writes.filter((write) => !write.readBack && (write.status === 'imported' || write.status === 'skipped') && book.open(write.members).length > 0);
-	const settled = settledAt(book, unread(), pace);
-	const waited = Math.max(0, settled - Date.now());
-	if (waited > 0) await sleep(waited);
-	// Pushes whose executions were cancelled meanwhile are not read for.
-	const toRead = unread().map((write) => ({ index: write.members[0], product: write.product, write }));
+	const settled = settledAt(book, unread(), host);
+	const waited = Math.max(0, settled - clock.now());
+	if (waited > 0) await clock.sleep(waited);
 
 	// Per-second 429s are waited out until the last of these pushes' Result Timeout, plus the wait
 	// for other writers: that wait is the node's own and may end right at Result Timeout, which would
 	// leave a refused read-back no time at all, and a push another writer undid reported as pushed.
-	let deadline = 0;
-	for (const { write } of toRead) {
-		for (const index of book.open(write.members)) deadline = Math.max(deadline, (write.sentAt ?? Date.now()) + book.pushes[index].settings.resultTimeoutMs + waited);
-	}
-	await readPictures(book, transport, toRead, {
-		answered(pictures, entries) {
-			for (const { write } of entries) {
-				write.readBack = true;
-				for (const index of book.open(write.members)) settlePush(book, index, write, pictures, redact, reapply);
+	const deadlineOf = (write: ProductWrite) => {
+		let deadline = 0;
+		for (const index of book.open(write.members)) deadline = Math.max(deadline, (write.sentAt ?? clock.now()) + book.pushes[index].settings.resultTimeoutMs + waited);
+		return deadline;
+	};
+	for (;;) {
+		// Pushes whose executions were cancelled meanwhile are not read for.
+		const toRead = unread().map((write) => ({ index: write.members[0], product: write.product, write }));
+		if (toRead.length === 0) break;
+		let deadline = 0;
+		for (const { write } of toRead) deadline = Math.max(deadline, deadlineOf(write));
+		let retry: ProductWrite[] = [];
+		let lastError = '';
+		await readPictures(
+			book,
+			transport,
+			toRead,
+			{
+				answered(pictures, entries) {
+					for (const { write } of entries) {
+						write.readBack = true;
+						for (const index of book.open(write.members)) settlePush(book, index, write, pictures, redact, reapply);
+					}
+				},
+				failed(error, failedEntries) {
+					// Not Ozon's answer (the carrier execution was stopped): the stage reads again with another transport.
+					if (!(error instanceof OzonRequestError)) throw error;
+					lastError = error instanceof Error ? error.message : String(error);
+					const stillTime = !error.stopsAllRequests && clock.now() + host.settings.polling.stepMs < deadline;
+					for (const { write } of failedEntries) {
+						if (stillTime) retry.push(write);
+						else {
+							write.readBack = true;
+							for (const index of book.open(write.members)) notConfirmed(book, index, write, lastError);
+						}
+					}
+				},
+			},
+			deadline,
+		);
+		// Ozon's answer left a product out: the task status alone speaks for it.
+		for (const { write } of toRead) {
+			if (retry.includes(write)) continue;
+			write.readBack = true;
+			for (const index of book.open(write.members)) {
+				if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
+				book.succeed(index, write.status as string);
 			}
-		},
-		failed(error, unread) {
-			// Not Ozon's answer (the carrier execution was stopped): the stage reads again with another transport.
-			if (!(error instanceof OzonRequestError)) throw error;
-			const message = error instanceof Error ? error.message : String(error);
-			for (const { write } of unread) {
-				write.readBack = true;
-				for (const index of book.open(write.members)) {
-					book.warn(index, { field: 'current_images', message: `Could not read the images back: ${message}` });
-					if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
-					book.succeed(index, write.status as string);
-				}
-			}
-		},
-	}, deadline);
-
-	// Ozon's answer left a product out: the task status alone speaks for it.
-	for (const { write } of toRead) {
-		for (const index of book.open(write.members)) {
-			if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
-			book.succeed(index, write.status as string);
+			events.confirmed(write);
 		}
+		if (retry.length === 0 || book.stopped) break;
+		retry = [];
+		await clock.sleep(host.settings.polling.stepMs);
 	}
+}
+
+/** A write Ozon processed whose photos could not be read back in time: its result stays open. */
+function notConfirmed(book: FlightBook, index: number, write: ProductWrite, reason: string): void {
+	const task = write.taskId === undefined ? '' : ` (task_id ${write.taskId})`;
+	book.fail(index, 'pending', [
+		{
+			field: 'task',
+			reason: `Ozon reported the write as ${String(write.status)}${task}, but its photos could not be read back to confirm them before Result Timeout ran out: ${reason}. Check later with Get Images`,
+		},
+	]);
 }

@@ -1,112 +1,18 @@
-import { sleep } from 'n8n-workflow';
-
-import { urlMentionedIn } from '../../../domain/plan';
-import type { ItemError } from '../../../domain/types';
-import type { PushRequest } from '../../../domain/validate';
-import type { OzonTransport } from '../../../transport';
-import { getImportInfo, importIssueField, importIssueText, type ImportIssue } from '../../../transport/ozonApi';
-import { REQUEST_CONCURRENCY, mapConcurrent } from '../../common/concurrency';
-import type { FlightBook } from './flight';
-import type { ImportTask, ProductWrite } from './entries';
-
 /**
- * Polling schedule for import tasks. Mutable so tests can run it quickly. `firstDelayMs`: the first
- * poll while this process has not yet seen how long Ozon takes; `stepMs`: the pace of polls after
- * it; `toleranceMs`: how closely the processing time is learned; `minDelayMs`: the earliest first
- * poll; `forgetMs`: how long a task seen still pending keeps counting as a lower bound.
+ * Stage: wait for tasks. Polls Ozon's import tasks until each write has an answer or every push
+ * waiting for it has reached its Result Timeout. A poll that fails is asked again until then: the
+ * write stands whatever a poll says, and is never sent again.
  */
-export const polling = { firstDelayMs: 2000, stepMs: 1000, minDelayMs: 500, toleranceMs: 200, forgetMs: 60_000 };
-
-/**
- * How long Ozon takes to process an import task, as observed by this process (per Ozon key): the
- * shortest time a task was seen finished in, and the longest it was recently seen still pending.
- * Ozon works through tasks roughly in submission order, so a task is first asked about once that
- * time has passed, and most tasks are polled once. While the two bounds are far apart, a first
- * poll goes halfway between them to learn the time closely; the lower bound is forgotten after a
- * while, so a faster Ozon is noticed too.
- */
-export class TaskPace {
-	private doneMs: number | undefined;
-
-	private pending: { ms: number; at: number } | undefined;
-
-	/**
-	 * While nothing is known: the task whose polls learn the time for this key (one at a time, for
-	 * all flights), and when its latest poll set off. The others wait for what it finds.
-	 */
-	private learner: { task: object; at: number } | undefined;
-
-	private learnedNow: () => void = () => {};
-
-	private learning = this.nextLearning();
-
-	/** Whether a time a task was seen finished in is known. */
-	get learned(): boolean {
-		return this.doneMs !== undefined;
-	}
-
-	/** The shortest time a task was seen finished in (from sending to Ozon's answer), if known. */
-	get processingMs(): number | undefined {
-		return this.doneMs;
-	}
-
-	/** Settles once a time a task was seen finished in is known. */
-	whenLearned(): Promise<void> {
-		return this.learning;
-	}
-
-	/** `task` is polled while nothing is known: it learns the time for this key, until its polls lapse. */
-	learnWith(task: object, now = Date.now()): void {
-		if (this.doneMs === undefined) this.learner = { task, at: now };
-	}
-
-	/**
-	 * When to ask about a task sent at `sentAt` for the first time. While nothing is known, `task`
-	 * waits while another task is learning the time (and so lapses, should that one stop polling).
-	 */
-	firstPollAt(sentAt: number, now = Date.now(), task?: object): number {
-		if (this.doneMs === undefined) {
-			const learner = this.learner;
-			const lapsesAt = learner ? learner.at + polling.firstDelayMs + polling.stepMs : 0;
-			if (task !== undefined && learner && learner.task !== task && now < lapsesAt) return Math.max(lapsesAt, sentAt + polling.firstDelayMs);
-			return sentAt + polling.firstDelayMs;
-		}
-		const lower = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
-		const gap = this.doneMs - lower;
-		return sentAt + Math.max(polling.minDelayMs, gap <= polling.toleranceMs ? this.doneMs : lower + gap / 2);
-	}
-
-	/** When to ask again about a task still pending at a poll that ended at `now`. */
-	nextPollAt(sentAt: number, now: number): number {
-		if (this.doneMs !== undefined && sentAt + this.doneMs > now) return sentAt + this.doneMs;
-		return now + polling.stepMs;
-	}
-
-	/** A task was still pending when a poll set off `elapsedMs` after it was sent. */
-	stillPending(elapsedMs: number, now = Date.now()): void {
-		// Pending beyond the time it was known to take: Ozon is slower now; what was known no longer holds.
-		if (this.doneMs !== undefined && elapsedMs >= this.doneMs) {
-			this.doneMs = undefined;
-			this.learning = this.nextLearning();
-		}
-		const recent = this.pending && now - this.pending.at <= polling.forgetMs ? this.pending.ms : 0;
-		this.pending = { ms: Math.max(recent, elapsedMs), at: now };
-	}
-
-	/** A task was seen finished `elapsedMs` after it was sent (measured when the answer came). */
-	finished(elapsedMs: number): void {
-		const learnedNow = this.doneMs === undefined;
-		this.doneMs = this.doneMs === undefined ? elapsedMs : Math.min(this.doneMs, elapsedMs);
-		if (this.pending && this.pending.ms >= this.doneMs) this.pending = undefined;
-		if (!learnedNow) return;
-		this.learner = undefined;
-		this.learnedNow();
-	}
-
-	private nextLearning(): Promise<void> {
-		return new Promise<void>((resolve) => (this.learnedNow = resolve));
-	}
-}
+import { urlMentionedIn } from '../domain/plan';
+import type { ItemError } from '../domain/types';
+import type { PushRequest } from '../domain/validate';
+import type { OzonTransport } from '../transport';
+import { OzonRequestError } from '../transport/errors';
+import { getImportInfo, importIssueField, importIssueText, type ImportIssue } from '../transport/ozonApi';
+import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
+import type { FlightBook } from './book';
+import type { FlightHost, WriteEvents } from './host';
+import type { ImportTask, ProductWrite } from './types';
 
 /**
  * The errors of a failed import task, from their own fields (they carry no `url`). When Ozon's text
@@ -121,11 +27,12 @@ function taskErrors(request: PushRequest, issues: ImportIssue[], redact: (text: 
 	});
 }
 
-function timeoutError(book: FlightBook, index: number, taskId: number): ItemError {
+function timeoutError(book: FlightBook, index: number, task: ImportTask): ItemError {
 	const seconds = Math.round(book.pushes[index].settings.resultTimeoutMs / 1000);
+	const polls = task.lastPollError ? ` Ozon could not be asked about it (${task.lastPollError});` : '';
 	return {
 		field: 'task',
-		reason: `Ozon had not finished processing within ${seconds} s (task_id ${taskId}). The images may still appear; check later with Get Images, or raise Result Timeout`,
+		reason: `Ozon had not finished processing within ${seconds} s (task_id ${task.taskId}).${polls} The images may still appear; check later with Get Images, or raise Result Timeout`,
 	};
 }
 
@@ -140,13 +47,14 @@ function nextDeadline(task: ImportTask, now: number): number {
 }
 
 /** Settles the pushes of writes Ozon has answered for. */
-function applyResults(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], results: Awaited<ReturnType<typeof getImportInfo>>): void {
+function applyResults(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], results: Awaited<ReturnType<typeof getImportInfo>>, now: number, events: WriteEvents): void {
 	const byOffer = new Map(results.map((result) => [result.offerId, result]));
 	for (const write of writes) {
 		const result = byOffer.get(write.product.offerId);
 		if (!result || result.status === 'pending') continue;
 		write.status = result.status;
-		write.answeredAt = Date.now();
+		write.answeredAt = now;
+		events.answered(write);
 		if (result.status !== 'failed') continue;
 		for (const index of book.open(write.members)) {
 			const errors = taskErrors(book.pushes[index].entry.request, result.errors, (text) => transport.redact(text));
@@ -178,10 +86,12 @@ export async function waitForTasks(
 	book: FlightBook,
 	transport: OzonTransport,
 	tasks: ImportTask[],
-	pace: TaskPace,
+	host: FlightHost,
+	events: WriteEvents,
 	incoming: IncomingTasks = NOTHING_INCOMING,
 	onAnswered: (writes: ProductWrite[]) => void = () => {},
 ): Promise<void> {
+	const { pace, clock } = host;
 	const unanswered = (task: ImportTask) => task.writes.filter((write) => write.status === 'pending');
 	let active: ImportTask[] = [];
 	let taken = 0;
@@ -195,7 +105,7 @@ export async function waitForTasks(
 			await incoming.next();
 			continue;
 		}
-		const now = Date.now();
+		const now = clock.now();
 		// In order from the oldest: every task whose time has come, up to the first one still to wait
 		// for (while it is pending, so are the younger ones); behind it, only Result Timeouts are due.
 		// A task is timed when its turn comes, on what the pace knows by then.
@@ -215,29 +125,47 @@ export async function waitForTasks(
 		const due = [...active.slice(0, turn), ...active.slice(turn + 1).filter((task) => nextDeadline(task, now) <= now)];
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = unanswered(task);
-			const asked = Date.now();
+			const asked = clock.now();
 			task.polls += 1;
+			let failed = false;
+			let setOff = asked;
 			try {
-				applyResults(book, transport, waiting, await getImportInfo(transport, task.taskId, task.deadline));
-				if (unanswered(task).length === 0) pace.finished(Date.now() - task.sentAt);
-				else pace.stillPending(asked - task.sentAt);
+				const results = await getImportInfo(transport, task.taskId, task.deadline, (at) => (setOff = at));
+				applyResults(book, transport, waiting, results, clock.now(), events);
+				task.lastPollError = undefined;
+				if (unanswered(task).length === 0) {
+					// Seen pending shortly before it was seen done: Ozon's own time for it is known closely
+					// (a slow task is), where a first poll that finds a task done only bounds it from above.
+					const close = task.pendingSetOff !== undefined && setOff - task.pendingSetOff <= 2 * host.settings.polling.stepMs;
+					pace.finished(clock.now() - task.sentAt, close ? setOff - task.sentAt : undefined);
+				} else {
+					pace.stillPending(asked - task.sentAt);
+					task.pendingSetOff = setOff;
+				}
 			} catch (error) {
-				// Settles first: a stopped carrier's error passes through and the task is polled again.
-				book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
-				// The write stands; only its result is unknown. It is never re-sent.
-				for (const write of waiting) write.status = 'unknown';
+				failed = true;
+				if (error instanceof OzonRequestError && !error.stopsAllRequests) {
+					// Ozon busy or unreachable even after the request's own retries: asked again until the deadline.
+					task.lastPollError = error.message;
+				} else {
+					// Not Ozon's answer (the carrier execution was stopped) passes through: the stage polls again
+					// with another transport. A refused key: no poll can answer; the write stands, its result
+					// unknown, and it is never sent again.
+					book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
+					for (const write of waiting) write.status = 'unknown';
+				}
 			}
-			const after = Date.now();
-			task.nextPollAt = Math.min(pace.nextPollAt(task.sentAt, after), nextDeadline(task, after));
+			const after = clock.now();
+			task.nextPollAt = Math.min(failed ? after + host.settings.polling.stepMs : pace.nextPollAt(task.sentAt, after), nextDeadline(task, after));
 		});
-		const after = Date.now();
+		const after = clock.now();
 		const finished = new Set<ImportTask>();
 		for (const task of due) {
 			const pending = unanswered(task);
 			for (const write of pending) {
 				for (const index of book.open(write.members)) {
 					// Past its own deadline, after a poll at or beyond it: it has timed out.
-					if (after >= task.sentAt + book.pushes[index].settings.resultTimeoutMs) book.fail(index, 'pending', [timeoutError(book, index, task.taskId)]);
+					if (after >= task.sentAt + book.pushes[index].settings.resultTimeoutMs) book.fail(index, 'pending', [timeoutError(book, index, task)]);
 				}
 			}
 			if (pending.length === 0) {
@@ -250,13 +178,13 @@ export async function waitForTasks(
 		}
 		if (finished.size > 0) active = active.filter((task) => !finished.has(task));
 		if (active.length > 0) {
-			const wakeNow = Date.now();
+			const wakeNow = clock.now();
 			// The oldest decides when the next turn comes (a younger one is timed only once it leads).
 			const [leader] = active;
 			if (leader.polls === 0) leader.nextPollAt = Math.min(pace.firstPollAt(leader.sentAt, wakeNow, leader), nextDeadline(leader, wakeNow));
 			let wake = leader.nextPollAt;
 			for (let position = 1; position < active.length; position++) wake = Math.min(wake, nextDeadline(active[position], wakeNow));
-			const wakeups = [sleep(Math.max(0, wake - wakeNow))];
+			const wakeups = [clock.sleep(Math.max(0, wake - wakeNow))];
 			// A task submitted meanwhile may have an earlier Result Timeout than anything known now.
 			if (!incoming.complete) wakeups.push(incoming.next());
 			// Another flight's task may learn the time meanwhile: this one's first poll is then due.

@@ -1,30 +1,28 @@
+/**
+ * The execution's adapter to the write path: hands its valid items to the process's coordinator
+ * for their key, and settles its ledger with the outcomes.
+ */
 import { NodeOperationError, type IExecuteFunctions } from 'n8n-workflow';
 
-import { MAX_INFO_LIST_BATCH } from '../../../domain/constants';
-import type { ItemWarning } from '../../../domain/types';
-import { OzonTransport, type TransportOptions } from '../../../transport';
-import { keyExpiryWarning } from '../../../transport/keyExpiry';
-import type { ItemLedger } from '../../common/ledger';
-import { Participant, coordinatorFor, type QueuedPush } from './coordinator';
-import type { PushSettings, ValidEntry } from './entries';
+import { MAX_INFO_LIST_BATCH } from '../domain/constants';
+import type { ItemWarning } from '../domain/types';
+import { OzonTransport, type TransportOptions } from '../transport';
+import { keyExpiryWarning } from '../transport/keyExpiry';
+import type { TransportState } from '../transport/state';
+import type { ItemLedger } from '../actions/common/ledger';
+import { Participant, type Push } from './participant';
+import type { WriteRegistry } from './registry';
+import type { PushSettings, WriteEntry } from './types';
 
 /** Valid items handed in at a time while later ones are still being read: one lookup request's worth. */
 export const HAND_IN_ITEMS = MAX_INFO_LIST_BATCH;
-
-/**
- * How long an execution reads before it hands items in while still reading. Read within it (some
- * 5,000 items), the items leave together as one flight, as before: a second flight would cost
- * polls of its own (its first tasks' polls while Ozon's time is learned closely) for a head start
- * of a fraction of a second. Mutable so tests can scale it.
- */
-export const handInTurns = { afterMs: 200 };
 
 /**
  * Applies the outcomes the write coordinator reached to this execution's ledger. Every push's own
  * outcome first; then each failed request once, for the pushes it settled: a rejected key settles
  * every item still open, and must not reach one that another flight already imported.
  */
-function settleFromCoordinator(ledger: ItemLedger, pushes: QueuedPush[]): void {
+function settleFromCoordinator(ledger: ItemLedger, pushes: Push[]): void {
 	const failedRequests = new Map<unknown, Map<string, number[]>>();
 	for (const push of pushes) {
 		const { index } = push.entry;
@@ -65,9 +63,9 @@ export class ExecutionWrites {
 
 	private participant: Participant | undefined;
 
-	private pending: ValidEntry[] = [];
+	private pending: WriteEntry[] = [];
 
-	private readonly readingSince = Date.now();
+	private readonly readingSince: number;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -75,12 +73,15 @@ export class ExecutionWrites {
 		private readonly settings: PushSettings,
 		private readonly transportOptions: TransportOptions,
 		private readonly inTurns: boolean,
-	) {}
+		private readonly process: { transport: TransportState; writes: WriteRegistry },
+	) {
+		this.readingSince = process.writes.clock.now();
+	}
 
 	/** The execution's transport, created on first use (with the key's expiry read, at most hourly per key). */
 	async connect(): Promise<OzonTransport> {
 		if (!this.transport) {
-			this.transport = await OzonTransport.create(this.ctx, this.transportOptions);
+			this.transport = await OzonTransport.create(this.ctx, this.transportOptions, this.process.transport);
 			this.keyWarning = await keyExpiryWarning(this.transport);
 		}
 		return this.transport;
@@ -93,28 +94,28 @@ export class ExecutionWrites {
 
 	/**
 	 * Takes the valid entries of a turn of reading (`unread`: items still to be read after it) and
-	 * hands in what is due. Not before the reading has gone on for `handInTurns.afterMs`, nor while
+	 * hands in what is due. Not before the reading has gone on for `the process's handInAfterMs`, nor while
 	 * less than a hand-in's worth is left to read: the rest soon follows whole, rather than as a
 	 * small flight of its own that would wait for company.
 	 */
-	async take(entries: ValidEntry[], unread: number): Promise<void> {
+	async take(entries: WriteEntry[], unread: number): Promise<void> {
 		for (const entry of entries) this.pending.push(entry);
 		if (unread === 0) {
 			if (this.inTurns) await this.participant?.whenAllSent();
 			return await this.handIn(this.pending.splice(0), false);
 		}
 		if (!this.inTurns || unread < HAND_IN_ITEMS || this.pending.length < HAND_IN_ITEMS || !(this.participant?.allSent ?? true)) return;
-		if (Date.now() - this.readingSince < handInTurns.afterMs) return;
+		if (this.process.writes.clock.now() - this.readingSince < this.process.writes.settings.handInAfterMs) return;
 		await this.handIn(this.pending.splice(0, this.pending.length - (this.pending.length % HAND_IN_ITEMS)), true);
 	}
 
-	private async handIn(entries: ValidEntry[], more: boolean): Promise<void> {
+	private async handIn(entries: WriteEntry[], more: boolean): Promise<void> {
 		// After a rejected key nothing more is sent: those items fail with its reason (see finish).
 		if (entries.length === 0 || this.participant?.closed) return;
 		const transport = await this.connect();
 		this.participant ??= new Participant(transport, this.ctx.getExecutionCancelSignal?.(), () => new NodeOperationError(this.ctx.getNode(), 'The execution was cancelled'));
 		if (more) this.participant.handInMore();
-		coordinatorFor(transport).submit(
+		this.process.writes.coordinatorFor(transport).submit(
 			this.participant,
 			entries.map((entry) => ({ entry, settings: this.settings })),
 		);

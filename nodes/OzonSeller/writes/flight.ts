@@ -2,88 +2,19 @@
  * One flight of the write coordinator: the pushes that left together, from any number of
  * executions, taken through lookup → merge and plan → write → wait for tasks → read back.
  */
-import type { IDataObject } from 'n8n-workflow';
-
-import { groupBy } from '../../../domain/collections';
-import { mergeableCount, mergePushes } from '../../../domain/merge';
-import { photosOf, updatedCounts } from '../../../domain/plan';
-import type { ItemError, ItemWarning, ProductInfo } from '../../../domain/types';
-import type { OzonTransport, TransportOptions } from '../../../transport';
-import { OzonRequestError } from '../../../transport/errors';
-import { toV1Request, toV2Item } from '../../../transport/ozonApi';
-import { resolveProducts } from '../../common/identify';
-import type { Ledger } from '../../common/ledger';
-import type { Participant, QueuedPush, WriteCoordinator } from './coordinator';
-import type { ImportTask, ProductWrite } from './entries';
+import { groupBy } from '../domain/collections';
+import { mergeableCount, mergePushes } from '../domain/merge';
+import { photosOf, updatedCounts } from '../domain/plan';
+import type { ProductInfo } from '../domain/types';
+import type { OzonTransport, TransportOptions } from '../transport';
+import { toV1Request, toV2Item } from '../transport/ozonApi';
+import { resolveProducts } from '../actions/common/identify';
+import { FlightBook } from './book';
+import { readBack } from './confirm';
+import type { FlightHost, WriteEvents } from './host';
+import type { Participant, Push } from './participant';
 import { writeWaitAndRead } from './pipeline';
-import { readBack } from './readBack';
-
-/**
- * The ledger of a flight, over its pushes (index = position in the flight). Settling a push hands
- * its outcome to its execution; a failed request is kept whole, for that execution's ledger to word.
- */
-export class FlightBook implements Ledger {
-	stopped = false;
-
-	constructor(readonly pushes: QueuedPush[]) {}
-
-	/** A cancelled execution's pushes count as settled: nobody waits for them, and unsent ones stay unsent. */
-	isSettled(index: number): boolean {
-		const { outcome, participant } = this.pushes[index];
-		return outcome.settled || participant.cancelled;
-	}
-
-	open(indexes: number[]): number[] {
-		return indexes.filter((index) => !this.isSettled(index));
-	}
-
-	setData(index: number, data: IDataObject): void {
-		Object.assign(this.pushes[index].outcome.data, data);
-	}
-
-	warn(index: number, ...warnings: ItemWarning[]): void {
-		this.pushes[index].outcome.warnings.push(...warnings);
-	}
-
-	fail(index: number, status: string, errors: ItemError[]): void {
-		this.settle(index, false, status).errors.push(...errors);
-	}
-
-	succeed(index: number, status: string): void {
-		this.settle(index, true, status);
-	}
-
-	/** Pushes whose write Ozon has accepted: a later failure leaves them written, their result unknown. */
-	private readonly written = new Set<number>();
-
-	wrote(indexes: number[]): void {
-		for (const index of indexes) this.written.add(index);
-	}
-
-	requestFailed(error: unknown, indexes: number[], status = 'failed'): void {
-		if (!(error instanceof OzonRequestError)) throw error;
-		// The whole flight shares one key: a rejected key or a redirecting Base URL concerns every push.
-		const own = new Set(this.open(indexes));
-		const settle = error.stopsAllRequests ? this.open(this.pushes.map((_, index) => index)) : [...own];
-		if (error.stopsAllRequests) this.stopped = true;
-		for (const index of settle) {
-			// Its execution hands in no more pushes with this key (items it has not read yet included).
-			if (error.stopsAllRequests) this.pushes[index].participant.stoppedBy ??= error;
-			// The other pushes of the flight: written ones are pending (never sent twice), the rest failed.
-			const pushStatus = own.has(index) ? status : this.written.has(index) ? 'pending' : 'failed';
-			this.settle(index, false, pushStatus).requestError = error;
-		}
-	}
-
-	private settle(index: number, success: boolean, status: string) {
-		const { outcome, participant } = this.pushes[index];
-		if (outcome.settled) return outcome;
-		Object.assign(outcome, { success, status, settled: true });
-		outcome.data.status = status;
-		participant.settled();
-		return outcome;
-	}
-}
+import type { ImportTask, ProductWrite } from './types';
 
 function morePatient(a: TransportOptions, b: TransportOptions): boolean {
 	if (a.maxRetries !== b.maxRetries) return a.maxRetries > b.maxRetries;
@@ -91,8 +22,11 @@ function morePatient(a: TransportOptions, b: TransportOptions): boolean {
 	return a.maxRateLimitWaitMs > b.maxRateLimitWaitMs;
 }
 
-export class Flight {
+export class Flight implements WriteEvents {
 	readonly book: FlightBook;
+
+	/** Products whose lane this flight holds. */
+	private readonly claimed = new Set<number>();
 
 	/** Import tasks of this flight, kept across stages so a stage run again picks them up. */
 	readonly tasks: ImportTask[] = [];
@@ -103,8 +37,8 @@ export class Flight {
 	private sending: Set<Participant> | undefined;
 
 	constructor(
-		private readonly coordinator: WriteCoordinator,
-		pushes: QueuedPush[],
+		private readonly host: FlightHost,
+		pushes: Push[],
 	) {
 		this.book = new FlightBook(pushes);
 		this.sending = new Set(pushes.map((push) => push.participant));
@@ -118,13 +52,34 @@ export class Flight {
 		for (const participant of sending ?? []) participant.flightSent();
 	}
 
-	get pushes(): QueuedPush[] {
+	get pushes(): Push[] {
 		return this.book.pushes;
 	}
 
-	/** The import task this flight wrote `productId` in, once Ozon has given one. */
-	taskIdOf(productId: number): number | undefined {
-		return this.tasks.find((task) => task.writes.some((write) => write.product.productId === productId))?.taskId;
+	// What the stages report of each product's write, for its lane (see lanes.ts).
+	accepted(write: ProductWrite): void {
+		this.host.lane(write.product.productId, { type: 'accepted', holder: this, taskId: write.taskId, offerId: write.product.offerId, set: write.set, at: write.sentAt ?? this.host.clock.now() });
+	}
+
+	unsent(write: ProductWrite): void {
+		this.release(write.product.productId, { type: 'unsent', holder: this });
+	}
+
+	answered(write: ProductWrite): void {
+		const status = write.status;
+		if (status !== 'imported' && status !== 'skipped' && status !== 'failed') return;
+		if (status === 'failed') return this.release(write.product.productId, { type: 'answered', holder: this, status });
+		this.host.lane(write.product.productId, { type: 'answered', holder: this, status });
+	}
+
+	confirmed(write: ProductWrite): void {
+		this.release(write.product.productId, { type: 'confirmed', holder: this });
+	}
+
+	/** Frees the product's lane: pushes held behind it may leave now, before this flight lands. */
+	private release(productId: number, event: Parameters<FlightHost['lane']>[1]): void {
+		if (!this.claimed.delete(productId)) return;
+		this.host.lane(productId, event);
 	}
 
 	async run(): Promise<void> {
@@ -140,19 +95,20 @@ export class Flight {
 						transport,
 						this.writes,
 						this.tasks,
-						this.coordinator,
+						this.host,
+						this,
 						(index) => this.reapply(index),
-						() => this.coordinator.settling(this),
+						() => this.host.settling(this),
 						() => this.sent(),
 					),
 				// What the overlapped stage left unread: v1 writes, and tasks of a stage run again after a cancellation.
-				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index), this.coordinator.pace),
+				(transport) => readBack(this.book, transport, this.writes, (index) => this.reapply(index), this.host, this),
 			];
 			// A stage that failed has handed its error to every execution waiting on the flight: nothing after it runs.
 			for (const work of stages) if (!(await this.stage(work))) break;
 			// A v2 write Ozon has processed is what lookups show from now on: the v1 set it was built on is history.
 			for (const write of this.writes) {
-				if (write.apiVersion === 'v2' && (write.status === 'imported' || write.status === 'skipped')) this.coordinator.forgetV1(write.product.productId);
+				if (write.apiVersion === 'v2' && (write.status === 'imported' || write.status === 'skipped')) this.host.forgetV1(write.product.productId);
 			}
 		} finally {
 			this.sent();
@@ -160,7 +116,11 @@ export class Flight {
 			for (const index of this.book.open(this.pushes.map((_, position) => position))) {
 				this.book.fail(index, 'failed', [{ field: 'node', reason: 'The node reached no result for this item; please report this with the workflow' }]);
 			}
-			this.coordinator.landed(this);
+			// Lanes still held: a write Ozon accepted but has not answered for goes on as unknown (asked about in the background).
+			const now = this.host.clock.now();
+			for (const productId of this.claimed) this.host.lane(productId, { type: 'released', holder: this, at: now, nextPollAt: now + this.host.settings.backgroundPollMs });
+			this.claimed.clear();
+			this.host.landed(this);
 		}
 	}
 
@@ -203,21 +163,22 @@ export class Flight {
 	 * and pushes of a product another flight is writing, wait for a later flight.
 	 */
 	private plan(resolved: Array<{ index: number; product: ProductInfo }>): ProductWrite[] {
-		const later: QueuedPush[] = [];
+		const later: Push[] = [];
 		const writes: ProductWrite[] = [];
 		for (const [productId, group] of groupBy(resolved, (entry) => entry.product.productId)) {
-			for (const { index } of group) this.coordinator.learn(this.pushes[index], productId);
-			if (!this.coordinator.claim(productId, this)) {
+			for (const { index } of group) this.host.learn(this.pushes[index], productId);
+			if (!this.host.lane(productId, { type: 'claim', holder: this })) {
 				later.push(...group.map(({ index }) => this.detach(index)));
 				continue;
 			}
+			this.claimed.add(productId);
 			const requests = group.map(({ index }) => this.pushes[index].entry.request);
 			const count = mergeableCount(requests);
 			later.push(...group.slice(count).map(({ index }) => this.detach(index)));
 			const members = group.slice(0, count);
 			const apiVersion = requests[0].apiVersion;
 			// Whichever method writes now: a set sent with v1 a moment ago is newer than what the lookup shows.
-			const product = this.coordinator.v1Base(members[0].product);
+			const product = this.host.v1Base(members[0].product);
 			const merged = mergePushes(product, requests.slice(0, count));
 			const sending: number[] = [];
 			merged.pushes.forEach(({ before, plan }, position) => {
@@ -227,7 +188,10 @@ export class Flight {
 				if (plan.errors.length > 0) this.book.fail(index, 'invalid', plan.errors);
 				else sending.push(index);
 			});
-			if (!merged.set || sending.length === 0) continue;
+			if (!merged.set || sending.length === 0) {
+				this.release(productId, { type: 'unsent', holder: this });
+				continue;
+			}
 			for (const index of sending) this.book.setData(index, { updated: updatedCounts(merged.set) });
 			writes.push({
 				product,
@@ -237,12 +201,12 @@ export class Flight {
 				...(apiVersion === 'v1' ? { v1Request: toV1Request(product.productId, merged.set) } : { v2Item: toV2Item(product.offerId, merged.set) }),
 			});
 		}
-		this.coordinator.requeue(later);
+		this.host.requeue(later);
 		return writes;
 	}
 
 	/** Takes push `index` out of this flight (it goes back to the queue); its outcome so far travels with it. */
-	private detach(index: number): QueuedPush {
+	private detach(index: number): Push {
 		const push = this.pushes[index];
 		// A placeholder that counts as settled, so no stage of this flight touches the push again.
 		this.book.pushes[index] = { ...push, outcome: { ...push.outcome, settled: true } };
@@ -253,6 +217,6 @@ export class Flight {
 	private reapply(index: number): void {
 		const push = this.detach(index);
 		push.reapplied++;
-		this.coordinator.requeue([push]);
+		this.host.requeue([push]);
 	}
 }

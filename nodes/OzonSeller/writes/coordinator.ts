@@ -1,0 +1,332 @@
+/**
+ * The write coordinator: one per Ozon key in the n8n process, shared by every execution. n8n runs
+ * one execution per webhook call, and Ozon's import sets a product's whole image set, so pushes
+ * of one product from overlapping executions must be applied in order, each on the state the one
+ * before it left; pushes that meet in time travel together in shared requests.
+ *
+ * Who may write a product is its lane's business (lanes.ts), kept per Ozon account; batching knows
+ * nothing of it (batcher.ts): pushes whose lane is free are ready, and leave together.
+ */
+import { MAX_IMPORT_BATCH } from '../domain/constants';
+import type { ImageSet } from '../domain/plan';
+import type { ProductInfo } from '../domain/types';
+import type { Clock } from '../runtime/clock';
+import type { OzonTransport } from '../transport';
+import { getImportInfo } from '../transport/ozonApi';
+import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
+import { Batcher } from './batcher';
+import { Flight } from './flight';
+import type { FlightHost } from './host';
+import { step, type Lane, type LaneEvent } from './lanes';
+import { TaskPace } from './pace';
+import type { Participant, Push } from './participant';
+import type { WriteSettings } from './settings';
+import type { PushSettings, WriteEntry } from './types';
+
+/** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
+const V1_MEMORY_MS = 60_000;
+
+function keyOf(push: Push): string {
+	return `${push.entry.identifyBy}:${push.entry.identifier}`;
+}
+
+/**
+ * What the coordinators of one Ozon account (base URL and Client-Id) share, one per key: its
+ * products are one catalogue whichever key writes them, so each product has one lane for the
+ * account (a rotated key still used by another credential must not race the new one).
+ */
+export class AccountWrites {
+	readonly coordinators = new Set<WriteCoordinator>();
+
+	/** product_id → its lane; a product without one is idle. */
+	readonly lanes = new Map<number, Lane>();
+
+	/** "identifyBy:identifier" → product_id, as lookups found them: tells which queued pushes a held lane holds back. */
+	readonly known = new Map<string, number>();
+
+	readonly v1Sent = new Map<number, { set: ImageSet; at: number }>();
+
+	/** Executions of this account still waiting for pushes: their transports ask about unknown tasks. */
+	readonly live = new Set<Participant>();
+
+	nextSeq = 0;
+
+	private backgroundPolling = false;
+
+	constructor(
+		readonly clock: Clock,
+		readonly settings: Readonly<WriteSettings>,
+	) {}
+
+	get flying(): boolean {
+		for (const coordinator of this.coordinators) if (coordinator.flying) return true;
+		return false;
+	}
+
+	/** Applies `event` to the product's lane; a lane freed lets every key's held pushes go. */
+	lane(productId: number, event: LaneEvent): boolean {
+		const before = this.lanes.get(productId);
+		const { lane, applied } = step(before, event);
+		if (!applied) return false;
+		if (lane) this.lanes.set(productId, lane);
+		else this.lanes.delete(productId);
+		if (lane?.state === 'unknown' && before?.state !== 'unknown') this.pollInBackground();
+		if (!lane && before) this.wakeAll();
+		return true;
+	}
+
+	wakeAll(): void {
+		for (const coordinator of this.coordinators) coordinator.schedule();
+	}
+
+	/** Forgets what lookups told, once nothing of the account is written or held any more. */
+	tidy(): void {
+		if (!this.flying && this.lanes.size === 0) this.known.clear();
+	}
+
+	/**
+	 * Asks Ozon about the tasks of `unknown` lanes, owned by no execution: with the transport of an
+	 * execution of this account still waiting, while there is one (else the next push's execution
+	 * picks it up). Bounded: one loop per account, a few tasks at a time, each every
+	 * `backgroundPollMs`; a lane is given up after `backgroundGiveUpMs` (the longest Result Timeout).
+	 */
+	pollInBackground(): void {
+		if (this.backgroundPolling) return;
+		this.backgroundPolling = true;
+		void (async () => {
+			try {
+				for (;;) {
+					const transport = this.liveTransport();
+					if (!transport) return;
+					const now = this.clock.now();
+					const byTask = new Map<number, Array<{ productId: number; offerId: string }>>();
+					let nextDue = Infinity;
+					for (const [productId, lane] of this.lanes) {
+						if (lane.state !== 'unknown') continue;
+						if (now - lane.since >= this.settings.backgroundGiveUpMs) {
+							this.lane(productId, { type: 'givenUp' });
+							continue;
+						}
+						if (lane.nextPollAt > now) {
+							nextDue = Math.min(nextDue, lane.nextPollAt);
+							continue;
+						}
+						const products = byTask.get(lane.taskId) ?? [];
+						byTask.set(lane.taskId, products);
+						products.push({ productId, offerId: lane.offerId });
+					}
+					if (byTask.size === 0 && nextDue === Infinity) return;
+					await mapConcurrent([...byTask], REQUEST_CONCURRENCY, async ([taskId, products]) => {
+						let results: Awaited<ReturnType<typeof getImportInfo>> | undefined;
+						try {
+							results = await getImportInfo(transport, taskId);
+						} catch {
+							// Asked again next round; the lane stays held meanwhile.
+						}
+						const byOffer = new Map((results ?? []).map((result) => [result.offerId, result.status]));
+						const nextPollAt = this.clock.now() + this.settings.backgroundPollMs;
+						for (const { productId, offerId } of products) {
+							const status = byOffer.get(offerId) ?? 'pending';
+							this.lane(productId, { type: 'background', status, nextPollAt });
+						}
+					});
+					const wait = byTask.size > 0 ? this.settings.backgroundPollMs : Math.max(0, nextDue - this.clock.now());
+					await this.clock.sleep(Math.min(wait, this.settings.backgroundPollMs));
+				}
+			} finally {
+				this.backgroundPolling = false;
+			}
+		})();
+	}
+
+	/** A transport of an execution of this account that still waits for pushes, if any. */
+	private liveTransport(): OzonTransport | undefined {
+		for (const participant of this.live) {
+			if (participant.waiting) return participant.transport;
+			if (participant.closed) this.live.delete(participant);
+		}
+		return undefined;
+	}
+}
+
+/**
+ * Gathers pushes into flights (see batcher.ts): when nothing is in flight, a push leaves at once;
+ * while a flight is out, new pushes gather and leave together when it lands, or as soon as they
+ * fill an import request of their own. A push whose product's lane is held waits for that lane
+ * alone, up to its own Result Timeout.
+ */
+export class WriteCoordinator implements FlightHost {
+	private readonly flights = new Set<Flight>();
+
+	/** Flights with nothing left but their read-backs: no push gathers behind them. */
+	private readonly settlingFlights = new Set<Flight>();
+
+	private readonly batcher: Batcher<Push>;
+
+	/** How long Ozon takes to process a task, as seen with this key: when to poll first. */
+	readonly pace: TaskPace;
+
+	readonly clock: Clock;
+
+	readonly settings: Readonly<WriteSettings>;
+
+	constructor(private readonly account: AccountWrites) {
+		account.coordinators.add(this);
+		this.clock = account.clock;
+		this.settings = account.settings;
+		this.pace = new TaskPace(this.clock, this.settings.polling);
+		this.batcher = new Batcher<Push>({
+			clock: this.clock,
+			maxBatch: MAX_IMPORT_BATCH,
+			maxWaitMs: this.settings.gatheringMaxWaitMs,
+			isReady: (push) => this.heldBy(push) === undefined,
+			queuedAt: (push) => push.queuedAt,
+			busy: () => this.flights.size > this.settlingFlights.size,
+			dispatch: (pushes) => this.dispatch(pushes),
+			sweep: (pushes, now) => this.expireHeld(pushes, now),
+		});
+	}
+
+	get flying(): boolean {
+		return this.flights.size > 0;
+	}
+
+	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
+	submit(participant: Participant, pushes: Array<{ entry: WriteEntry; settings: PushSettings }>): void {
+		const now = this.clock.now();
+		const queued: Push[] = pushes.map((push) => ({
+			...push,
+			seq: this.account.nextSeq++,
+			queuedAt: now,
+			participant,
+			reapplied: 0,
+			outcome: { success: false, settled: false, data: {}, errors: [], warnings: [] },
+		}));
+		for (const push of queued) participant.add(push);
+		this.batcher.add(queued);
+		if (pushes.length === 0) participant.abandon(undefined);
+		this.account.live.add(participant);
+		const forget = () => this.account.live.delete(participant);
+		participant.done.then(forget, forget);
+		participant.onCancel(() => this.batcher.remove((push) => push.participant === participant));
+		// Unknown tasks are asked about while an execution of the account waits (see pollInBackground).
+		this.account.pollInBackground();
+		this.schedule();
+	}
+
+	requeue(pushes: Push[]): void {
+		if (pushes.length === 0) return;
+		this.batcher.add(pushes, (a, b) => a.seq - b.seq);
+	}
+
+	lane(productId: number, event: LaneEvent): boolean {
+		return this.account.lane(productId, event);
+	}
+
+	laneTaskOf(productId: number): number | undefined {
+		return this.account.lanes.get(productId)?.taskId;
+	}
+
+	learn(push: Push, productId: number): void {
+		this.account.known.set(keyOf(push), productId);
+	}
+
+	/**
+	 * The set this process sent with v1 a moment ago: newer than a lookup, as v1 answers before
+	 * processing. Until a v2 write of the product is processed (see forgetV1).
+	 */
+	v1Base(product: ProductInfo): ProductInfo {
+		const sent = this.account.v1Sent.get(product.productId);
+		if (!sent || this.clock.now() - sent.at > V1_MEMORY_MS) return product;
+		return { ...product, primaryImage: sent.set.primaryImage ? [sent.set.primaryImage] : [], images: sent.set.images, colorImage: sent.set.colorImage ? [sent.set.colorImage] : [] };
+	}
+
+	forgetV1(productId: number): void {
+		this.account.v1Sent.delete(productId);
+	}
+
+	rememberV1(productId: number, set: ImageSet): void {
+		const now = this.clock.now();
+		for (const [id, sent] of this.account.v1Sent) if (now - sent.at > V1_MEMORY_MS) this.account.v1Sent.delete(id);
+		this.account.v1Sent.set(productId, { set, at: now });
+	}
+
+	/**
+	 * `flight` has sent its writes and has Ozon's answers; its read-backs wait one processing time
+	 * (see confirm.ts). Pushes gathering behind it leave now, as they would once it landed: that
+	 * wait is for confirming its own products, whose lanes it still holds.
+	 */
+	settling(flight: object): void {
+		const own = [...this.flights].find((candidate) => candidate === flight);
+		if (!own || this.settlingFlights.has(own)) return;
+		this.settlingFlights.add(own);
+		this.schedule();
+	}
+
+	landed(flight: object): void {
+		for (const own of this.flights) {
+			if (own !== flight) continue;
+			this.flights.delete(own);
+			this.settlingFlights.delete(own);
+		}
+		this.account.tidy();
+		this.schedule();
+		this.account.wakeAll();
+	}
+
+	/** Pending pushes (queued, not yet in a flight), for tests and the idle check. */
+	get queued(): number {
+		return this.batcher.size;
+	}
+
+	get idle(): boolean {
+		return this.batcher.size === 0 && this.flights.size === 0;
+	}
+
+	schedule(): void {
+		this.batcher.schedule();
+	}
+
+	private dispatch(pushes: Push[]): void {
+		const flight = new Flight(this, pushes);
+		this.flights.add(flight);
+		void flight.run();
+	}
+
+	/** The lane holding this push back, if a lookup has told its product and that product's lane is held. */
+	private heldBy(push: Push): Lane | undefined {
+		if (this.account.lanes.size === 0) return undefined;
+		const productId = this.account.known.get(keyOf(push));
+		return productId === undefined ? undefined : this.account.lanes.get(productId);
+	}
+
+	/**
+	 * Answers the pushes that have waited for an earlier write of their product longer than their own
+	 * Result Timeout: that write may take up to its own (an hour at most), and sending on the photos
+	 * from before it could undo it. Never sent; the item says why.
+	 */
+	private expireHeld(pushes: Push[], now: number): { kept: Push[]; wakeAt?: number } {
+		if (this.account.lanes.size === 0) return { kept: pushes };
+		let nextExpiry = Infinity;
+		const kept: Push[] = [];
+		for (const push of pushes) {
+			const holder = this.heldBy(push);
+			const expiresAt = push.queuedAt + push.settings.resultTimeoutMs;
+			if (!holder || now < expiresAt) {
+				kept.push(push);
+				if (holder) nextExpiry = Math.min(nextExpiry, expiresAt);
+				continue;
+			}
+			const taskId = holder.taskId;
+			const { outcome } = push;
+			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
+			outcome.data.status = 'failed';
+			outcome.errors.push({
+				field: 'task',
+				reason: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
+			});
+			push.participant.settled();
+		}
+		return { kept, wakeAt: nextExpiry < Infinity ? nextExpiry : undefined };
+	}
+}

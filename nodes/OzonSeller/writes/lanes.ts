@@ -1,0 +1,82 @@
+/**
+ * A product's lane: who may write it now, and what Ozon was last sent for it. Pure: the account's
+ * registry (coordinator.ts) keeps one lane per product it has a write for, and frees it once
+ * settled, so an idle product costs nothing (memory stays flat under days of webhooks).
+ *
+ *   idle ──claim──▶ writing ──accepted──▶ writing(task) ──answered──▶ confirming ──confirmed──▶ idle
+ *                     │                        │   └──answered failed──▶ idle
+ *                     └─unsent / released─▶ idle   └──released before an answer──▶ unknown(task)
+ *   unknown(task) ──background answer (imported, skipped, failed) or given up──▶ idle
+ *
+ * A push of a product whose lane is held waits (within its own Result Timeout) until the lane is
+ * idle again, and is then planned on a fresh lookup, which shows what the earlier write left: a
+ * push never builds on the photos from before an accepted write.
+ */
+import type { ImageSet } from '../domain/plan';
+
+/** What holds a lane while writing: a flight (compared by identity only). */
+export type LaneHolder = object;
+
+export type Lane =
+	/** A flight plans or sends this product's write; `taskId` once Ozon accepted it. */
+	| { state: 'writing'; holder: LaneHolder; taskId?: number; offerId?: string; set?: ImageSet; sentAt?: number }
+	/** Ozon processed the write: its read-back decides the pushes' outcome. */
+	| { state: 'confirming'; holder: LaneHolder; taskId?: number; set?: ImageSet }
+	/** Ozon accepted the write, but no answer came before every push's deadline: asked about in the background. */
+	| { state: 'unknown'; taskId: number; offerId: string; set?: ImageSet; sentAt: number; since: number; nextPollAt: number };
+
+export type LaneEvent =
+	| { type: 'claim'; holder: LaneHolder }
+	| { type: 'accepted'; holder: LaneHolder; taskId?: number; offerId: string; set: ImageSet; at: number }
+	| { type: 'answered'; holder: LaneHolder; status: 'imported' | 'skipped' | 'failed' }
+	| { type: 'confirmed'; holder: LaneHolder }
+	| { type: 'unsent'; holder: LaneHolder }
+	/** The holder is done with the product (its flight landed): a write without an answer goes on as unknown. */
+	| { type: 'released'; holder: LaneHolder; at: number; nextPollAt: number }
+	| { type: 'background'; status: 'imported' | 'skipped' | 'failed' | 'pending'; nextPollAt: number }
+	| { type: 'givenUp' };
+
+export interface LaneStep {
+	lane: Lane | undefined;
+	/** Whether the event applied (a claim granted); false: the lane is someone else's, nothing changed. */
+	applied: boolean;
+}
+
+const refused = (lane: Lane | undefined): LaneStep => ({ lane, applied: false });
+
+/** The lane after `event`. */
+export function step(lane: Lane | undefined, event: LaneEvent): LaneStep {
+	if (event.type === 'background' || event.type === 'givenUp') {
+		if (lane?.state !== 'unknown') return refused(lane);
+		if (event.type === 'background' && event.status === 'pending') return { lane: { ...lane, nextPollAt: event.nextPollAt }, applied: true };
+		return { lane: undefined, applied: true };
+	}
+	if (event.type === 'claim') {
+		if (lane === undefined) return { lane: { state: 'writing', holder: event.holder }, applied: true };
+		return lane.state !== 'unknown' && lane.holder === event.holder ? { lane, applied: true } : refused(lane);
+	}
+	if (lane === undefined || lane.state === 'unknown' || lane.holder !== event.holder) return refused(lane);
+	switch (event.type) {
+		case 'accepted':
+			return lane.state === 'writing' ? { lane: { ...lane, taskId: event.taskId, offerId: event.offerId, set: event.set, sentAt: event.at }, applied: true } : refused(lane);
+		case 'answered':
+			if (event.status === 'failed') return { lane: undefined, applied: true };
+			return { lane: { state: 'confirming', holder: lane.holder, taskId: lane.taskId, set: lane.set }, applied: true };
+		case 'confirmed':
+		case 'unsent':
+			return { lane: undefined, applied: true };
+		case 'released':
+			if (lane.state === 'writing' && lane.taskId !== undefined && lane.sentAt !== undefined && lane.offerId !== undefined) {
+				return {
+					lane: { state: 'unknown', taskId: lane.taskId, offerId: lane.offerId, set: lane.set, sentAt: lane.sentAt, since: event.at, nextPollAt: event.nextPollAt },
+					applied: true,
+				};
+			}
+			return { lane: undefined, applied: true };
+	}
+}
+
+/** The import task a held lane waits for, if Ozon has given one. */
+export function laneTask(lane: Lane | undefined): number | undefined {
+	return lane?.taskId;
+}

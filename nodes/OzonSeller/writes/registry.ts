@@ -1,0 +1,49 @@
+/**
+ * The write path's process-wide state: one coordinator per Ozon key, and per Ozon account its
+ * product lanes. One instance lives in the process state (runtime/nodeProcess.ts); its clock and
+ * settings come in through the constructor.
+ */
+import type { Clock } from '../runtime/clock';
+import type { OzonTransport } from '../transport';
+import { AccountWrites, WriteCoordinator } from './coordinator';
+import type { WriteSettings } from './settings';
+
+export class WriteRegistry {
+	// One coordinator per Ozon key (base URL, Client-Id and a hash of the Api-Key): pushes made with
+	// one key are never sent with another. The coordinators of one account share its lanes.
+	private readonly coordinators = new Map<string, WriteCoordinator>();
+
+	private readonly accounts = new Map<string, AccountWrites>();
+
+	constructor(
+		readonly clock: Clock,
+		readonly settings: Readonly<WriteSettings>,
+	) {}
+
+	coordinatorFor(transport: OzonTransport): WriteCoordinator {
+		let coordinator = this.coordinators.get(transport.keyId);
+		if (!coordinator) {
+			let account = this.accounts.get(transport.account);
+			if (!account) {
+				account = new AccountWrites(this.clock, this.settings);
+				this.accounts.set(transport.account, account);
+			}
+			coordinator = new WriteCoordinator(account);
+			this.coordinators.set(transport.keyId, coordinator);
+		}
+		return coordinator;
+	}
+
+	/** Held lanes across accounts (for tests and the soak: memory must stay flat). */
+	get heldLanes(): number {
+		let held = 0;
+		for (const account of this.accounts.values()) held += account.lanes.size;
+		return held;
+	}
+
+	/** Whether nothing is queued, in flight or held. */
+	get idle(): boolean {
+		for (const coordinator of this.coordinators.values()) if (!coordinator.idle) return false;
+		return this.heldLanes === 0;
+	}
+}
