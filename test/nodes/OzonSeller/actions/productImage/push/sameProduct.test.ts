@@ -29,7 +29,7 @@ const PUSH = {
 	mode: '={{ $json.mode }}',
 	options: { dryRun: '={{ $json.dry ?? false }}' },
 };
-const OLD = 'https://cdn.ozon.test/old.jpg';
+const OLD = 'https://cdn1.ozone.ru/s3/multimedia-t/old.jpg';
 const A = 'https://img.example/A.jpg';
 const B = 'https://img.example/B.jpg';
 const X = 'https://other-tool.example/X.jpg';
@@ -190,7 +190,7 @@ describe('another writer (another worker, tool or person) between the write and 
 		mockInfoList([product(1, { images: [OLD] })]);
 		const imports = mockImportV2();
 		mockImportInfo(imports);
-		mockPicturesInfo(() => ({ primary_photo: [], photo: [OLD, 'https://cdn.ozon.test/copy-of-A.jpg'] }));
+		mockPicturesInfo(() => ({ primary_photo: [], photo: [OLD, 'https://cdn1.ozone.ru/s3/multimedia-t/copy-of-A.jpg'] }));
 
 		const [item] = await push([{ offer: 'SKU-001', urls: A, mode: 'append' }]);
 
