@@ -16,7 +16,7 @@ test('push-sheet-rows.json: rows become one import, each row one paired result',
 	const imports = mockImportV2();
 	mockImportInfo(imports);
 	// Ozon's copies of the photos sent, one for one.
-	mockPicturesInfo((id) => ({ primary_photo: [], photo: id === 1001 ? ['https://cdn.ozon.test/1a.jpg', 'https://cdn.ozon.test/1b.jpg'] : ['https://cdn.ozon.test/2m.jpg', 'https://cdn.ozon.test/2a.jpg', 'https://cdn.ozon.test/2b.jpg'] }));
+	mockPicturesInfo((id) => ({ primary_photo: [], photo: id === 1001 ? ['https://cdn1.ozone.ru/s3/multimedia-t/1a.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/1b.jpg'] : ['https://cdn1.ozone.ru/s3/multimedia-t/2m.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/2a.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/2b.jpg'] }));
 
 	const result = await runWorkflow(pushSheetRows as unknown as WorkflowJson, credentials);
 	const output = result.output('Push to Ozon') ?? [];

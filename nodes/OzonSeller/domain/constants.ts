@@ -59,3 +59,12 @@ export const ACCEPTED_IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png'];
 
 /** How often a lost append/prepend is re-applied on the new state before it is reported as a conflict. */
 export const MAX_REAPPLY = 2;
+
+/**
+ * Domains (each with its subdomains) where Ozon keeps its own copies of product photos. Public
+ * product data shows photos on `cdn1.ozone.ru`, `ir.ozone.ru` and `ir-<n>.ozone.ru`
+ * (`/s3/multimedia-…`) and other Ozon media on `cdn1.ozonusercontent.com`; `ozon.ru` is Ozon's own
+ * domain. Which host the picture read-back answers with is not documented: the family counts, not
+ * one guess. Nobody but Ozon can serve a photo from them.
+ */
+export const OZON_IMAGE_DOMAINS: readonly string[] = ['ozone.ru', 'ozon.ru', 'ozonusercontent.com'];

@@ -2,6 +2,7 @@
  * Pushes of one product that meet in time, turned into one write, and the read-back that decides
  * whether each push's photos are on Ozon. Pure: no I/O.
  */
+import { OZON_IMAGE_DOMAINS } from './constants';
 import { photosOf, planImageSet, productAfter, type ImageSet, type PlannedImages } from './plan';
 import type { ProductInfo } from './types';
 import type { PushRequest } from './validate';
@@ -52,7 +53,7 @@ export function mergePushes(base: ProductInfo, requests: PushRequest[]): { set?:
 /** What the read-back says about one push's photos. */
 export type Verdict =
 	| { kind: 'present' }
-	/** Ozon serves its own copies: the photos sent are there in number and place, some under Ozon's URLs. */
+	/** Ozon serves its own copies: the photos sent are there in number and place, some under URLs on Ozon's image hosts. */
 	| { kind: 'copies' }
 	/** The read-back left the photo lists out: only the task status speaks for the write. */
 	| { kind: 'unknown' }
@@ -67,10 +68,26 @@ export function ownUrls(request: PushRequest, set: ImageSet): string[] {
 	return own;
 }
 
+/** Whether `url` is on one of Ozon's image hosts (see OZON_IMAGE_DOMAINS), so may be Ozon's copy of a photo. */
+export function onOzonImageHost(url: string): boolean {
+	let host: string;
+	try {
+		const parsed = new URL(url);
+		if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return false;
+		host = parsed.hostname.toLowerCase().replace(/\.$/, '');
+	} catch {
+		return false;
+	}
+	return OZON_IMAGE_DOMAINS.some((domain) => host === domain || host.endsWith(`.${domain}`));
+}
+
 /**
  * Whether the photos a push sent are on the product now. By URL where Ozon reports the URLs sent;
- * where it reports only its own copies, by count and colour image (a read-back error about a URL
- * fails the push separately).
+ * otherwise by place and count: Ozon may serve its own copy of any photo sent, and copy again the
+ * copy URLs an append re-sends, so each place must hold the URL sent there or a URL on Ozon's image
+ * hosts. Any other URL (the host ours came from included) is another writer's photo. Another
+ * writer's photo that Ozon copied too cannot be told from Ozon's copy of ours: it passes. A
+ * read-back error about a URL fails the push separately.
  */
 export function verifyPush(
 	request: PushRequest,
@@ -79,26 +96,17 @@ export function verifyPush(
 ): Verdict {
 	const current = photosOf({ primaryImage: readBack.primaryPhoto, images: readBack.photo });
 	if (current === null) return { kind: 'unknown' };
-	const onOzon = new Set([...current, ...(readBack.colorPhoto ?? [])]);
+	const colours = readBack.colorPhoto ?? [];
+	const onOzon = new Set([...current, ...colours]);
 	const own = ownUrls(request, sentSet);
 	const missing = own.filter((url) => !onOzon.has(url));
 	if (missing.length === 0) return { kind: 'present' };
 
 	const sentPhotos = photosOf({ primaryImage: sentSet.primaryImage ? [sentSet.primaryImage] : [], images: sentSet.images }) ?? [];
-	// Each place holds the URL sent or a URL that was never sent (Ozon's copy of it). Ozon keeps its
-	// copies on its own storage, never on the host the photo came from: a URL there is another
-	// writer's photo (say, a queue-mode worker's append built on older photos), not a copy.
-	const isCopyOf = (url: string, sent: string | undefined) => sent !== undefined && !sentPhotos.includes(url) && hostOf(url) !== hostOf(sent);
-	const sameShape = current.length === sentPhotos.length && current.every((url, place) => url === sentPhotos[place] || isCopyOf(url, sentPhotos[place]));
-	const colourKept = !sentSet.colorImage || (readBack.colorPhoto ?? []).length > 0;
+	// A URL sent for another place is not a copy of this one's photo: the photos were moved.
+	const mayBeOurs = (url: string, sent: string | undefined) => url === sent || (onOzonImageHost(url) && !sentPhotos.includes(url));
+	const sameShape = current.length === sentPhotos.length && current.every((url, place) => mayBeOurs(url, sentPhotos[place]));
+	const colourKept = !sentSet.colorImage || colours.some((url) => mayBeOurs(url, sentSet.colorImage));
 	if (sameShape && colourKept) return { kind: 'copies' };
 	return { kind: 'missing', urls: missing };
-}
-
-function hostOf(url: string): string | undefined {
-	try {
-		return new URL(url).host.toLowerCase();
-	} catch {
-		return undefined;
-	}
 }

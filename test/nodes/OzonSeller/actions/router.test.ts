@@ -33,7 +33,7 @@ function mockOzon() {
 	const lookups = mockInfoList([product(1), product(2), product(3)]);
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/1.jpg`] }));
+	mockPicturesInfo((id) => ({ photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/1.jpg`] }));
 	return { lookups, imports };
 }
 
@@ -183,7 +183,7 @@ describe('On Error → Stop Workflow (the default)', () => {
 
 	it('Get Images: every product is read, then the workflow stops on the first one Ozon does not know', async () => {
 		const lookups = mockInfoList([product(1), product(2)]);
-		const reads = mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+		const reads = mockPicturesInfo(() => ({ photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'] }));
 		const result = await runWorkflow(
 			ozonWorkflow([{ offer: 'SKU-001' }, { offer: 'SKU-404' }, { offer: 'SKU-002' }], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}' } as INode['parameters']),
 			credentials,
@@ -202,7 +202,7 @@ describe('On Error → Stop Workflow (the default)', () => {
  * HTTP status) or fail its task ('failed'). Imports go one product per request (Batch Size 1).
  */
 function statefulOzon(offers: string[], answer: (offer: string, attempt: number) => number | 'failed' = () => 200) {
-	const products = new Map(offers.map((offer, index) => [offer, { id: 1001 + index, primary: [] as string[], images: [`https://cdn.ozon.test/${offer}/old.jpg`] }]));
+	const products = new Map(offers.map((offer, index) => [offer, { id: 1001 + index, primary: [] as string[], images: [`https://cdn1.ozone.ru/s3/multimedia-t/${offer}/old.jpg`] }]));
 	const lookups: string[][] = [];
 	const imports: IDataObject[] = [];
 	/** Every image set an import applied, per offer. */
@@ -285,7 +285,7 @@ describe('Retry On Fail', () => {
 
 	it.each([
 		['replace', 'https://img.example/SKU-001/new.jpg', ['https://img.example/SKU-001/new.jpg']],
-		['append', 'https://img.example/SKU-001/new.jpg', ['https://cdn.ozon.test/SKU-001/old.jpg', 'https://img.example/SKU-001/new.jpg']],
+		['append', 'https://img.example/SKU-001/new.jpg', ['https://cdn1.ozone.ru/s3/multimedia-t/SKU-001/old.jpg', 'https://img.example/SKU-001/new.jpg']],
 	])(
 		'an Ozon 5xx that outlasts Max Retries stops the node; n8n\'s second try pushes the failed product, and re-pushes the one already on Ozon (%s) identically: Ozon skips it, its photos stay',
 		async (mode, url, photos) => {
@@ -417,7 +417,7 @@ describe('Get Images', () => {
 	it('under Continue (using error output) a product Ozon does not know takes the error output, in either Output', async () => {
 		for (const output of ['full', 'flatRow']) {
 			mockInfoList([product(1)]);
-			mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
+			mockPicturesInfo(() => ({ photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'] }));
 			const result = await runWorkflow(
 				ozonWorkflow([{ offer: 'SKU-001' }, { offer: 'SKU-404' }], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output } } as INode['parameters'], {
 					onError: 'continueErrorOutput',

@@ -3,6 +3,7 @@ import type { ProductInfo } from '../../../../nodes/OzonSeller/domain/types';
 import type { PushRequest } from '../../../../nodes/OzonSeller/domain/validate';
 
 const u = (name: string) => `https://img.example/${name}.jpg`;
+const cdn = (name: string) => `https://cdn1.ozone.ru/s3/multimedia-1/${name}.jpg`;
 const base: ProductInfo = { productId: 1, offerId: 'SKU-001', primaryImage: [u('main')], images: [u('old')], colorImage: [] };
 
 function push(mode: PushRequest['mode'], ...names: string[]): PushRequest {
@@ -82,6 +83,45 @@ describe('verifyPush', () => {
 
 	it('unknown: the read-back left the photo lists out', () => {
 		expect(verifyPush(request, sent, { primaryPhoto: null, photo: [u('a')], colorPhoto: [] })).toEqual({ kind: 'unknown' });
+	});
+
+	it('copies: an append built on the copy URLs of the lookup passes when Ozon answers with new copies of all of them', () => {
+		const lookup: ProductInfo = { ...base, primaryImage: [cdn('m1')], images: [cdn('o1')] };
+		const { set } = mergePushes(lookup, [request]);
+		expect(set).toEqual({ primaryImage: cdn('m1'), images: [cdn('o1'), u('a')], colorImage: undefined });
+		expect(verifyPush(request, set!, { primaryPhoto: [cdn('m2')], photo: [cdn('o2'), cdn('a2')], colorPhoto: [] })).toEqual({ kind: 'copies' });
+		// Ozon keeping its own URLs and copying only the new photo passes too.
+		expect(verifyPush(request, set!, { primaryPhoto: [cdn('m1')], photo: [cdn('o1'), cdn('a2')], colorPhoto: [] })).toEqual({ kind: 'copies' });
+	});
+
+	it("copies: any of Ozon's image hosts may serve the copy", () => {
+		for (const copy of ['https://ir.ozone.ru/s3/multimedia-1-c/1.jpg', 'https://ir-20.ozone.ru/s3/multimedia-1/wc1000/2.jpg', 'https://cdn1.ozonusercontent.com/s3/x/3.jpg', 'https://cdn.ozon.ru/4.jpg']) {
+			expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('old'), copy], colorPhoto: [] })).toEqual({ kind: 'copies' });
+		}
+	});
+
+	it("missing: a photo in our place on a host that is neither Ozon's nor the one ours came from is another writer's", () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('old'), 'https://other.example/theirs.jpg'], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+		// Only Ozon's domains and their subdomains count, not names that merely contain them.
+		for (const lookalike of ['https://cdn1.ozone.ru.other.example/a.jpg', 'https://notozone.ru/a.jpg', 'https://ozonusercontent.com.example/a.jpg']) {
+			expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: [u('old'), lookalike], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+		}
+	});
+
+	it("missing: another writer's photo in the place of a photo we did not add makes the set not ours", () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [u('main')], photo: ['https://other.example/theirs.jpg', cdn('a2')], colorPhoto: [] })).toEqual({ kind: 'missing', urls: [u('a')] });
+	});
+
+	it("copies, as documented: another writer's photo that Ozon also copied cannot be told from Ozon's copy of ours", () => {
+		expect(verifyPush(request, sent, { primaryPhoto: [cdn('main')], photo: [cdn('old'), cdn('theirs')], colorPhoto: [] })).toEqual({ kind: 'copies' });
+	});
+
+	it("a colour image sent must be read back as sent or as Ozon's copy", () => {
+		const colour = { ...push('append', 'a'), colorImage: u('c') };
+		const withColour = { ...sent, colorImage: u('c') };
+		const photos = { primaryPhoto: [cdn('main')], photo: [cdn('old'), cdn('a')] };
+		expect(verifyPush(colour, withColour, { ...photos, colorPhoto: [cdn('c')] })).toEqual({ kind: 'copies' });
+		expect(verifyPush(colour, withColour, { ...photos, colorPhoto: ['https://other.example/c.jpg'] })).toEqual({ kind: 'missing', urls: [u('a'), u('c')] });
 	});
 
 	it("a colour image counts as the push's own only when it was sent", () => {

@@ -51,7 +51,7 @@ describe('push: batching', () => {
 		const infoCalls = mockInfoList(products);
 		const imports = mockImportV2();
 		const polls = mockImportInfo(imports);
-		const reads = mockPicturesInfo((id) => ({ photo: [`https://cdn.ozon.test/${id}/a.jpg`, `https://cdn.ozon.test/${id}/b.jpg`] }));
+		const reads = mockPicturesInfo((id) => ({ photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/a.jpg`, `https://cdn1.ozone.ru/s3/multimedia-t/${id}/b.jpg`] }));
 
 		const { json, items } = await push(products.map((p) => row(p)));
 
@@ -73,7 +73,7 @@ describe('push: batching', () => {
 			status: 'imported',
 			updated: { images: 2, images360: 0, color_image: false, primary_image: false },
 			previous_images: [],
-			current_images: ['https://cdn.ozon.test/1001/a.jpg', 'https://cdn.ozon.test/1001/b.jpg'],
+			current_images: ['https://cdn1.ozone.ru/s3/multimedia-t/1001/a.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/1001/b.jpg'],
 		});
 	});
 
@@ -151,11 +151,11 @@ describe('push: batching', () => {
 });
 
 describe('push: append and prepend', () => {
-	const existing = product(1, { primary_image: ['https://cdn.ozon.test/main.jpg'], images: ['https://cdn.ozon.test/a.jpg'], color_image: ['https://cdn.ozon.test/c.jpg'] });
+	const existing = product(1, { primary_image: ['https://cdn1.ozone.ru/s3/multimedia-t/main.jpg'], images: ['https://cdn1.ozone.ru/s3/multimedia-t/a.jpg'], color_image: ['https://cdn1.ozone.ru/s3/multimedia-t/c.jpg'] });
 
 	it.each([
-		['append', ['https://cdn.ozon.test/a.jpg', img('SKU-001', 1)]],
-		['prepend', [img('SKU-001', 1), 'https://cdn.ozon.test/a.jpg']],
+		['append', ['https://cdn1.ozone.ru/s3/multimedia-t/a.jpg', img('SKU-001', 1)]],
+		['prepend', [img('SKU-001', 1), 'https://cdn1.ozone.ru/s3/multimedia-t/a.jpg']],
 	])('%s keeps the current photos and colour image', async (mode, expectedImages) => {
 		mockInfoList([existing]);
 		const imports = mockImportV2();
@@ -165,9 +165,9 @@ describe('push: append and prepend', () => {
 		const { json } = await push([row(existing, 1)], { mode });
 
 		expect(imports[0].items).toEqual([
-			{ offer_id: 'SKU-001', primary_image: 'https://cdn.ozon.test/main.jpg', color_image: 'https://cdn.ozon.test/c.jpg', images: expectedImages },
+			{ offer_id: 'SKU-001', primary_image: 'https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', color_image: 'https://cdn1.ozone.ru/s3/multimedia-t/c.jpg', images: expectedImages },
 		]);
-		expect(json[0].data.previous_images).toEqual(['https://cdn.ozon.test/main.jpg', 'https://cdn.ozon.test/a.jpg']);
+		expect(json[0].data.previous_images).toEqual(['https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/a.jpg']);
 	});
 
 	// On Ozon an import replaces the whole set: building on "no photos" would delete the real ones.
@@ -205,7 +205,7 @@ describe('push: append and prepend', () => {
 		}
 		// Only the known product's append and the replace went to Ozon.
 		expect(imports.flatMap((call) => call.items as IDataObject[])).toEqual([
-			{ offer_id: 'SKU-001', primary_image: 'https://cdn.ozon.test/main.jpg', color_image: 'https://cdn.ozon.test/c.jpg', images: ['https://cdn.ozon.test/a.jpg', img('SKU-001', 1)] },
+			{ offer_id: 'SKU-001', primary_image: 'https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', color_image: 'https://cdn1.ozone.ru/s3/multimedia-t/c.jpg', images: ['https://cdn1.ozone.ru/s3/multimedia-t/a.jpg', img('SKU-001', 1)] },
 			{ offer_id: 'SKU-002', images: [img('SKU-002', 1)] },
 		]);
 		expect(json[3].data.previous_images).toBeNull();
@@ -278,7 +278,7 @@ describe('push: waiting for the task', () => {
 
 	it('read-back errors for URLs we sent make the item fail, naming field and index', async () => {
 		setup(() => ({ status: 'imported' }), {
-			photo: ['https://cdn.ozon.test/1.jpg'],
+			photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'],
 			errors: [
 				{ url: img('SKU-001', 2), message: 'HTTP 404 when downloading' },
 				{ url: 'https://elsewhere.example/old.jpg', message: 'an old error about another URL' },
@@ -287,7 +287,7 @@ describe('push: waiting for the task', () => {
 		const { json } = await push([row(product(1))]);
 		expect(json[0]).toMatchObject({
 			success: false,
-			data: { status: 'imported', current_images: ['https://cdn.ozon.test/1.jpg'] },
+			data: { status: 'imported', current_images: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'] },
 			errors: [{ field: 'images', index: 1, url: img('SKU-001', 2), reason: 'HTTP 404 when downloading' }],
 		});
 		// Another URL (Ozon's copy, or an older image) is reported as it is, as a warning.
@@ -318,7 +318,7 @@ describe('push: v1 (deprecated) path and 360° images', () => {
 				return true;
 			})
 			.reply(200, { result: { pictures: [{ product_id: 1001, url: img('m', 0), state: 'imported', is_primary: true, is_color: false }] } });
-		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/x.jpg'] }));
+		mockPicturesInfo(() => ({ photo: ['https://cdn1.ozone.ru/s3/multimedia-t/x.jpg'] }));
 
 		const { json } = await push([{ offer: 'SKU-001', urls: img('g', 1), r: `${img('r', 1)};${img('r', 2)}` }], {
 			primaryImage: img('m', 0),
@@ -412,7 +412,7 @@ describe('push: validation inside a run', () => {
 
 describe('push: choice values from expressions', () => {
 	it('are trimmed and taken as value or displayed name in any case', async () => {
-		mockInfoList([product(1, { images: ['https://cdn.ozon.test/old.jpg'] })]);
+		mockInfoList([product(1, { images: ['https://cdn1.ozone.ru/s3/multimedia-t/old.jpg'] })]);
 		const imports = mockImportV2();
 		const { json } = await push(
 			[{ ...row(product(1), 1), mode: 'Replace ', dry: ' TRUE', version: 'v2 (current)', many: 'ERROR' }],

@@ -29,7 +29,7 @@ const PUSH = {
 	mode: '={{ $json.mode }}',
 	options: { dryRun: '={{ $json.dry ?? false }}' },
 };
-const OLD = 'https://cdn.ozon.test/old.jpg';
+const OLD = 'https://cdn1.ozone.ru/s3/multimedia-t/old.jpg';
 const A = 'https://img.example/A.jpg';
 const B = 'https://img.example/B.jpg';
 const X = 'https://other-tool.example/X.jpg';
@@ -172,8 +172,6 @@ describe('another writer (another worker, tool or person) between the write and 
 		expect(item.errors[0].reason).toMatch(/^Not on Ozon: another writer changed this product's photos .* \(https:\/\/img\.example\/A\.jpg\)/);
 	});
 
-	// One photo replaced by one other cannot be told from Ozon's copy of it (Ozon's facts: confirm by
-	// status, count and errors); two for one can.
 	it('a replace is not re-applied over the other writer: a conflict, with what Ozon has now', async () => {
 		mockInfoList([product(1, { images: [OLD] })]);
 		const imports = mockImportV2();
@@ -186,11 +184,24 @@ describe('another writer (another worker, tool or person) between the write and 
 		expect(item).toMatchObject({ success: false, data: { status: 'conflict', current_images: [X, OLD] } });
 	});
 
+	// Ozon keeps its copies on its own image hosts: a photo elsewhere in our photo's place is not one.
+	it("one photo replaced by one of another writer's, on a host that is not Ozon's: a conflict, not Ozon's copy", async () => {
+		mockInfoList([product(1, { images: [OLD] })]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		anotherWriterReplaces(1, [X]);
+
+		const [item] = await push([{ offer: 'SKU-001', urls: A, mode: 'replace' }]);
+
+		expect(imports).toHaveLength(1);
+		expect(item).toMatchObject({ success: false, data: { status: 'conflict', current_images: [X] } });
+	});
+
 	it("Ozon serving its own copies of the photos sent is a success (same number, same places)", async () => {
 		mockInfoList([product(1, { images: [OLD] })]);
 		const imports = mockImportV2();
 		mockImportInfo(imports);
-		mockPicturesInfo(() => ({ primary_photo: [], photo: [OLD, 'https://cdn.ozon.test/copy-of-A.jpg'] }));
+		mockPicturesInfo(() => ({ primary_photo: [], photo: [OLD, 'https://cdn1.ozone.ru/s3/multimedia-t/copy-of-A.jpg'] }));
 
 		const [item] = await push([{ offer: 'SKU-001', urls: A, mode: 'append' }]);
 
