@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
-import { ItemLedger } from './common/ledger';
+import { ItemLedger, stopErrorOf } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
 import { ItemParameters, ParameterError, keepFirstOptions } from './common/parameters';
 import { nodeProcess, type NodeProcess } from '../runtime/nodeProcess';
@@ -40,7 +40,7 @@ async function route(this: IExecuteFunctions, process: NodeProcess): Promise<INo
 	// Stop Workflow: every item has had its turn (one failure never keeps the others from Ozon); now
 	// the first failure stops the workflow, as n8n's own nodes do.
 	if (!this.continueOnFail()) {
-		const stop = failedItemsError(this, operation, results);
+		const stop = stopErrorOf(results) ?? failedItemsError(this, operation, results);
 		if (stop) {
 			rememberSettled(this, items, results);
 			throw stop;

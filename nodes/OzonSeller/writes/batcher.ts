@@ -38,6 +38,10 @@ export class Batcher<T> {
 		this.items = order ? [...this.items, ...items].sort(order) : [...this.items, ...items];
 	}
 
+	some(predicate: (item: T) => boolean): boolean {
+		return this.items.some(predicate);
+	}
+
 	remove(predicate: (item: T) => boolean): void {
 		this.items = this.items.filter((item) => !predicate(item));
 	}

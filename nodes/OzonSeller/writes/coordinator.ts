@@ -227,6 +227,20 @@ export class WriteCoordinator implements FlightHost {
 		return this.account.lanes.get(productId)?.taskId;
 	}
 
+	wanted(productIds: number[]): boolean {
+		const ids = new Set(productIds);
+		for (const coordinator of this.account.coordinators) if (coordinator.holdsBackAny(ids)) return true;
+		return false;
+	}
+
+	/** Whether a push queued here waits for the lane of one of `productIds`. */
+	holdsBackAny(productIds: Set<number>): boolean {
+		return this.batcher.some((push) => {
+			const productId = this.account.known.get(keyOf(push));
+			return productId !== undefined && productIds.has(productId);
+		});
+	}
+
 	learn(push: Push, productId: number): void {
 		this.account.known.set(keyOf(push), productId);
 	}
@@ -319,6 +333,17 @@ export class WriteCoordinator implements FlightHost {
 			}
 			const taskId = holder.taskId;
 			const { outcome } = push;
+			if (push.reapplied > 0) {
+				// Its own write was undone by another writer; the time to apply it again ran out.
+				Object.assign(outcome, { success: false, settled: true, status: 'conflict' });
+				outcome.data.status = 'conflict';
+				outcome.errors.push({
+					field: 'images',
+					reason: `Not on Ozon: another writer changed this product's photos after this push was processed, and this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out before it could be applied again. current_images shows what the product has now; push again to restore them`,
+				});
+				push.participant.settled();
+				continue;
+			}
 			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
 			outcome.data.status = 'failed';
 			outcome.errors.push({

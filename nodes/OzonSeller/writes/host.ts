@@ -20,6 +20,8 @@ export interface FlightHost {
 	lane(productId: number, event: LaneEvent): boolean;
 	/** The task an earlier write of the product waits for, if its lane is held. */
 	laneTaskOf(productId: number): number | undefined;
+	/** Whether a queued push waits for the lane of any of these products. */
+	wanted(productIds: number[]): boolean;
 	/** A lookup found this push's product: tells which queued pushes a held lane holds back. */
 	learn(push: Push, productId: number): void;
 	/** Puts pushes back in the queue in arrival order (a later push of their product, or a re-apply). */

@@ -62,12 +62,17 @@ export async function writeWaitAndRead(
 		for (const write of answered) if (write.status === 'imported' || write.status === 'skipped') ready.push(write);
 		if (ready.length >= MAX_PICTURES_INFO_BATCH) readReady();
 	};
+	// Products a held push waits for are read back as soon as the polls go quiet, not with the
+	// next full read-back request: the lane is freed by its own write's confirmation.
+	const onIdle = () => {
+		if (ready.length > 0 && host.wanted(ready.map((write) => write.product.productId))) readReady();
+	};
 	const writing = writeImages(book, transport, writes, tasks, host, events, () => arrivals.arrived()).finally(() => {
 		arrivals.complete = true;
 		arrivals.arrived();
 		onWritten();
 	});
-	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, host, events, arrivals, onAnswered)]);
+	const outcomes = await Promise.allSettled([writing, waitForTasks(book, transport, tasks, host, events, arrivals, onAnswered, onIdle)]);
 	if (ready.length > 0) readReady();
 	polled();
 	outcomes.push(...(await Promise.allSettled(reads)));

@@ -47,13 +47,14 @@ function nextDeadline(task: ImportTask, now: number): number {
 }
 
 /** Settles the pushes of writes Ozon has answered for. */
-function applyResults(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], results: Awaited<ReturnType<typeof getImportInfo>>, now: number, events: WriteEvents): void {
+function applyResults(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], results: Awaited<ReturnType<typeof getImportInfo>>, now: number, events: WriteEvents, answered: ProductWrite[]): void {
 	const byOffer = new Map(results.map((result) => [result.offerId, result]));
 	for (const write of writes) {
 		const result = byOffer.get(write.product.offerId);
 		if (!result || result.status === 'pending') continue;
 		write.status = result.status;
 		write.answeredAt = now;
+		answered.push(write);
 		events.answered(write);
 		if (result.status !== 'failed') continue;
 		for (const index of book.open(write.members)) {
@@ -80,7 +81,8 @@ const NOTHING_INCOMING: IncomingTasks = { complete: true, next: async () => {} }
  * ones have finished, or when one of its pushes' Result Timeout is reached, so that every timeout
  * stays exact. Tasks whose time has come are polled side by side. A push whose own timeout passes is settled
  * as `pending`; the task is still polled for the others, and so that the product's next push builds
- * on the result. `onAnswered` gets each task's writes once Ozon has answered for all of them.
+ * on the result. `onAnswered` gets each write as soon as Ozon has answered for it (a task's products
+ * may finish at different times); `onIdle` is called whenever the wait goes to sleep.
  */
 export async function waitForTasks(
 	book: FlightBook,
@@ -90,6 +92,7 @@ export async function waitForTasks(
 	events: WriteEvents,
 	incoming: IncomingTasks = NOTHING_INCOMING,
 	onAnswered: (writes: ProductWrite[]) => void = () => {},
+	onIdle: () => void = () => {},
 ): Promise<void> {
 	const { pace, clock } = host;
 	const unanswered = (task: ImportTask) => task.writes.filter((write) => write.status === 'pending');
@@ -123,6 +126,7 @@ export async function waitForTasks(
 			if (task.polls > 0 || !pace.learned) break;
 		}
 		const due = [...active.slice(0, turn), ...active.slice(turn + 1).filter((task) => nextDeadline(task, now) <= now)];
+		const answeredNow: ProductWrite[] = [];
 		await mapConcurrent(due, REQUEST_CONCURRENCY, async (task) => {
 			const waiting = unanswered(task);
 			const asked = clock.now();
@@ -131,7 +135,7 @@ export async function waitForTasks(
 			let setOff = asked;
 			try {
 				const results = await getImportInfo(transport, task.taskId, task.deadline, (at) => (setOff = at));
-				applyResults(book, transport, waiting, results, clock.now(), events);
+				applyResults(book, transport, waiting, results, clock.now(), events, answeredNow);
 				task.lastPollError = undefined;
 				if (unanswered(task).length === 0) {
 					// Seen pending shortly before it was seen done: Ozon's own time for it is known closely
@@ -170,12 +174,12 @@ export async function waitForTasks(
 			}
 			if (pending.length === 0) {
 				finished.add(task);
-				onAnswered(task.writes);
 			} else if (after >= task.deadline) {
 				for (const write of pending) write.status = 'unknown';
 				finished.add(task);
 			}
 		}
+		if (answeredNow.length > 0) onAnswered(answeredNow);
 		if (finished.size > 0) active = active.filter((task) => !finished.has(task));
 		if (active.length > 0) {
 			const wakeNow = clock.now();
@@ -189,6 +193,7 @@ export async function waitForTasks(
 			if (!incoming.complete) wakeups.push(incoming.next());
 			// Another flight's task may learn the time meanwhile: this one's first poll is then due.
 			if (!pace.learned) wakeups.push(pace.whenLearned());
+			onIdle();
 			await Promise.race(wakeups);
 		}
 	}

@@ -23,6 +23,23 @@ const WORTH_RETRYING: ReadonlySet<OzonFailureKind> = new Set<OzonFailureKind>(['
 /** The output json of the items whose failure is worth another try (see `worthRetrying`). */
 const retryableResults = new WeakSet<object>();
 
+/** The output json of the items settled by a failure that stops the node (see `stopErrorOf`). */
+const stoppingResults = new WeakMap<object, Error>();
+
+/**
+ * The error that stops the node, when one of these results was settled by a failure that stops
+ * the run (a rejected key, an unreachable Ozon) without Continue On Fail. Thrown by the router once
+ * every item has its result, so that Retry On Fail keeps what this try settled for good (a write
+ * Ozon accepted is never sent again).
+ */
+export function stopErrorOf(results: INodeExecutionData[]): Error | undefined {
+	for (const result of results) {
+		const error = stoppingResults.get(result.json);
+		if (error) return error;
+	}
+	return undefined;
+}
+
 /** Whether this output json (from `toExecutionData`) is a failure that another try may cure. */
 export function worthRetrying(json: object): boolean {
 	return retryableResults.has(json);
@@ -62,8 +79,11 @@ export interface Ledger {
 export class ItemLedger implements Ledger {
 	readonly outcomes: ItemOutcome[];
 
-	/** Set when the credential was rejected (or its Base URL redirects) under continue-on-fail: no further request is made. */
+	/** Set when the credential was rejected (or its Base URL redirects), or a failure stops the node: no further request is made. */
 	stopped = false;
+
+	/** The failure that stops the node (without Continue On Fail), thrown by the router after the results. */
+	private stopError: Error | undefined;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -123,20 +143,23 @@ export class ItemLedger implements Ledger {
 
 	/**
 	 * Settles the items a failed request concerned. A rejected credential or an unreachable Ozon
-	 * stops the node (as n8n users expect) unless it is set to continue on fail; anything else
-	 * fails just those items. A failure that stops every request also settles every other item
+	 * stops the node (as n8n users expect) unless it is set to continue on fail: no further request
+	 * is made, every item gets its result, and the router throws once they have (see stopErrorOf);
+	 * anything else fails just those items. A failure that stops every request also settles every other item
 	 * still open (unless `othersToo` is false), as `failed`: none of them reached Ozon, whatever
 	 * `status` the failed request gave its own items (`pending`: written, result unknown).
 	 */
 	requestFailed(error: unknown, indexes: number[], status = 'failed', othersToo = true): void {
 		if (!(error instanceof OzonRequestError)) throw error;
 		const affected = this.open(indexes);
-		if (error.stopsRun && !this.ctx.continueOnFail()) {
-			throw toNodeApiError(this.ctx.getNode(), error, affected[0]);
+		const stopsNode = error.stopsRun && !this.ctx.continueOnFail();
+		if (stopsNode) {
+			// The node stops with this error once every item has its result (see stopErrorOf); nothing more is asked of Ozon.
+			this.stopError ??= toNodeApiError(this.ctx.getNode(), error, affected[0]);
 		}
-		if (error.stopsAllRequests) this.stopped = true;
+		if (error.stopsAllRequests || stopsNode) this.stopped = true;
 		this.settleFailed(error, affected, status);
-		if (error.stopsAllRequests && othersToo) this.settleFailed(error, this.open(this.outcomes.map((_, index) => index)), 'failed');
+		if ((error.stopsAllRequests || stopsNode) && othersToo) this.settleFailed(error, this.open(this.outcomes.map((_, index) => index)), 'failed');
 	}
 
 	private settleFailed(error: OzonRequestError, indexes: number[], status: string): void {
@@ -163,6 +186,7 @@ export class ItemLedger implements Ledger {
 		return this.outcomes.map(({ success, data, errors, warnings, retryable }, index) => {
 			const json = { success, data: ordered(data), errors, warnings } as unknown as IDataObject;
 			if (retryable) retryableResults.add(json);
+			if (this.stopError && !success) stoppingResults.set(json, this.stopError);
 			return { json, pairedItem: { item: index } };
 		});
 	}
