@@ -7,6 +7,7 @@
 import {
 	fnv1a,
 	type ImportError,
+	type ImportResult,
 	type ImportTask,
 	type SandboxStore,
 	type TaskItem,
@@ -146,7 +147,7 @@ export class OzonMethods {
 	 * The product-update quota: items per rolling minute and per day (reset at 03:00 Moscow time).
 	 * Past it, a 429 with Item-Retry-After in minutes and the wait in seconds in the message.
 	 */
-	private countOperation(clientId: string, items: number, now = Date.now()): void {
+	private countOperation(clientId: string, items: number, now = this.store.now()): void {
 		const { perMinute, perDay } = this.store.config.operationLimits;
 		if (!perMinute && !perDay) return;
 		const dayStart = nextDailyReset(now) - 86_400_000;
@@ -238,13 +239,16 @@ export class OzonMethods {
 				images,
 			};
 		});
+		const id = this.store.nextTaskId++;
+		const perItem = this.store.itemProcessingMs;
 		const task: ImportTask = {
-			id: this.store.nextTaskId++,
+			id,
 			clientId,
-			createdAt: Date.now(),
+			createdAt: this.store.now(),
 			items: taskItems,
 			neverFinishes: this.store.random() < this.store.config.faults.rateNeverFinish,
 			processingMs: this.store.random() < this.store.config.faults.rateSlowTask ? this.store.config.faults.slowTaskMs : this.store.config.processingMs,
+			...(perItem ? { itemProcessingMs: taskItems.map((item) => perItem(item.offer_id, id)) } : {}),
 		};
 		this.store.tasks.set(task.id, task);
 		return { task_id: task.id };
@@ -256,7 +260,7 @@ export class OzonMethods {
 		if (!Number.isInteger(taskId) || !task || task.clientId !== clientId) throw new OzonError(404, 5, `task ${String(body.task_id)} not found`);
 		const items = task.results
 			? task.results
-			: task.items.map((item) => ({ offer_id: item.offer_id, product_id: this.store.byOffer(item.offer_id)?.id ?? 0, status: 'pending', errors: [] }));
+			: task.items.map((item, index) => task.itemResults?.[index] ?? { offer_id: item.offer_id, product_id: this.store.byOffer(item.offer_id)?.id ?? 0, status: 'pending', errors: [] });
 		return { result: { items, total: items.length } };
 	}
 
@@ -339,15 +343,31 @@ export class OzonMethods {
 		return this.store.config.faults.cdnRewrite ? `https://cdn1.ozone.ru/s3/multimedia-${hash(url).slice(0, 2)}/${hash(url)}.jpg` : url;
 	}
 
-	/** Completes, in creation order, every task whose processing time has passed. */
-	processDueTasks(now = Date.now()): void {
+	/**
+	 * Processes every product of a task whose processing time has passed, in the order their times
+	 * ran out (tasks of one processing time: in creation order); a task's results are complete once
+	 * every product of it is.
+	 */
+	processDueTasks(now = this.store.now()): void {
+		const due: Array<{ task: ImportTask; index: number; at: number }> = [];
 		for (const task of this.store.tasks.values()) {
-			if (task.results || task.neverFinishes || now - task.createdAt < task.processingMs) continue;
-			task.results = task.items.map((item) => this.apply(item));
+			if (task.results || task.neverFinishes) continue;
+			task.items.forEach((_, index) => {
+				if (task.itemResults?.[index]) return;
+				const at = task.createdAt + (task.itemProcessingMs?.[index] ?? task.processingMs);
+				if (at <= now) due.push({ task, index, at });
+			});
+		}
+		due.sort((a, b) => a.at - b.at || a.task.id - b.task.id || a.index - b.index);
+		for (const { task, index } of due) {
+			const result = this.apply(task.items[index]);
+			(task.itemResults ??= [])[index] = result;
+			this.store.onProcessed?.(task, index, result);
+			if (task.items.every((_, i) => task.itemResults?.[i])) task.results = task.itemResults as ImportResult[];
 		}
 	}
 
-	private apply(item: TaskItem): NonNullable<ImportTask['results']>[number] {
+	private apply(item: TaskItem): ImportResult {
 		const product = this.store.byOffer(item.offer_id);
 		if (!product) {
 			return {

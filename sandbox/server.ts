@@ -68,7 +68,7 @@ export class OzonSandbox {
 	}
 
 	/** Completes, in creation order, every import task whose processing time has passed. */
-	processDueTasks(now = Date.now()): void {
+	processDueTasks(now = this.store.now()): void {
 		this.methods.processDueTasks(now);
 	}
 
@@ -91,7 +91,7 @@ export class OzonSandbox {
 		};
 		const clientId = String(req.headers['client-id'] ?? '');
 		const apiKey = String(req.headers['api-key'] ?? '');
-		const now = Date.now();
+		const now = this.store.now();
 		const { faults } = this.store.config;
 		try {
 			this.methods.admit(clientId, apiKey, req.method, now);

@@ -29,10 +29,17 @@ export interface ImportTask {
 	createdAt: number;
 	items: TaskItem[];
 	/** Filled when processing completes. */
-	results?: Array<{ offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: ImportError[] }>;
+	results?: ImportResult[];
 	neverFinishes: boolean;
 	processingMs: number;
+	/** Per item: its own processing time, where the store's `itemProcessingMs` gave one (else `processingMs`). */
+	itemProcessingMs?: Array<number | undefined>;
+	/** Per item: its result once processed; `results` is filled when every item has one. */
+	itemResults?: Array<ImportResult | undefined>;
 }
+
+/** One product's result in an import task. */
+export type ImportResult = { offer_id: string; product_id: number; status: 'imported' | 'failed' | 'skipped'; errors: ImportError[] };
 
 /**
  * An `errors[]` entry of `/v1/product/import/info`, with Ozon's fields: there is no `url`; a failed
@@ -238,6 +245,21 @@ export class SandboxStore {
 	operations = new Map<string, Array<{ at: number; items: number }>>();
 	/** Every request that reached the sandbox (after auth), for tests and the rate check. */
 	log: Array<{ at: number; clientId: string; path: string; status: number; fault?: string }> = [];
+
+	/**
+	 * The sandbox's time (epoch ms): the wall clock, or a virtual one (the write-path simulation runs
+	 * Ozon in virtual time, test/simulation/).
+	 */
+	now: () => number = () => Date.now();
+
+	/**
+	 * A product's own processing time in a task (ms), if the caller decides it (Ozon processes the
+	 * products of one task separately); undefined: the task's time.
+	 */
+	itemProcessingMs?: (offerId: string, taskId: number) => number | undefined;
+
+	/** Told after each product of a task is processed (the simulation records what Ozon applied when). */
+	onProcessed?: (task: ImportTask, index: number, result: ImportResult) => void;
 
 	constructor(public config: SandboxConfig) {
 		this.random = seededRandom(config.faults.seed);

@@ -1,0 +1,291 @@
+/**
+ * What must hold after every simulated run, whatever the schedule, faults and timing: the write
+ * path's promise (`success: true` only for photos that are on Ozon, nothing lost across items,
+ * executions and workers), each as a named check over the run's history (simulate.ts).
+ *
+ * Photos are compared by the URL the node sent (where Ozon serves copies, a copy is traced back to
+ * it: ozonModel.ts). Every push has image URLs of its own, so a URL names its push.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { ApplyRecord, ImportRecord } from './ozonModel';
+import type { RunRecord } from './simulate';
+
+export interface Violation {
+	invariant: string;
+	message: string;
+}
+
+/** One item's push, with what came of it. */
+export interface PushFacts {
+	execution: number;
+	index: number;
+	offerId: string;
+	mode: 'replace' | 'append' | 'prepend';
+	urls: string[];
+	/** The item's output json, if its execution has an output. */
+	json?: IDataObject;
+}
+
+/** An import that carried a push's photos as new: they were not on the product when it reached Ozon. */
+interface Send {
+	push: PushFacts;
+	record: ImportRecord;
+}
+
+/** What the checks share, worked out once per run. */
+class History {
+	readonly pushes: PushFacts[] = [];
+
+	readonly byUrl = new Map<string, PushFacts>();
+
+	readonly sends: Send[] = [];
+
+	constructor(readonly run: RunRecord) {
+		for (const spec of run.schedule.executions) {
+			const result = run.results[spec.id];
+			spec.items.forEach((item, index) => {
+				const json = result?.output?.[index]?.json;
+				const push: PushFacts = { execution: spec.id, index, offerId: item.offerId, mode: item.mode, urls: item.images, json };
+				this.pushes.push(push);
+				for (const url of item.images) this.byUrl.set(url, push);
+			});
+		}
+		for (const record of run.model.imports) {
+			for (const item of record.items) {
+				const before = new Set(this.photosBefore(item.offerId, record.seq));
+				const pushes = new Set(item.roots.filter((url) => !before.has(url)).map((url) => this.byUrl.get(url)).filter((push): push is PushFacts => push !== undefined));
+				for (const push of pushes) this.sends.push({ push, record });
+			}
+		}
+	}
+
+	/** The product's photos just before model event `seq` (by the URLs sent). */
+	photosBefore(offerId: string, seq: number): string[] {
+		let photos: string[] | undefined;
+		for (const apply of this.run.model.applies) if (apply.offerId === offerId && apply.seq < seq) photos = apply.after;
+		return photos ?? this.run.model.applies.find((apply) => apply.offerId === offerId)?.before ?? [];
+	}
+
+	applies(offerId: string): ApplyRecord[] {
+		return this.run.model.applies.filter((apply) => apply.offerId === offerId);
+	}
+
+	/**
+	 * Why `missing` photos of `push` are gone, if a push of the node says so: the last processing that
+	 * took any of them off brought in the photos of a Replace of that product (a Replace removes
+	 * everything it does not list, by its definition). Undefined: nothing explains it.
+	 */
+	removedByReplace(push: PushFacts, missing: string[]): PushFacts | undefined {
+		const gone = new Set(missing);
+		const removals = this.applies(push.offerId).filter((apply) => apply.before.some((url) => gone.has(url)) && !apply.after.some((url) => gone.has(url)));
+		const last = removals[removals.length - 1];
+		if (!last) return undefined;
+		const before = new Set(last.before);
+		for (const url of last.after) {
+			const other = this.byUrl.get(url);
+			if (!before.has(url) && other && other !== push && other.mode === 'replace' && other.offerId === push.offerId) return other;
+		}
+		return undefined;
+	}
+
+	/** Whether any processing ever put one of the push's photos on its product. */
+	everApplied(push: PushFacts): boolean {
+		return this.applies(push.offerId).some((apply) => push.urls.some((url) => apply.after.includes(url)));
+	}
+
+	missingNow(push: PushFacts): string[] {
+		const photos = new Set(this.run.model.photos(push.offerId));
+		return push.urls.filter((url) => !photos.has(url));
+	}
+}
+
+const name = (push: PushFacts) => `execution ${push.execution} item ${push.index} (${push.mode} ${push.offerId})`;
+
+/**
+ * The run comes to rest, and every execution's run of the node ends (with output, a workflow
+ * error, or its Stop): nothing hangs.
+ */
+export function everyExecutionEnds(run: RunRecord): Violation[] {
+	const found: Violation[] = [];
+	if (!run.quiescent) found.push({ invariant: 'everyExecutionEnds', message: `timers still running after ${(run.endedAt - run.runStart) / 1000} s of virtual time` });
+	for (const spec of run.schedule.executions) {
+		if (!run.results[spec.id]) found.push({ invariant: 'everyExecutionEnds', message: `execution ${spec.id} never ended` });
+	}
+	return found;
+}
+
+/**
+ * Every input item gets exactly one output item, paired to it (`pairedItem.item`), in its own
+ * execution. A stopped execution has no output; under On Error → Stop Workflow the node may stop
+ * the workflow with n8n's error (an item failed) instead; under On Error → Continue it never throws.
+ */
+export function everyItemAnsweredOnce(run: RunRecord): Violation[] {
+	const found: Violation[] = [];
+	const report = (message: string) => found.push({ invariant: 'everyItemAnsweredOnce', message });
+	for (const spec of run.schedule.executions) {
+		const result = run.results[spec.id];
+		if (!result || result.stopped) continue;
+		if (result.error !== undefined) {
+			const kind = (result.error as Error)?.constructor?.name;
+			if (spec.onError !== 'stopWorkflow') report(`execution ${spec.id} threw under On Error ${spec.onError}: ${String((result.error as Error)?.message ?? result.error)}`);
+			else if (kind !== 'NodeOperationError' && kind !== 'NodeApiError') report(`execution ${spec.id} failed with a ${kind}, not n8n's error: ${String((result.error as Error)?.message)}`);
+			continue;
+		}
+		const output = result.output ?? [];
+		if (output.length !== spec.items.length) report(`execution ${spec.id}: ${output.length} output items for ${spec.items.length} input items`);
+		output.forEach((item, index) => {
+			const paired = item.pairedItem as { item?: number } | undefined;
+			if (paired?.item !== index) report(`execution ${spec.id}: output item ${index} paired to ${JSON.stringify(item.pairedItem)}`);
+			if (typeof item.json.success !== 'boolean') report(`execution ${spec.id}: output item ${index} has no success flag`);
+		});
+	}
+	return found;
+}
+
+/**
+ * A stopped execution sends nothing new once its Stop has settled (its run of the node ended):
+ * no import carries its pushes' photos as new after that.
+ */
+export function nothingSentAfterStop(run: RunRecord, history = new History(run)): Violation[] {
+	const found: Violation[] = [];
+	for (const { push, record } of history.sends) {
+		const result = run.results[push.execution];
+		if (result?.stopped && result.endedAt !== undefined && record.at > result.endedAt) {
+			found.push({ invariant: 'nothingSentAfterStop', message: `${name(push)}: sent at +${record.at - run.runStart} ms (task ${record.taskId}), after its execution was stopped and ended at +${result.endedAt - run.runStart} ms` });
+		}
+	}
+	return found;
+}
+
+/** The item's status, as the node's full output puts it. */
+function statusOf(push: PushFacts): string {
+	return String((push.json?.data as IDataObject | undefined)?.status ?? push.json?.status ?? '');
+}
+
+/**
+ * `success: true` means the item's photos are on the product once Ozon has processed everything,
+ * unless a later Replace of the node removed them (a Replace says it removes what it does not list).
+ * A success with status "pending" (Wait for Result off: not waited, and the item says so) is judged
+ * by appliedAppendsKept instead.
+ */
+export function successMeansOnOzon(run: RunRecord, history = new History(run)): Violation[] {
+	const found: Violation[] = [];
+	for (const push of history.pushes) {
+		if (push.json?.success !== true || statusOf(push) === 'pending') continue;
+		const missing = history.missingNow(push);
+		if (missing.length === 0 || history.removedByReplace(push, missing)) continue;
+		const status = statusOf(push);
+		found.push({
+			invariant: 'successMeansOnOzon',
+			message: `${name(push)} reported success (status ${status}) but ${missing.length} of its ${push.urls.length} photos are not on the product at rest${history.everApplied(push) ? ' (they were applied, then removed by a write that is no Replace)' : ' (Ozon never applied them)'}`,
+		});
+	}
+	return found;
+}
+
+/**
+ * No push of the node undoes a push Ozon applied without saying so: an Append or Prepend whose
+ * photos Ozon put on the product (its item pending, or without output) still has them at rest,
+ * unless a later Replace explains it, or its own item reports them as not on Ozon (conflict or
+ * failed), or its run stopped the workflow with n8n's error (which names failed items). Confirmed
+ * successes are judged by successMeansOnOzon.
+ */
+export function appliedAppendsKept(run: RunRecord, history = new History(run)): Violation[] {
+	const found: Violation[] = [];
+	for (const push of history.pushes) {
+		const status = statusOf(push);
+		if (push.mode === 'replace' || (push.json?.success === true && status !== 'pending') || !history.everApplied(push)) continue;
+		if (push.json && (status === 'conflict' || status === 'failed')) continue;
+		const result = run.results[push.execution];
+		if (!push.json && result?.error !== undefined) continue;
+		const missing = history.missingNow(push);
+		if (missing.length === 0 || history.removedByReplace(push, missing)) continue;
+		found.push({
+			invariant: 'appliedAppendsKept',
+			message: `${name(push)}: Ozon applied its photos, yet ${missing.length} of them are gone at rest, removed by a write that is no Replace; its item ${push.json ? `says status "${status}"` : result?.stopped ? 'has none (stopped)' : 'has none'}`,
+		});
+	}
+	return found;
+}
+
+/** After any processing, a product shows each photo at most once (where Ozon keeps the URLs sent: copies off). */
+export function noDuplicatePhotos(run: RunRecord): Violation[] {
+	if (run.schedule.behaviour.cdnRewrite) return [];
+	const found: Violation[] = [];
+	for (const apply of run.model.applies) {
+		const seen = new Set<string>();
+		for (const url of apply.after) {
+			if (seen.has(url)) found.push({ invariant: 'noDuplicatePhotos', message: `${apply.offerId} shows ${url} twice after task ${apply.taskId}` });
+			seen.add(url);
+		}
+	}
+	return found;
+}
+
+/**
+ * An import Ozon accepted and answered with its task_id is never sent again for the same push
+ * (Retry On Fail included), unless Ozon applied it and a later write took it off again (then sending
+ * it again is a re-apply the item tells of).
+ */
+export function acceptedImportNeverResent(run: RunRecord, history = new History(run)): Violation[] {
+	const found: Violation[] = [];
+	const byPush = new Map<PushFacts, Send[]>();
+	for (const send of history.sends) byPush.set(send.push, [...(byPush.get(send.push) ?? []), send]);
+	for (const [push, sends] of byPush) {
+		for (let later = 1; later < sends.length; later++) {
+			const again = sends[later];
+			const earlier = sends.slice(0, later).filter((send) => send.record.delivered);
+			for (const first of earlier) {
+				const appliedBetween = history
+					.applies(push.offerId)
+					.some((apply) => apply.seq > first.record.seq && apply.seq < again.record.seq && push.urls.some((url) => apply.after.includes(url)));
+				if (appliedBetween) continue;
+				found.push({
+					invariant: 'acceptedImportNeverResent',
+					message: `${name(push)}: sent again at +${again.record.at - run.runStart} ms (task ${again.record.taskId}, execution ${again.record.execution}) after Ozon accepted it as task ${first.record.taskId} at +${first.record.at - run.runStart} ms and the node got that task_id`,
+				});
+				break;
+			}
+		}
+	}
+	return found;
+}
+
+/** No process starts more requests than its Requests per Second in any 1,000 ms of virtual time. */
+export function rateWithinLimit(run: RunRecord): Violation[] {
+	const found: Violation[] = [];
+	run.requestStarts.forEach((starts, process) => {
+		const limit = run.schedule.processes[process].requestsPerSecond;
+		const times = [...starts].sort((a, b) => a - b);
+		let first = 0;
+		for (let last = 0; last < times.length; last++) {
+			while (times[last] - times[first] >= 1000) first++;
+			if (last - first + 1 > limit) {
+				found.push({ invariant: 'rateWithinLimit', message: `process ${process} started ${last - first + 1} requests within 1 s from +${times[first] - run.runStart} ms (limit ${limit})` });
+				return;
+			}
+		}
+	});
+	return found;
+}
+
+/** Every request the node sent and every answer the model gave fits Ozon's written contract. */
+export function contractHeld(run: RunRecord): Violation[] {
+	return run.model.contractViolations.slice(0, 5).map((message) => ({ invariant: 'contractHeld', message }));
+}
+
+export function checkInvariants(run: RunRecord): Violation[] {
+	const history = new History(run);
+	return [
+		...everyExecutionEnds(run),
+		...everyItemAnsweredOnce(run),
+		...nothingSentAfterStop(run, history),
+		...successMeansOnOzon(run, history),
+		...appliedAppendsKept(run, history),
+		...noDuplicatePhotos(run),
+		...acceptedImportNeverResent(run, history),
+		...rateWithinLimit(run),
+		...contractHeld(run),
+	];
+}
