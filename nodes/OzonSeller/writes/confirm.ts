@@ -149,7 +149,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 					// Not Ozon's answer (the carrier execution was stopped): the stage reads again with another transport.
 					if (!(error instanceof OzonRequestError)) throw error;
 					lastError = error instanceof Error ? error.message : String(error);
-					const stillTime = !error.stopsAllRequests && clock.now() + host.settings.polling.stepMs < deadline;
+					const stillTime = (error.kind === 'unavailable' || error.kind === 'rateLimited' || error.kind === 'conflict') && clock.now() + host.settings.polling.stepMs < deadline;
 					for (const { write } of failedEntries) {
 						if (stillTime) retry.push(write);
 						else {

@@ -7,12 +7,15 @@ import { urlMentionedIn } from '../domain/plan';
 import type { ItemError } from '../domain/types';
 import type { PushRequest } from '../domain/validate';
 import type { OzonTransport } from '../transport';
-import { OzonRequestError } from '../transport/errors';
+import { OzonRequestError, type OzonFailureKind } from '../transport/errors';
 import { getImportInfo, importIssueField, importIssueText, type ImportIssue } from '../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
 import type { FlightBook } from './book';
 import type { FlightHost, WriteEvents } from './host';
 import type { ImportTask, ProductWrite } from './types';
+
+/** Failures of a poll that a later poll may not meet: Ozon busy, limiting the rate, or not answering. */
+const TRANSIENT: ReadonlySet<OzonFailureKind> = new Set<OzonFailureKind>(['unavailable', 'rateLimited', 'conflict']);
 
 /**
  * The errors of a failed import task, from their own fields (they carry no `url`). When Ozon's text
@@ -135,26 +138,32 @@ export async function waitForTasks(
 			let setOff = asked;
 			try {
 				const results = await getImportInfo(transport, task.taskId, task.deadline, (at) => (setOff = at));
+				const answeredBefore = answeredNow.length;
 				applyResults(book, transport, waiting, results, clock.now(), events, answeredNow);
+				const someAnswered = answeredNow.length > answeredBefore;
 				task.lastPollError = undefined;
 				if (unanswered(task).length === 0) {
 					// Seen pending shortly before it was seen done: Ozon's own time for it is known closely
 					// (a slow task is), where a first poll that finds a task done only bounds it from above.
 					const close = task.pendingSetOff !== undefined && setOff - task.pendingSetOff <= 2 * host.settings.polling.stepMs;
 					pace.finished(clock.now() - task.sentAt, close ? setOff - task.sentAt : undefined);
+				} else if (someAnswered) {
+					// Some of its products are done: that is how long Ozon takes; one slow product is not a slower Ozon.
+					pace.finished(clock.now() - task.sentAt);
+					task.pendingSetOff = setOff;
 				} else {
 					pace.stillPending(asked - task.sentAt);
 					task.pendingSetOff = setOff;
 				}
 			} catch (error) {
 				failed = true;
-				if (error instanceof OzonRequestError && !error.stopsAllRequests) {
+				if (error instanceof OzonRequestError && TRANSIENT.has(error.kind)) {
 					// Ozon busy or unreachable even after the request's own retries: asked again until the deadline.
 					task.lastPollError = error.message;
 				} else {
 					// Not Ozon's answer (the carrier execution was stopped) passes through: the stage polls again
-					// with another transport. A refused key: no poll can answer; the write stands, its result
-					// unknown, and it is never sent again.
+					// with another transport. A refused key or a refused request: asking again would meet the
+					// same answer; the write stands, its result unknown, and it is never sent again.
 					book.requestFailed(error, waiting.flatMap((write) => write.members), 'pending');
 					for (const write of waiting) write.status = 'unknown';
 				}

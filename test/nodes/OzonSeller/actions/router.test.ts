@@ -268,7 +268,7 @@ function statefulOzon(offers: string[], answer: (offer: string, attempt: number)
 const RETRY: Partial<INode> = { retryOnFail: true, maxTries: 2, waitBetweenTries: 10 };
 
 describe('Retry On Fail', () => {
-	it('re-runs the whole node when it stops with an error (here a rejected key), every item again', async () => {
+	it('a node stopped by an error (here a rejected key) gives every item its result first: the retry asks nothing again that would be refused the same way', async () => {
 		const lookups: IDataObject[] = [];
 		ozon()
 			.post('/v3/product/info/list')
@@ -279,15 +279,15 @@ describe('Retry On Fail', () => {
 			});
 		const { error } = await push({ retryOnFail: true, maxTries: 2, waitBetweenTries: 10 });
 		expect(error?.message).toContain('HTTP 403');
-		// The valid items are looked up again on the second try.
-		expect(lookups).toEqual([{ offer_id: ['SKU-001', 'SKU-404'] }, { offer_id: ['SKU-001', 'SKU-404'] }]);
+		// A rejected key is not cured by another try: the second try sends nothing.
+		expect(lookups).toEqual([{ offer_id: ['SKU-001', 'SKU-404'] }]);
 	});
 
 	it.each([
 		['replace', 'https://img.example/SKU-001/new.jpg', ['https://img.example/SKU-001/new.jpg']],
 		['append', 'https://img.example/SKU-001/new.jpg', ['https://cdn1.ozone.ru/s3/multimedia-t/SKU-001/old.jpg', 'https://img.example/SKU-001/new.jpg']],
 	])(
-		'an Ozon 5xx that outlasts Max Retries stops the node; n8n\'s second try pushes the failed product, and re-pushes the one already on Ozon (%s) identically: Ozon skips it, its photos stay',
+		'an Ozon 5xx that outlasts Max Retries stops the node once every item has its result; n8n\'s second try pushes the failed product only: the one already on Ozon (%s) is never sent again',
 		async (mode, url, photos) => {
 			// SKU-002's import answers 500 on both attempts of the first try (Max Retries 1), then 200.
 			const ozonState = statefulOzon(['SKU-001', 'SKU-002'], (offer, attempt) => (offer === 'SKU-002' && attempt <= 2 ? 500 : 200));
@@ -299,14 +299,13 @@ describe('Retry On Fail', () => {
 
 			expect(error).toBeUndefined();
 			expect(outputs[0].map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).status])).toEqual([
-				[{ item: 0 }, true, 'skipped'],
+				[{ item: 0 }, true, 'imported'],
 				[{ item: 1 }, true, 'imported'],
 			]);
 			expect((outputs[0][0].json.data as IDataObject).current_images).toEqual(photos);
-			// Two tries: SKU-001's two imports are the same request; only the first changed its photos.
+			// SKU-001 was imported on the first try, which kept its result: it is sent once.
 			const sent = (offer: string) => ozonState.imports.filter((item) => item.offer_id === offer);
-			expect(sent('SKU-001')).toHaveLength(2);
-			expect(sent('SKU-001')[1]).toEqual(sent('SKU-001')[0]);
+			expect(sent('SKU-001')).toHaveLength(1);
 			expect(ozonState.applied['SKU-001']).toEqual([photos]);
 			expect(ozonState.applied['SKU-002']).toEqual([['https://img.example/SKU-002/new.jpg']]);
 			expect(sent('SKU-002')).toHaveLength(3);

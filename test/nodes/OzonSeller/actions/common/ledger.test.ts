@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 
-import { ItemLedger, worthRetrying } from '../../../../../nodes/OzonSeller/actions/common/ledger';
+import { ItemLedger, stopErrorOf, worthRetrying } from '../../../../../nodes/OzonSeller/actions/common/ledger';
 import { OzonRequestError, type OzonFailureKind } from '../../../../../nodes/OzonSeller/transport/errors';
 
 const node = { name: 'Ozon Seller' } as INode;
@@ -25,8 +25,14 @@ describe('ItemLedger', () => {
 		expect([0, 1, 2].map((index) => ledger.isSettled(index))).toEqual([true, true, false]);
 	});
 
-	it('a rejected credential stops the node, or under continue-on-fail settles every open item and stops requests', () => {
-		expect(() => new ItemLedger(context(false), 2).requestFailed(failure('auth'), [0])).toThrow('failed: auth');
+	it('a rejected credential stops the node once every item has its result (kept for Retry On Fail), or under continue-on-fail settles every open item and stops requests', () => {
+		const stopping = new ItemLedger(context(false), 3);
+		stopping.succeed(2, 'imported');
+		stopping.requestFailed(failure('auth'), [0]);
+		expect(stopping.stopped).toBe(true);
+		const results = stopping.toExecutionData();
+		expect(results.map((item) => item.json.success)).toEqual([false, false, true]);
+		expect(stopErrorOf(results)?.message).toContain('failed: auth');
 		const ledger = new ItemLedger(context(true), 3);
 		ledger.succeed(2, 'imported');
 		ledger.requestFailed(failure('auth'), [0]);
