@@ -2,7 +2,8 @@
  * `npm run simulate -- --runs N [--seed S] [--case file.json] [--trace]`: the write-path simulation
  * (test/simulation/) from the command line. Runs N seeded schedules from seed S (default 1), or
  * replays one schedule printed by a failure (`--case`, its JSON). `--trace` prints, for one run,
- * every request, import and product Ozon processed, and each item's output. Exits non-zero when
+ * every request, import, read-back answer and product Ozon processed (at the time Ozon processed
+ * it), each item's output, and the pushes let pass as the documented limit. Exits non-zero when
  * any invariant breaks.
  */
 import fs from 'node:fs';
@@ -17,7 +18,11 @@ function trace(run: RunRecord): string {
 	for (const exchange of run.model.exchanges) {
 		lines.push(`${at(exchange.at)} p${exchange.process} e${exchange.execution} ${exchange.path} ${JSON.stringify(exchange.body)} → ${exchange.status}${exchange.fault ? ` [${exchange.fault}]` : ''}${exchange.accepted ? ` task ${exchange.accepted.taskId}${exchange.accepted.delivered ? '' : ' (answer lost)'}` : ''}`);
 	}
-	for (const apply of run.model.applies) lines.push(`${at(apply.at)} (seq ${apply.seq}) Ozon processed task ${apply.taskId} ${apply.offerId}: ${apply.status} ${JSON.stringify(apply.before)} → ${JSON.stringify(apply.after)}`);
+	lines.push(`Ozon's tasks: ${run.model.taskOrder}`);
+	for (const exchange of run.model.exchanges) {
+		if (exchange.answer !== undefined) lines.push(`${at(exchange.deliveredAt ?? exchange.at)} (seq ${exchange.seq}) p${exchange.process} e${exchange.execution} read back ${exchange.answer}`);
+	}
+	for (const apply of run.model.applies) lines.push(`${at(apply.dueAt)} (seq ${apply.seq}, seen ${at(apply.at)}) Ozon processed task ${apply.taskId} ${apply.offerId}: ${apply.status} ${JSON.stringify(apply.before)} → ${JSON.stringify(apply.after)}`);
 	for (const result of run.results) {
 		if (!result) continue;
 		lines.push(`execution ${result.spec.id}: tries ${result.tries}${result.stopped ? ' STOPPED' : ''}${result.error ? ` error: ${(result.error as Error).message}` : ''} ended ${result.endedAt === undefined ? '-' : at(result.endedAt)}`);
@@ -35,15 +40,20 @@ async function main(): Promise<void> {
 		: Array.from({ length: runs }, (_, offset) => () => generateSchedule(first + offset));
 	const started = Date.now();
 	let failed = 0;
+	let exempted = 0;
 	for (const next of schedules) {
 		const schedule = next();
-		const { run, violations } = await simulateAndCheck(schedule);
+		const { run, violations, exemptions } = await simulateAndCheck(schedule);
 		if (hasFlag('trace')) process.stdout.write(`${trace(run)}\n`);
+		exempted += exemptions.length;
+		if (hasFlag('trace') || schedules.length === 1) {
+			for (const exemption of exemptions) process.stdout.write(`seed ${schedule.seed} exempted (documented limit) [${exemption.invariant}] ${exemption.message}\n`);
+		}
 		if (violations.length === 0) continue;
 		failed++;
 		process.stdout.write(`${describeFailure(schedule, violations)}\n\n`);
 	}
-	process.stdout.write(`${schedules.length} schedule(s), ${failed} failed, in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+	process.stdout.write(`${schedules.length} schedule(s), ${failed} failed, ${exempted} overtaken writes exempted (documented limit), in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 	process.exitCode = failed > 0 ? 1 : 0;
 }
 

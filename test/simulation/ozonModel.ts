@@ -8,6 +8,12 @@
  * It also keeps the history the invariants judge: every request, every import that reached Ozon
  * (and whether the node got its task_id), and every product Ozon processed, with its photos before
  * and after, by source URL (where Ozon serves copies, a copy is traced back to the URL sent).
+ *
+ * Task order (`OzonBehaviour.taskOrder`): Ozon works through an account's tasks roughly in
+ * submission order. 'fifo' makes that exact at the task level: a task's products finish no earlier
+ * than every product of every task Ozon accepted before it for the Client-Id (its products' own
+ * times still vary within that). 'overtaking' lets a task finish before an older one (each product
+ * at its own drawn time), as a busy Ozon may.
  */
 import { answerViolations, requestViolations } from '../contract/ozonContract';
 import { OzonError, OzonMethods } from '../../sandbox/ozonMethods';
@@ -18,8 +24,17 @@ export const CLIENT_ID = '123456';
 export const API_KEY = 'sim-api-key-0001';
 export const BASE_URL = 'https://api-seller.ozon.ru';
 
+/** How Ozon orders an account's tasks (see the top of this file). */
+export type TaskOrder = 'fifo' | 'overtaking';
+
 /** What Ozon and the network do, per request and per product. */
 export interface OzonBehaviour {
+	/**
+	 * 'fifo': no task finishes a product before every product of the tasks accepted before it;
+	 * 'overtaking': a task may finish before an older one. Schedules printed before this field existed
+	 * ran the overtaking model, and replay so.
+	 */
+	taskOrder: TaskOrder;
 	/** Whether Ozon serves its own copies instead of the URLs sent. */
 	cdnRewrite: boolean;
 	/** One-way latency range (ms). */
@@ -60,6 +75,12 @@ export interface ExchangeRecord {
 	processed: boolean;
 	/** The import it made, if it was one Ozon accepted. */
 	accepted?: ImportRecord;
+	/** Order among the model's events (imports, processing) of the moment Ozon answered it, if it did. */
+	seq?: number;
+	/** When the node got the answer (virtual epoch ms), if it did. */
+	deliveredAt?: number;
+	/** Ozon's answer to a read-back (`/v2/product/pictures/info`), kept to tell which read-back settled an item. */
+	answer?: string;
 }
 
 export interface ImportRecord {
@@ -76,7 +97,10 @@ export interface ImportRecord {
 
 export interface ApplyRecord {
 	seq: number;
+	/** When the model got to it (the next request after its time, or the end of the run). */
 	at: number;
+	/** When Ozon processed it: its task's acceptance plus the product's processing time. */
+	dueAt: number;
 	taskId: number;
 	offerId: string;
 	status: string;
@@ -121,6 +145,11 @@ export class OzonModel {
 
 	private seq = 0;
 
+	readonly taskOrder: TaskOrder;
+
+	/** The FIFO floor of the task being accepted: worked out once for all its products. */
+	private floor: { taskId: number; at: number } | undefined;
+
 	/** Checks every request and answer against Ozon's contract (costs time; on by default). */
 	checkContract = true;
 
@@ -146,15 +175,37 @@ export class OzonModel {
 			const [low, high] = roll() < behaviour.slowShare ? behaviour.slowMs : behaviour.fastMs;
 			return Math.round(low + roll() * (high - low));
 		};
-		this.store.itemProcessingMs = (offerId, taskId) => processingMsOf?.(offerId, taskId) ?? drawn(offerId, taskId);
+		this.taskOrder = behaviour.taskOrder ?? 'overtaking';
+		this.store.itemProcessingMs = (offerId, taskId) => {
+			const own = processingMsOf?.(offerId, taskId) ?? drawn(offerId, taskId);
+			if (this.taskOrder !== 'fifo') return own;
+			// Called while Ozon accepts the task (its products one after another): no earlier than the older tasks' last product.
+			return Math.max(own, this.fifoFloor(taskId) - this.clock.now());
+		};
 		this.store.onProcessed = (task, index, result) => {
 			const offerId = task.items[index].offer_id;
 			const product = this.store.byOffer(offerId);
 			const after = product ? this.roots(photosOf(product)) : [];
-			this.applies.push({ seq: this.seq++, at: this.clock.now(), taskId: task.id, offerId, status: result.status, before: this.lastSeen.get(offerId) ?? [], after });
+			const dueAt = task.createdAt + (task.itemProcessingMs?.[index] ?? task.processingMs);
+			this.applies.push({ seq: this.seq++, at: this.clock.now(), dueAt, taskId: task.id, offerId, status: result.status, before: this.lastSeen.get(offerId) ?? [], after });
 			this.lastSeen.set(offerId, after);
 		};
 		this.methods = new OzonMethods(this.store);
+	}
+
+	/**
+	 * When the last product of every task Ozon accepted before `taskId` for this Client-Id finishes
+	 * (the model serves one Client-Id). A task that never finishes holds nothing back.
+	 */
+	private fifoFloor(taskId: number): number {
+		if (this.floor?.taskId === taskId) return this.floor.at;
+		let at = Number.NEGATIVE_INFINITY;
+		for (const task of this.store.tasks.values()) {
+			if (task.id >= taskId || task.clientId !== CLIENT_ID || task.neverFinishes) continue;
+			task.items.forEach((_, index) => (at = Math.max(at, task.createdAt + (task.itemProcessingMs?.[index] ?? task.processingMs))));
+		}
+		this.floor = { taskId, at };
+		return at;
 	}
 
 	/** The URL a photo was sent as, following Ozon's copies back. */
@@ -275,6 +326,7 @@ export class OzonModel {
 			throw error;
 		}
 		record.status = answer.statusCode;
+		record.deliveredAt = this.clock.now();
 		return answer;
 	}
 
@@ -290,6 +342,8 @@ export class OzonModel {
 			this.processDue(now);
 			const answer = this.methods.answer(path, body, headers['Client-Id'] ?? '');
 			record.processed = true;
+			record.seq = this.seq++;
+			if (path === '/v2/product/pictures/info') record.answer = JSON.stringify(answer);
 			if (path === '/v2/product/pictures/import') {
 				const items = ((safeJson(body) as { items?: Array<{ offer_id: string; primary_image?: string; images?: string[] }> }).items ?? []).map((item) => {
 					const urls = [...(item.primary_image ? [item.primary_image] : []), ...(item.images ?? [])];

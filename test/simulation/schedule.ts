@@ -19,6 +19,9 @@ export interface Schedule {
 	executions: ExecutionSpec[];
 }
 
+/** Share of schedules whose Ozon lets a task finish before an older one (see OzonBehaviour.taskOrder). */
+export const OVERTAKING_SHARE = 0.15;
+
 /** Photos a product may end up with before a push is turned into a Replace: no truncation blurs the checks. */
 const MAX_PLANNED_PHOTOS = 24;
 
@@ -32,7 +35,10 @@ export function generateSchedule(seed: number): Schedule {
 	const processes: ProcessSpec[] = Array.from({ length: processCount }, () => ({ requestsPerSecond: chance(0.7) ? 40 : pick([5, 10, 20, 50]) }));
 	const products = between(2, 4);
 	const faulty = chance(0.6);
+	// Drawn from dice of its own, so every other draw of a seed stays what it was before task order existed.
+	const taskOrder = seededRandom(seed ^ 0x0f1f0ace)() < OVERTAKING_SHARE ? 'overtaking' : 'fifo';
 	const behaviour: OzonBehaviour = {
+		taskOrder,
 		cdnRewrite: chance(0.4),
 		latencyMs: [5, between(20, 300)],
 		rate5xx: faulty ? random() * 0.06 : 0,

@@ -8,7 +8,7 @@ import { NodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
 import type { Clock } from '../../nodes/OzonSeller/runtime/clock';
 import { seededRandom } from '../../sandbox/store';
 import { runExecution, type ExecutionResult } from './fakeExecution';
-import { checkInvariants, type Violation } from './invariants';
+import { judge, type Exemption, type Violation } from './invariants';
 import { OzonModel, type FaultRule } from './ozonModel';
 import type { Schedule } from './schedule';
 import { VirtualClock } from './virtualClock';
@@ -67,9 +67,9 @@ export async function simulate(schedule: Schedule, hooks: SimulationHooks = {}):
 }
 
 /** Runs and judges one schedule. */
-export async function simulateAndCheck(schedule: Schedule, hooks: SimulationHooks = {}): Promise<{ run: RunRecord; violations: Violation[] }> {
+export async function simulateAndCheck(schedule: Schedule, hooks: SimulationHooks = {}): Promise<{ run: RunRecord; violations: Violation[]; exemptions: Exemption[] }> {
 	const run = await simulate(schedule, hooks);
-	return { run, violations: checkInvariants(run) };
+	return { run, ...judge(run) };
 }
 
 /** What a failure prints: the seed, what broke, and the schedule to replay. */
@@ -77,7 +77,7 @@ export function describeFailure(schedule: Schedule, violations: Violation[]): st
 	const lines = violations.slice(0, 20).map((violation) => `  [${violation.invariant}] ${violation.message}`);
 	if (violations.length > 20) lines.push(`  … and ${violations.length - 20} more`);
 	return [
-		`Simulation seed ${schedule.seed} broke ${new Set(violations.map((violation) => violation.invariant)).size} invariant(s):`,
+		`Simulation seed ${schedule.seed} (tasks ${schedule.behaviour.taskOrder ?? 'overtaking'}) broke ${new Set(violations.map((violation) => violation.invariant)).size} invariant(s):`,
 		...lines,
 		`Replay: npm run simulate -- --seed ${schedule.seed}`,
 		`Schedule: ${JSON.stringify(schedule)}`,

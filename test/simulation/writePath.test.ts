@@ -2,7 +2,8 @@
  * The write path under many seeded schedules, in virtual time (issue #22 part E): processes,
  * executions, faults and Ozon's timing drawn from each seed; every run judged by the invariants
  * (invariants.ts). A failure prints the seed and the schedule, replayable with
- * `npm run simulate -- --seed S`.
+ * `npm run simulate -- --seed S`. The summary line counts the pushes let pass as the documented
+ * limit (another process's write that overtook ours after our last read-back: invariants.ts).
  */
 import { describeFailure, simulateAndCheck } from './simulate';
 import { generateSchedule } from './schedule';
@@ -14,15 +15,28 @@ it(`keeps every invariant over ${RUNS} seeded schedules`, async () => {
 	const started = process.hrtime.bigint();
 	const failures: string[] = [];
 	const bySeedInvariant = new Map<string, number[]>();
+	const exemptSeeds: number[] = [];
+	let exempted = 0;
+	let overtaking = 0;
 	for (let seed = FIRST_SEED; seed < FIRST_SEED + RUNS; seed++) {
 		const schedule = generateSchedule(seed);
-		const { violations } = await simulateAndCheck(schedule);
+		if (schedule.behaviour.taskOrder === 'overtaking') overtaking++;
+		const { violations, exemptions } = await simulateAndCheck(schedule);
+		exempted += exemptions.length;
+		if (exemptions.length > 0) exemptSeeds.push(seed);
 		if (violations.length === 0) continue;
 		for (const invariant of new Set(violations.map((violation) => violation.invariant))) bySeedInvariant.set(invariant, [...(bySeedInvariant.get(invariant) ?? []), seed]);
 		if (failures.length < 3) failures.push(describeFailure(schedule, violations));
 	}
 	const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-	const summary = [...bySeedInvariant].map(([invariant, seeds]) => `${invariant}: ${seeds.length} seeds (${seeds.slice(0, 10).join(', ')}${seeds.length > 10 ? ', …' : ''})`);
-	process.stdout.write(`write-path simulation: ${RUNS} schedules (seeds ${FIRST_SEED}–${FIRST_SEED + RUNS - 1}) in ${seconds.toFixed(1)} s${summary.length ? `\n${summary.join('\n')}` : ''}\n`);
+	const list = (seeds: number[]) => `${seeds.slice(0, 10).join(', ')}${seeds.length > 10 ? ', …' : ''}`;
+	const summary = [...bySeedInvariant].map(([invariant, seeds]) => `${invariant}: ${seeds.length} seeds (${list(seeds)})`);
+	process.stdout.write(
+		`write-path simulation: ${RUNS} schedules, ${seconds.toFixed(1)} s, ${exempted} overtaken writes exempted (documented limit)` +
+			` [seeds ${FIRST_SEED}–${FIRST_SEED + RUNS - 1}; ${overtaking} with overtaking tasks, ${RUNS - overtaking} FIFO${exemptSeeds.length ? `; exemptions in seeds ${list(exemptSeeds)}` : ''}]` +
+			`${summary.length ? `\n${summary.join('\n')}` : ''}\n`,
+	);
 	if (failures.length > 0) throw new Error(failures.join('\n\n'));
+	// The budget: 1,000 schedules within 60 s.
+	expect(seconds).toBeLessThanOrEqual((60 * RUNS) / 1000);
 }, 600_000);
