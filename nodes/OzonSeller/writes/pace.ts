@@ -27,7 +27,7 @@ export class TaskPace {
 	 * While nothing is known: the task whose polls learn the time for this key (one at a time, for
 	 * all flights), and when its latest poll set off. The others wait for what it finds.
 	 */
-	private learner: { task: object; at: number; since: number } | undefined;
+	private learner: { task: object; at: number } | undefined;
 
 	private learnedNow: () => void = () => {};
 
@@ -65,7 +65,7 @@ export class TaskPace {
 	/** `task` is polled while nothing is known: it learns the time for this key, until its polls lapse. */
 	learnWith(task: object, now = this.clock.now()): void {
 		if (this.doneMs !== undefined) return;
-		this.learner = { task, at: now, since: this.learner?.task === task ? this.learner.since : now };
+		this.learner = { task, at: now };
 	}
 
 	/**
@@ -76,8 +76,7 @@ export class TaskPace {
 		const { firstDelayMs, stepMs, forgetMs, minDelayMs, toleranceMs } = this.polling;
 		if (this.doneMs === undefined) {
 			const learner = this.learner;
-			// A learner that has been polled for long (a slow task) teaches nothing soon: the others stop waiting for it.
-			const lapsesAt = learner ? Math.min(learner.at + firstDelayMs + stepMs, learner.since + 2 * (firstDelayMs + stepMs)) : 0;
+			const lapsesAt = learner ? learner.at + firstDelayMs + stepMs : 0;
 			if (task !== undefined && learner && learner.task !== task && now < lapsesAt) return Math.max(lapsesAt, sentAt + firstDelayMs);
 			return sentAt + firstDelayMs;
 		}

@@ -53,14 +53,15 @@ export async function writeWaitAndRead(
 	const arrivals = new TaskArrivals();
 	const reads: Array<Promise<void>> = [];
 	let ready: ProductWrite[] = [];
-	const readReady = () => {
-		const batch = ready;
-		ready = [];
+	const readReady = (count = ready.length) => {
+		const batch = ready.slice(0, count);
+		ready = ready.slice(count);
 		reads.push(readBack(book, transport, batch, reapply, host, events));
 	};
 	const onAnswered = (answered: ProductWrite[]) => {
 		for (const write of answered) if (write.status === 'imported' || write.status === 'skipped') ready.push(write);
-		if (ready.length >= MAX_PICTURES_INFO_BATCH) readReady();
+		// Full read-back requests while the rest is still being polled.
+		while (ready.length >= MAX_PICTURES_INFO_BATCH) readReady(MAX_PICTURES_INFO_BATCH);
 	};
 	// Products a held push waits for are read back as soon as the polls go quiet, not with the
 	// next full read-back request: the lane is freed by its own write's confirmation.

@@ -152,7 +152,8 @@ export async function waitForTasks(
 					pace.finished(clock.now() - task.sentAt);
 					task.pendingSetOff = setOff;
 				} else {
-					pace.stillPending(asked - task.sentAt);
+					// A task some of whose products are done is not a slower Ozon: only one none of whose products is.
+					if (!task.writes.some((write) => write.answeredAt !== undefined)) pace.stillPending(asked - task.sentAt);
 					task.pendingSetOff = setOff;
 				}
 			} catch (error) {
