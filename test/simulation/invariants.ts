@@ -6,15 +6,34 @@
  * Photos are compared by the URL the node sent (where Ozon serves copies, a copy is traced back to
  * it: ozonModel.ts). Every push has image URLs of its own, so a URL names its push.
  *
- * One documented limit, counted apart (`Exemption`), never a pass of its own: Ozon has no versioning,
- * so a write of ANOTHER process, built on the photos from before a push, that Ozon processes after
- * this process last read the product back for the push removes the push's photos where no process
- * can see it. The write path promises only to catch a write that lands within the slowest processing
- * time the process has seen after its task's answer (nodes/OzonSeller/writes/confirm.ts `settledAt`,
- * pace.ts `slowProcessingMs`), which is when it reads back. Such a write exists only where Ozon lets
- * a task overtake an older one (ozonModel.ts, taskOrder 'overtaking'): it is exempted there, and a
- * violation in a FIFO run. A write of the push's own process is never exempted: one process sees all
- * of its own writes.
+ * Four documented limits, counted apart (`Exemption`, each by its named predicate below), never a
+ * pass of their own. Each is a write of ANOTHER process that undid a push where the push's process
+ * cannot see it: a community node shares nothing between n8n processes (README, Scaling out), and Ozon
+ * has no versioning. A write of the push's own process is never exempted: one process sees all of its
+ * own writes (its product lanes order them). Nor is a write whose own process could have known better
+ * (`unseen`): one sent after that process had read the product with the push's photos on, or a
+ * re-send of an unanswered attempt's body with no read between (the stale-body bug).
+ *
+ * - overtaken (`overtakenOutOfSight`): a write built on the photos from before the push, that Ozon
+ *   accepted before the push's task and processed after this process last read the product back for
+ *   the push. The write path promises only to catch a write that lands within the slowest processing
+ *   time the process has seen after its task's answer (nodes/OzonSeller/writes/confirm.ts `settledAt`,
+ *   pace.ts `slowProcessingMs`), which is when it reads back. Such a write exists only where Ozon lets
+ *   a task overtake an older one (ozonModel.ts, taskOrder 'overtaking'): exempted there, a violation
+ *   in a FIFO run.
+ * - later than the slowest time seen (`laterThanSlowestSeen`, design limit 4): a write Ozon processed
+ *   later than the push's task's answer plus the slowest processing time the push's process had seen
+ *   when it read back (recorded per read-back from its pace's samples: simulate.ts `slowestSeen`,
+ *   ozonModel.ts `ExchangeRecord.slowProcessingMs`). The read-back waits that long for other writers,
+ *   the process never saw a task that slow, and nothing of the other process's write reaches it. A
+ *   write landing sooner, past a read-back that came early (say, cut at Result Timeout), is a violation.
+ * - never read back (`neverReadBackByItsProcess`, design limit 5): a push reported `pending` (its
+ *   Result Timeout passed, or Wait for Result is off) or stopped, that its process never read back
+ *   after its last task. Its product lane holds pending pushes against writes of the same process only.
+ * - copies (`copiesLookAlike`, design limit 6): where Ozon serves its own copies, the read-back that
+ *   settled the push saw as many photos as the push's task sent, every place of the push's photos
+ *   holding an address on Ozon's hosts: another writer's photo that Ozon copied too cannot be told from
+ *   Ozon's copy of ours (README, Other writers: "Limits of that check").
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -26,10 +45,28 @@ export interface Violation {
 	message: string;
 }
 
-/** A case let pass as the documented limit (see the top of this file), counted and printed. */
+/** The documented limits (see the top of this file), in the order a case is judged against them. */
+export const LIMITS = ['overtaken', 'laterThanSlowestSeen', 'neverReadBack', 'copies'] as const;
+
+export type Limit = (typeof LIMITS)[number];
+
+/** A case let pass as one of the documented limits (see the top of this file), counted and printed. */
 export interface Exemption {
 	invariant: string;
+	limit: Limit;
 	message: string;
+}
+
+/** Exemptions counted by limit (every limit present, 0 when none). */
+export function countByLimit(exemptions: Exemption[]): Record<Limit, number> {
+	const counts = Object.fromEntries(LIMITS.map((limit) => [limit, 0])) as Record<Limit, number>;
+	for (const exemption of exemptions) counts[exemption.limit]++;
+	return counts;
+}
+
+/** The figures the summaries print: "exempted: overtaken K, later than the slowest time seen A, never read back B, copies C". */
+export function describeExempted(counts: Record<Limit, number>): string {
+	return `exempted: overtaken ${counts.overtaken}, later than the slowest time seen ${counts.laterThanSlowestSeen}, never read back ${counts.neverReadBack}, copies ${counts.copies}`;
 }
 
 /** The write that took a push's photos off, and how it stands to the process's last read-back for the push. */
@@ -43,6 +80,27 @@ interface Removal {
 	afterLastLook: boolean;
 	/** Whether it was accepted before the task whose processing had put the photos on. */
 	overtaken: boolean;
+	/**
+	 * Whether its request repeated, body for body, an earlier import request of its process that got
+	 * no answer, with no read of the product by that process in between: a body built on a lookup that
+	 * may be stale by then (a bug of the writing process, never a limit: `resentStale`).
+	 */
+	resent: boolean;
+	/**
+	 * Whether its process had read the product (a lookup or a read-back, answered) after the photos
+	 * were put on and before it sent the write: it could see them, and dropped them anyway (`sawThem`).
+	 */
+	sawThem: boolean;
+}
+
+/**
+ * What every exemption needs of a removal: a write of ANOTHER process that could not know of the
+ * push's photos. Its process never read the product after they were put on before sending it, and it
+ * is no re-send of a stale body (that is a bug of the writing process, which never read the product
+ * again: not a limit).
+ */
+function unseen(removal: Removal): boolean {
+	return removal.otherProcess && !removal.resent && !removal.sawThem;
 }
 
 /** One item's push, with what came of it. */
@@ -182,9 +240,48 @@ class History {
 				otherProcess: record !== undefined && record.process !== spec.process,
 				afterLastLook: look?.seq === undefined || apply.seq > look.seq,
 				overtaken: record !== undefined && putOnRecord !== undefined && record.seq < putOnRecord.seq,
+				resent: record !== undefined && this.resentStale(record, push.offerId),
+				sawThem: record !== undefined && putOn !== undefined && this.readBetween(record, push.offerId, putOn.seq),
 			});
 		}
 		return [...found.values()];
+	}
+
+	/** Whether `record`'s process had a read of `offerId` answered after model event `afterSeq` and before it sent `record`. */
+	private readBetween(record: ImportRecord, offerId: string, afterSeq: number): boolean {
+		const made = this.run.model.exchanges.find((exchange) => exchange.accepted === record);
+		if (!made) return false;
+		return this.run.model.exchanges.some(
+			(exchange) => exchange.process === made.process && exchange.seq !== undefined && exchange.seq > afterSeq && exchange.deliveredAt !== undefined && exchange.deliveredAt <= made.at && this.reads(exchange, offerId),
+		);
+	}
+
+	/** Whether `exchange` reads `offerId`'s photos: a lookup of it, or a read-back of its product. */
+	private reads(exchange: ExchangeRecord, offerId: string): boolean {
+		if (exchange.path === '/v3/product/info/list') return (((exchange.body as { offer_id?: unknown } | undefined)?.offer_id as unknown[] | undefined) ?? []).map(String).includes(offerId);
+		return exchange.path === '/v2/product/pictures/info' && idsOf(exchange.body).includes(String(this.run.model.store.byOffer(offerId)?.id));
+	}
+
+	/**
+	 * Whether the request that made `record` repeated an earlier import request of the same process,
+	 * body for body, that got no answer (a timeout, reset, 5xx or 429), with no read of `offerId` by that
+	 * process in between (a lookup, or a read-back of its product). Such a body was built on what the
+	 * product had before the earlier attempt: the "stale import body re-sent" bug, which the writing
+	 * process can see (it never read the product again), so no exemption covers its undo.
+	 */
+	private resentStale(record: ImportRecord, offerId: string): boolean {
+		const { exchanges } = this.run.model;
+		const made = exchanges.find((exchange) => exchange.accepted === record);
+		if (!made) return false;
+		const body = JSON.stringify(made.body);
+		const mine = exchanges.filter((exchange) => exchange.process === made.process && exchange.at < made.at);
+		return mine.some(
+			(earlier) =>
+				earlier.path === '/v2/product/pictures/import' &&
+				earlier.status !== 200 &&
+				JSON.stringify(earlier.body) === body &&
+				!mine.some((between) => between.at > earlier.at && this.reads(between, offerId)),
+		);
 	}
 
 	/**
@@ -194,7 +291,126 @@ class History {
 	 */
 	overtakenOutOfSight(push: PushFacts, missing: string[]): Removal[] | undefined {
 		const removals = this.removals(push, missing);
-		if (removals.length === 0 || !removals.every((removal) => removal.otherProcess && removal.overtaken && removal.afterLastLook)) return undefined;
+		if (removals.length === 0 || !removals.every((removal) => unseen(removal) && removal.overtaken && removal.afterLastLook)) return undefined;
+		return removals;
+	}
+
+	/** The imports of the push's own process that put its photos on the product (as new), oldest first. */
+	ownSends(push: PushFacts): ImportRecord[] {
+		const { process } = this.run.schedule.executions[push.execution];
+		return this.sends.filter((send) => send.push === push && send.record.process === process).map((send) => send.record);
+	}
+
+	/**
+	 * The push's task that the read-back `look` settled: the last import of its process that put its
+	 * photos on before it; undefined when a later import of its process put them on again (that task
+	 * was never read back for the push: `neverReadBackByItsProcess`) or none did.
+	 */
+	private taskReadBackBy(push: PushFacts, look: ExchangeRecord): ImportRecord | undefined {
+		const sends = this.ownSends(push);
+		if (look.seq === undefined || sends.some((record) => record.seq > (look.seq as number))) return undefined;
+		return sends[sends.length - 1];
+	}
+
+	/**
+	 * When the push's process got Ozon's answer that `task` had processed the push's product (the node's
+	 * `answeredAt`, writes/poll.ts): its first poll of the task answered after that processing.
+	 */
+	answeredAt(push: PushFacts, task: ImportRecord): number | undefined {
+		const processed = this.run.model.applies.find((apply) => apply.taskId === task.taskId && apply.offerId === push.offerId);
+		if (!processed) return undefined;
+		const answer = this.run.model.exchanges.find(
+			(exchange) =>
+				exchange.process === task.process &&
+				exchange.path === '/v1/product/import/info' &&
+				(exchange.body as { task_id?: unknown } | undefined)?.task_id === task.taskId &&
+				exchange.status === 200 &&
+				exchange.seq !== undefined &&
+				exchange.seq > processed.seq &&
+				exchange.deliveredAt !== undefined,
+		);
+		return answer?.deliveredAt;
+	}
+
+	/**
+	 * The slowest processing time the push's process had seen when it sent the read-back `look`, as
+	 * recorded (its pace's samples: simulate.ts `slowestSeen`); while it had none, the task's own time
+	 * from Ozon's acceptance to its answer, as the node takes it then (writes/confirm.ts `settledAt`).
+	 */
+	slowestSeenAt(look: ExchangeRecord, task: ImportRecord, answeredAt: number): number | undefined {
+		if (typeof look.slowProcessingMs === 'number') return look.slowProcessingMs;
+		const sentAt = this.run.model.exchanges.find((exchange) => exchange.accepted === task)?.deliveredAt;
+		return sentAt === undefined ? undefined : answeredAt - sentAt;
+	}
+
+	/**
+	 * Design limit 4, if it is what removed the push's photos: every last removal of them was a write
+	 * of another process that Ozon processed later than the push's task's answer plus the slowest
+	 * processing time the push's process had seen when it read the product back (and so after that
+	 * read-back). The read-back waits that long after the answer for other writers (confirm.ts
+	 * `settledAt`), and it is the process's whole view of Ozon's pace: a slower task of another process
+	 * leaves no trace in this one, and Ozon has no versioning to tell of it later.
+	 */
+	laterThanSlowestSeen(push: PushFacts, missing: string[]): { removals: Removal[]; answeredAt: number; slowMs: number } | undefined {
+		const look = this.lastLook(push);
+		const task = look && this.taskReadBackBy(push, look);
+		const answeredAt = task && this.answeredAt(push, task);
+		if (!look || !task || answeredAt === undefined) return undefined;
+		const slowMs = this.slowestSeenAt(look, task, answeredAt);
+		if (slowMs === undefined) return undefined;
+		const removals = this.removals(push, missing);
+		// An overtaken write in a FIFO run is no limit but a broken model (taskOrderKept).
+		const fits = (removal: Removal) => unseen(removal) && removal.afterLastLook && removal.apply.dueAt > answeredAt + slowMs && (!removal.overtaken || this.run.model.taskOrder === 'overtaking');
+		if (removals.length === 0 || !removals.every(fits)) return undefined;
+		return { removals, answeredAt, slowMs };
+	}
+
+	/**
+	 * Design limit 5, if it is what removed the push's photos: the push was reported `pending` (its
+	 * Result Timeout passed, or Wait for Result is off) or its execution was stopped, its process never
+	 * read the product back for it after its last task, and every last removal of its photos was a
+	 * write of another process. A product lane holds a pending push against later writes of its own
+	 * process only (nodes/OzonSeller/writes/lanes.ts): another process reads the product without it
+	 * and builds on that, and the push's item has already answered.
+	 */
+	neverReadBackByItsProcess(push: PushFacts, missing: string[]): Removal[] | undefined {
+		const result = this.run.results[push.execution];
+		if (statusOf(push) !== 'pending' && result?.stopped !== true) return undefined;
+		const sends = this.ownSends(push);
+		const lastTask = sends[sends.length - 1];
+		if (!lastTask) return undefined;
+		const look = this.lastLook(push);
+		if (look?.seq !== undefined && look.seq > lastTask.seq) return undefined;
+		const removals = this.removals(push, missing);
+		if (removals.length === 0 || !removals.every((removal) => unseen(removal))) return undefined;
+		return removals;
+	}
+
+	/**
+	 * Design limit 6, if it is what removed the push's photos: Ozon serves its own copies, every last
+	 * removal of them was a write of another process that Ozon processed before the read-back that
+	 * settled the push, and that read-back saw as many photos as the push's task sent, each place
+	 * holding the URL sent there or another address on Ozon's hosts, every place of the push's photos
+	 * one on Ozon's hosts. The node counts such a set as its own (README, Other writers): another
+	 * writer's photo that Ozon copied too cannot be told from Ozon's copy of ours.
+	 */
+	copiesLookAlike(push: PushFacts, missing: string[]): Removal[] | undefined {
+		if (!this.run.schedule.behaviour.cdnRewrite) return undefined;
+		const look = this.lastLook(push);
+		const task = look && this.taskReadBackBy(push, look);
+		if (!look || !task) return undefined;
+		const body = this.run.model.exchanges.find((exchange) => exchange.accepted === task)?.body as { items?: Array<{ offer_id?: string; primary_image?: string; images?: string[] }> } | undefined;
+		const item = body?.items?.find((candidate) => candidate.offer_id === push.offerId);
+		if (!item) return undefined;
+		const sent = [...new Set([...(item.primary_image ? [item.primary_image] : []), ...(item.images ?? [])])];
+		const seen = photosIn(look.answer, String(this.run.model.store.byOffer(push.offerId)?.id));
+		if (!seen || seen.length !== sent.length) return undefined;
+		if (!seen.every((url, place) => url === sent[place] || (onOzonHosts(url) && !sent.includes(url)))) return undefined;
+		const ours = new Set(push.urls);
+		const places = sent.map((url, place) => (ours.has(this.run.model.root(url)) ? place : -1)).filter((place) => place >= 0);
+		if (places.length === 0 || !places.every((place) => onOzonHosts(seen[place]))) return undefined;
+		const removals = this.removals(push, missing);
+		if (removals.length === 0 || !removals.every((removal) => unseen(removal) && !removal.afterLastLook)) return undefined;
 		return removals;
 	}
 
@@ -202,8 +418,9 @@ class History {
 	describeRemovals(push: PushFacts, missing: string[]): string {
 		const { runStart } = this.run;
 		const look = this.lastLook(push);
-		const parts = this.removals(push, missing).map(({ apply, record, overtaken }) => {
-			const who = record ? `process ${record.process} execution ${record.execution}, accepted +${Math.round(record.at - runStart)} ms${overtaken ? ', before the task that had put them on' : ''}` : 'no known import';
+		const parts = this.removals(push, missing).map(({ apply, record, overtaken, resent }) => {
+			const how = `${overtaken ? ', before the task that had put them on' : ''}${resent ? ", re-sending an earlier attempt's body unread" : ''}`;
+			const who = record ? `process ${record.process} execution ${record.execution}, accepted +${Math.round(record.at - runStart)} ms${how}` : 'no known import';
 			return `task ${apply.taskId} (${who}; processed +${Math.round(apply.dueAt - runStart)} ms)`;
 		});
 		const seen = look ? `its process's last read-back for it answered +${Math.round((look.deliveredAt ?? 0) - runStart)} ms` : 'its process never read it back for it';
@@ -248,21 +465,39 @@ function photosIn(answer: string | undefined, productId: string): string[] | und
 	return [...new Set([...item.primary_photo, ...item.photo])];
 }
 
+/** Ozon's image hosts (README, Other writers): ozone.ru, ozon.ru, ozonusercontent.com and their subdomains. */
+function onOzonHosts(url: string): boolean {
+	try {
+		const host = new URL(url).hostname.toLowerCase();
+		return ['ozone.ru', 'ozon.ru', 'ozonusercontent.com'].some((domain) => host === domain || host.endsWith(`.${domain}`));
+	} catch {
+		return false;
+	}
+}
+
 function sameList(a: string[] | undefined, b: string[]): boolean {
 	return a !== undefined && a.length === b.length && a.every((url, index) => url === b[index]);
 }
 
 /**
- * Judges a push whose photos are missing at rest, past the Replace that explains it: the documented
- * limit in an overtaking run (counted in `exempted`), else a violation whose message says what took them off.
+ * Judges a push whose photos are missing at rest, past the Replace that explains it: one of the
+ * documented limits (counted in `exempted`, by the first that fits, in the order of LIMITS), else a
+ * violation whose message says what took them off.
  */
 function judgeMissing(run: RunRecord, history: History, push: PushFacts, missing: string[], invariant: string, message: string, found: Violation[], exempted: Exemption[]): void {
 	const detail = history.everApplied(push) ? `; ${history.describeRemovals(push, missing)}` : '';
+	const exempt = (limit: Limit, why: string): void => {
+		exempted.push({ invariant, limit, message: `${message}${detail} [${why}]` });
+	};
 	const overtaken = history.overtakenOutOfSight(push, missing);
-	if (overtaken && run.model.taskOrder === 'overtaking') {
-		exempted.push({ invariant, message: `${message}${detail}` });
-		return;
+	if (overtaken && run.model.taskOrder === 'overtaking') return exempt('overtaken', 'overtaken by a write of another process, after the last read-back');
+	const later = history.laterThanSlowestSeen(push, missing);
+	if (later) {
+		const landed = Math.max(...later.removals.map((removal) => removal.apply.dueAt)) - later.answeredAt;
+		return exempt('laterThanSlowestSeen', `another process's write landed ${(landed / 1000).toFixed(1)} s after our task's answer; the slowest time our process had seen was ${(later.slowMs / 1000).toFixed(1)} s`);
 	}
+	if (history.neverReadBackByItsProcess(push, missing)) return exempt('neverReadBack', `reported ${statusOf(push) || 'nothing (stopped)'}, never read back by its process; undone by another process's write`);
+	if (history.copiesLookAlike(push, missing)) return exempt('copies', "its read-back saw another process's photo copied to Ozon's hosts in its place");
 	// In a FIFO run no task is overtaken (taskOrderKept): should one be, it is no limit but a broken model.
 	const note = overtaken ? ' [an overtaken write of another process, in a FIFO run: not exempt]' : '';
 	found.push({ invariant, message: `${message}${detail}${note}` });

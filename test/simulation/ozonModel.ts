@@ -81,6 +81,11 @@ export interface ExchangeRecord {
 	deliveredAt?: number;
 	/** Ozon's answer to a read-back (`/v2/product/pictures/info`), kept to tell which read-back settled an item. */
 	answer?: string;
+	/**
+	 * A read-back only: the slowest processing time the sending process had seen when it sent it (its
+	 * pace's samples, as `TaskPace.slowProcessingMs` takes them: the harness's `paceOf`); null: none known.
+	 */
+	slowProcessingMs?: number | null;
 }
 
 export interface ImportRecord {
@@ -152,6 +157,12 @@ export class OzonModel {
 
 	/** Checks every request and answer against Ozon's contract (costs time; on by default). */
 	checkContract = true;
+
+	/**
+	 * The harness's recording hook (simulate.ts): the slowest processing time a process has seen so
+	 * far, recorded on each read-back it sends (`ExchangeRecord.slowProcessingMs`).
+	 */
+	paceOf?: (process: number) => number | undefined;
 
 	constructor(
 		readonly clock: VirtualClock,
@@ -291,6 +302,7 @@ export class OzonModel {
 		if (this.checkContract) this.contractViolations.push(...requestViolations('POST', path, headers, body).map((text) => `t=${startedAt} ${text}`));
 		const fault = this.fate(path);
 		const record: ExchangeRecord = { at: startedAt, process: request.process, execution: request.execution, path, body: safeJson(body), status: 0, fault: fault === 'ok' ? undefined : fault, processed: false };
+		if (path === '/v2/product/pictures/info' && this.paceOf) record.slowProcessingMs = this.paceOf(request.process) ?? null;
 		this.exchanges.push(record);
 		const lostAnswer = fault === 'resetAfter' || fault === 'timeoutAfter';
 		const timeoutMs = request.timeoutMs > 0 ? request.timeoutMs : 30_000;

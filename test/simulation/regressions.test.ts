@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { TaskPace } from '../../nodes/OzonSeller/writes/pace';
 import type { ExecutionSpec } from './fakeExecution';
 import { checkInvariants, judge } from './invariants';
-import type { FaultRule, OzonBehaviour } from './ozonModel';
+import type { ExchangeRecord, FaultRule, OzonBehaviour } from './ozonModel';
 import type { Schedule } from './schedule';
 import { describeFailure, simulate, type RunRecord } from './simulate';
 
@@ -286,5 +286,176 @@ describe('6. the documented limit: an overtaken write of another process, after 
 		const { violations, exemptions } = judge(record);
 		expect(exemptions).toEqual([]);
 		expect(violations.map((violation) => violation.invariant)).toEqual(expect.arrayContaining(['successMeansOnOzon', 'taskOrderKept']));
+	});
+});
+
+/**
+ * The three design limits the invariants count besides (invariants.ts, judged in this order): each is
+ * a write of ANOTHER process the push's process cannot see, and each must stay exactly that: the same
+ * history with the write from the push's own process is a violation (one process sees all of its own
+ * writes; its lanes order them).
+ */
+function asOwnWrites(record: RunRecord, process: number): RunRecord {
+	// The same history, as if the push's own process had sent every import.
+	for (const accepted of record.model.imports) accepted.process = process;
+	return record;
+}
+
+/** When `process` learned that its task `taskId` had processed `offerId` (its first poll answered after it). */
+function answeredAt(record: RunRecord, process: number, taskId: number, offerId: string): number {
+	const processed = record.model.applies.find((apply) => apply.taskId === taskId && apply.offerId === offerId) as { seq: number };
+	const answer = record.model.exchanges.find(
+		(exchange) =>
+			exchange.process === process &&
+			exchange.path === '/v1/product/import/info' &&
+			(exchange.body as { task_id?: number }).task_id === taskId &&
+			exchange.status === 200 &&
+			(exchange.seq ?? -1) > processed.seq &&
+			exchange.deliveredAt !== undefined,
+	);
+	return answer?.deliveredAt ?? Number.NaN;
+}
+
+/**
+ * Design limit 4: Ozon runs the tasks FIFO; another worker reads the product while ours is pending,
+ * sends after ours, and its task takes 20 s. Our process has seen only quick tasks (about 2 s): its
+ * read-back, that long after our task's answer, finds our photo, and the other write lands long after.
+ */
+describe('7. design limit 4: another process\'s write landing later than our answer plus the slowest time we had seen', () => {
+	async function slowOther(): Promise<RunRecord> {
+		const schedule = scenario(
+			[
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('ours-4')] }]),
+				// The other worker (process 1) reads SKU-001 before our task is processed, and sends after ours.
+				execution(1, 100, [{ offerId: 'SKU-001', mode: 'append', images: [url('late')] }], {}, { process: 1 }),
+			],
+			2,
+		);
+		return await run(schedule, (_, taskId) => (taskId === FIRST_TASK ? 500 : 20_000));
+	}
+
+	it('is exempted and counted when the write is another process\'s', async () => {
+		const record = await slowOther();
+		const [ours, other] = record.model.imports;
+		expect(ours).toMatchObject({ process: 0, execution: 0 });
+		expect(other).toMatchObject({ process: 1, execution: 1 });
+		// Not overtaken (FIFO, accepted after ours), built on the photos from before ours.
+		expect(other.items[0].roots).not.toContain(url('ours-4'));
+		const look = record.model.exchanges.filter((exchange) => exchange.process === 0 && exchange.path === '/v2/product/pictures/info' && exchange.deliveredAt !== undefined).pop();
+		const slowest = look?.slowProcessingMs as number;
+		expect(slowest).toBeGreaterThan(0);
+		const landed = (record.model.applies.find((apply) => apply.taskId === other.taskId)?.dueAt ?? Number.NaN) - answeredAt(record, 0, ours.taskId, 'SKU-001');
+		expect(landed).toBeGreaterThan(slowest);
+		expect(json(record, 0, 0)).toMatchObject({ success: true });
+		expect(record.model.photos('SKU-001')).not.toContain(url('ours-4'));
+		const { violations, exemptions } = judge(record);
+		expect(violations).toEqual([]);
+		expect(exemptions).toEqual([expect.objectContaining({ invariant: 'successMeansOnOzon', limit: 'laterThanSlowestSeen', message: expect.stringContaining('execution 0 item 0') })]);
+	});
+
+	it("is a violation when the write is the push's own process's", async () => {
+		const { violations, exemptions } = judge(asOwnWrites(await slowOther(), 0));
+		expect(exemptions).toEqual([]);
+		expect(violations.map((violation) => violation.invariant)).toContain('successMeansOnOzon');
+	});
+
+	it('is a violation when the other write re-sent the body of an unanswered attempt, unread (the stale-body bug, no limit)', async () => {
+		const record = await slowOther();
+		const made = record.model.exchanges.find((exchange) => exchange.accepted?.process === 1) as ExchangeRecord;
+		// The same history, as if that import were the transport's second try of a body whose first try timed out.
+		record.model.exchanges.splice(record.model.exchanges.indexOf(made), 0, { ...made, at: made.at - 1, status: 0, fault: 'timeout', processed: false, accepted: undefined, seq: undefined, deliveredAt: undefined });
+		const { violations, exemptions } = judge(record);
+		expect(exemptions).toEqual([]);
+		expect(violations.map((violation) => violation.message).join('\n')).toMatch(/re-sending an earlier attempt's body unread/);
+	});
+});
+
+/**
+ * Design limit 5 (seed 2's shape): our push (process 1) is reported pending at its 1 s Result Timeout,
+ * its task taking 5 s; process 0 reads the product while ours is pending, and its FIFO write, built
+ * on the photos from before ours, lands after ours. Our process never reads it back.
+ */
+describe('8. design limit 5: a push never read back, undone by another process\'s write', () => {
+	async function pendingUndone(): Promise<RunRecord> {
+		const schedule = scenario(
+			[
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('pending')] }], { resultTimeout: 1 }, { process: 1 }),
+				execution(1, 500, [{ offerId: 'SKU-001', mode: 'append', images: [url('after')] }]),
+			],
+			2,
+		);
+		return await run(schedule, (_, taskId) => (taskId === FIRST_TASK ? 5_000 : 500));
+	}
+
+	it("is exempted and counted when the write is another process's", async () => {
+		const record = await pendingUndone();
+		expect(json(record, 0, 0)).toMatchObject({ success: false, data: { status: 'pending' } });
+		const [ours, other] = record.model.imports;
+		expect(ours).toMatchObject({ process: 1, execution: 0 });
+		expect(other).toMatchObject({ process: 0, execution: 1 });
+		expect(other.items[0].roots).not.toContain(url('pending'));
+		expect(record.model.applies.some((apply) => apply.taskId === ours.taskId && apply.after.includes(url('pending')))).toBe(true);
+		expect(record.model.photos('SKU-001')).not.toContain(url('pending'));
+		// Process 1 never read SKU-001 back for it.
+		expect(record.model.exchanges.some((exchange) => exchange.process === 1 && exchange.path === '/v2/product/pictures/info')).toBe(false);
+		const { violations, exemptions } = judge(record);
+		expect(violations).toEqual([]);
+		expect(exemptions).toEqual([expect.objectContaining({ invariant: 'appliedAppendsKept', limit: 'neverReadBack', message: expect.stringContaining('execution 0 item 0') })]);
+	});
+
+	it("is a violation when the write is the push's own process's", async () => {
+		const { violations, exemptions } = judge(asOwnWrites(await pendingUndone(), 1));
+		expect(exemptions).toEqual([]);
+		expect(violations.map((violation) => violation.invariant)).toContain('appliedAppendsKept');
+	});
+});
+
+/**
+ * Design limit 6: Ozon serves its own copies. Another worker reads the product before our task is
+ * processed and appends one photo on the older photos; its task lands after ours and before our
+ * read-back, which sees as many photos as we sent, an Ozon copy in our photo's place: the other
+ * worker's photo, that the node cannot tell from Ozon's copy of ours (README).
+ */
+describe("9. design limit 6: another process's photo, copied by Ozon, in our photo's place", () => {
+	async function copied(): Promise<RunRecord> {
+		const schedule = scenario(
+			[
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('ours-6')] }]),
+				execution(1, 100, [{ offerId: 'SKU-001', mode: 'append', images: [url('theirs')] }], {}, { process: 1 }),
+			],
+			2,
+			{ cdnRewrite: true },
+		);
+		return await run(schedule, (_, taskId) => (taskId === FIRST_TASK ? 500 : 1_000));
+	}
+
+	it("is exempted and counted when the write is another process's", async () => {
+		const record = await copied();
+		const [ours, other] = record.model.imports;
+		expect(ours).toMatchObject({ process: 0, execution: 0 });
+		expect(other).toMatchObject({ process: 1, execution: 1 });
+		const landed = record.model.applies.find((apply) => apply.taskId === other.taskId) as { seq: number };
+		const look = record.model.exchanges.filter((exchange) => exchange.process === 0 && exchange.path === '/v2/product/pictures/info' && exchange.deliveredAt !== undefined).pop();
+		// Our read-back came after the other write landed, and saw our place held by an Ozon copy.
+		expect(look?.seq).toBeGreaterThan(landed.seq);
+		expect(json(record, 0, 0)).toMatchObject({ success: true });
+		expect(record.model.photos('SKU-001')).toContain(url('theirs'));
+		expect(record.model.photos('SKU-001')).not.toContain(url('ours-6'));
+		const { violations, exemptions } = judge(record);
+		expect(violations).toEqual([]);
+		expect(exemptions).toEqual([expect.objectContaining({ invariant: 'successMeansOnOzon', limit: 'copies', message: expect.stringContaining('execution 0 item 0') })]);
+	});
+
+	it("is a violation when the write is the push's own process's", async () => {
+		const { violations, exemptions } = judge(asOwnWrites(await copied(), 0));
+		expect(exemptions).toEqual([]);
+		expect(violations.map((violation) => violation.invariant)).toContain('successMeansOnOzon');
+	});
+
+	it('is a violation where Ozon keeps the URLs sent (copies off)', async () => {
+		const record = await copied();
+		Object.assign(record.schedule.behaviour, { cdnRewrite: false });
+		const { exemptions } = judge(record);
+		expect(exemptions.filter((exemption) => exemption.limit === 'copies')).toEqual([]);
 	});
 });

@@ -36,6 +36,26 @@ export interface SimulationHooks {
 	checkContract?: boolean;
 }
 
+/**
+ * The slowest processing time a process has seen: over its coordinators (one Ozon key here, so one),
+ * the samples its pace keeps (nodes/OzonSeller/writes/pace.ts: `recent`, the times known closely, and
+ * `doneMs`, the shortest seen), taken as `slowProcessingMs` takes them. Read from the samples, not
+ * through that getter: what the process had seen, whatever time its read-back chose to wait
+ * (regression 5 replaces the getter to show a wrong choice is caught). Read, never changed.
+ */
+function slowestSeen(process: NodeProcess): number | undefined {
+	const coordinators = (process.writes as unknown as { coordinators: Map<string, { pace: object }> }).coordinators;
+	let slowest: number | undefined;
+	for (const { pace } of coordinators.values()) {
+		const { recent, doneMs } = pace as { recent?: unknown; doneMs?: unknown };
+		if (!Array.isArray(recent) || !(doneMs === undefined || typeof doneMs === 'number')) {
+			throw new Error('simulate.ts slowestSeen: TaskPace no longer keeps `recent` and `doneMs`; update the recording hook');
+		}
+		for (const ms of [...(recent as number[]), ...(doneMs === undefined ? [] : [doneMs])]) slowest = Math.max(slowest ?? ms, ms);
+	}
+	return slowest;
+}
+
 /** A process's view of the shared virtual time, with jitter of its own. */
 function processClock(clock: VirtualClock, seed: number): Clock {
 	const random = seededRandom(seed);
@@ -48,6 +68,7 @@ export async function simulate(schedule: Schedule, hooks: SimulationHooks = {}):
 	model.rules = hooks.rules ?? [];
 	model.checkContract = hooks.checkContract ?? true;
 	const processes = schedule.processes.map((_, index) => new NodeProcess({ clock: processClock(clock, schedule.seed * 31 + index) }));
+	model.paceOf = (index) => slowestSeen(processes[index]);
 	const requestStarts: number[][] = schedule.processes.map(() => []);
 	const results: Array<ExecutionResult | undefined> = schedule.executions.map(() => undefined);
 	const runStart = clock.now();
