@@ -367,20 +367,22 @@ class History {
 
 	/**
 	 * Design limit 5, if it is what removed the push's photos: the push was reported `pending` (its
-	 * Result Timeout passed, or Wait for Result is off) or its execution was stopped, its process never
-	 * read the product back for it after its last task, and every last removal of its photos was a
-	 * write of another process. A product lane holds a pending push against later writes of its own
+	 * Result Timeout passed, or Wait for Result is off: no read-back settled it) or its execution was
+	 * stopped before its process read the product back after its last task, and every last removal of
+	 * its photos was a write of another process. A product lane holds a pending push against later writes of its own
 	 * process only (nodes/OzonSeller/writes/lanes.ts): another process reads the product without it
 	 * and builds on that, and the push's item has already answered.
 	 */
 	neverReadBackByItsProcess(push: PushFacts, missing: string[]): Removal[] | undefined {
-		const result = this.run.results[push.execution];
-		if (statusOf(push) !== 'pending' && result?.stopped !== true) return undefined;
+		const pending = statusOf(push) === 'pending';
+		if (!pending && this.run.results[push.execution]?.stopped !== true) return undefined;
 		const sends = this.ownSends(push);
 		const lastTask = sends[sends.length - 1];
 		if (!lastTask) return undefined;
+		// A pending item says no read-back settled it (a read-back of the product for another push of its
+		// process may still have come: the item had answered). A stopped one may have been settled before its Stop.
 		const look = this.lastLook(push);
-		if (look?.seq !== undefined && look.seq > lastTask.seq) return undefined;
+		if (!pending && look?.seq !== undefined && look.seq > lastTask.seq) return undefined;
 		const removals = this.removals(push, missing);
 		if (removals.length === 0 || !removals.every((removal) => unseen(removal))) return undefined;
 		return removals;
