@@ -66,6 +66,11 @@ export interface PostOptions {
 	maxRetries?: number;
 	/** Epoch milliseconds after which the answer is of no use: a longer refusal is not waited out. */
 	deadline?: number;
+	/**
+	 * Whether to repeat an attempt that got no answer (a timeout, a reset, a 5xx, a broken body);
+	 * default true. The write path sends imports with false: it looks the product up again first.
+	 */
+	repeatUnanswered?: boolean;
 	/** Hears when each attempt leaves (after its turn in the rate limiter and any refusal window). */
 	onSend?: (at: number) => void;
 }
@@ -182,7 +187,7 @@ export class OzonTransport {
 				continue;
 			}
 			faults++;
-			if (outcome.final) throw this.failure(failure, endpoint, sent);
+			if (outcome.final || (failure.kind === 'unavailable' && call.repeatUnanswered === false)) throw this.failure(failure, endpoint, sent);
 			if (faults >= maxFaults) throw this.outOfRetries(failure, endpoint, sent);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${sent} failed: ${this.redact(failure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.

@@ -10,7 +10,7 @@ import type { IdentifyBy, ProductInfo } from '../domain/types';
 import type { ImageSet } from '../domain/plan';
 import { ID_FIELD } from '../domain/validate';
 import { V1_PICTURES_IMPORT, redactThenShorten } from './errors';
-import type { OzonTransport } from './index';
+import type { OzonTransport, PostOptions } from './index';
 
 const PICTURES_IMPORT_V2 = '/v2/product/pictures/import';
 
@@ -133,8 +133,13 @@ export async function listProducts(transport: OzonTransport, by: IdentifyBy, ids
 const importV2Response = z.object({ task_id: int64 });
 
 /** `POST /v2/product/pictures/import`: sets the full image set of up to 100 products; answers a task. */
-export async function importPicturesV2(transport: OzonTransport, items: V2ImportItem[]): Promise<number> {
-	const response = await transport.post(PICTURES_IMPORT_V2, { items }, importV2Response);
+/**
+ * Sends one v2 import. `call.repeatUnanswered: false` leaves an attempt without an answer to the caller: a body built on a
+ * lookup must not be sent again as it is much later (after a 30 s timeout, say), when another write
+ * may have changed the product since; the write path looks the product up again instead.
+ */
+export async function importPicturesV2(transport: OzonTransport, items: V2ImportItem[], call: PostOptions = {}): Promise<number> {
+	const response = await transport.post(PICTURES_IMPORT_V2, { items }, importV2Response, call);
 	return response.task_id;
 }
 

@@ -83,7 +83,7 @@ function settlePush(book: FlightBook, index: number, write: ProductWrite, pictur
  * processes that set within about one processing time, and it drops this write's images. Read back
  * sooner and the push would be reported as pushed, then lost. The processing time is one that covers
  * the slow tasks the polls saw with this key (`pace.slowProcessingMs`; a write's own while the pace
- * has none): another worker's slower task must have landed too. The wait never passes a push's
+ * has none): another worker's slower task must have landed too. The wait may end after a push's
  * Result Timeout. Only the read-back waits: the pipeline
  * keeps writing and polling meanwhile, and the flight no longer holds back gathering pushes, so a
  * bulk run pays it once, after its last task's answer.
@@ -96,9 +96,9 @@ function settledAt(book: FlightBook, writes: ProductWrite[], host: FlightHost): 
 		// Switched off by every push of the write (Watch for Other Writers): one process writes alone.
 		if (!open.some((index) => book.pushes[index].settings.watchOtherWriters)) continue;
 		const processing = host.pace.slowProcessingMs ?? write.answeredAt - write.sentAt;
-		let deadline = 0;
-		for (const index of open) deadline = Math.max(deadline, write.sentAt + book.pushes[index].settings.resultTimeoutMs);
-		settled = Math.max(settled, Math.min(write.answeredAt + processing, deadline));
+		// Past Result Timeout too: cut short, the read-back could call a push confirmed that another
+		// writer's write undoes a moment later. Result Timeout bounds the wait for Ozon's answer, not this one.
+		settled = Math.max(settled, write.answeredAt + processing);
 	}
 	return settled;
 }

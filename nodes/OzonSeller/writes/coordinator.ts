@@ -179,7 +179,7 @@ export class WriteCoordinator implements FlightHost {
 			clock: this.clock,
 			maxBatch: MAX_IMPORT_BATCH,
 			maxWaitMs: this.settings.gatheringMaxWaitMs,
-			isReady: (push) => this.heldBy(push) === undefined,
+			isReady: (push) => this.heldBy(push) === undefined && (push.notBefore === undefined || push.notBefore <= this.clock.now()),
 			queuedAt: (push) => push.queuedAt,
 			busy: () => this.flights.size > this.settlingFlights.size,
 			dispatch: (pushes) => this.dispatch(pushes),
@@ -200,6 +200,7 @@ export class WriteCoordinator implements FlightHost {
 			queuedAt: now,
 			participant,
 			reapplied: 0,
+			resends: 0,
 			outcome: { success: false, settled: false, data: {}, errors: [], warnings: [] },
 		}));
 		for (const push of queued) participant.add(push);
@@ -320,8 +321,10 @@ export class WriteCoordinator implements FlightHost {
 	 * from before it could undo it. Never sent; the item says why.
 	 */
 	private expireHeld(pushes: Push[], now: number): { kept: Push[]; wakeAt?: number } {
-		if (this.account.lanes.size === 0) return { kept: pushes };
+		// Pushes backing off after a failed import: looked at again when their back-off ends.
 		let nextExpiry = Infinity;
+		for (const push of pushes) if (push.notBefore !== undefined && push.notBefore > now) nextExpiry = Math.min(nextExpiry, push.notBefore);
+		if (this.account.lanes.size === 0) return { kept: pushes, wakeAt: nextExpiry < Infinity ? nextExpiry : undefined };
 		const kept: Push[] = [];
 		for (const push of pushes) {
 			const holder = this.heldBy(push);

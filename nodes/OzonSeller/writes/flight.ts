@@ -76,6 +76,24 @@ export class Flight implements WriteEvents {
 		this.release(write.product.productId, { type: 'confirmed', holder: this });
 	}
 
+	resend(write: ProductWrite): boolean {
+		const members = this.book.open(write.members);
+		// As many times as the most patient execution's Max Retries, as the transport would have repeated it.
+		const allowed = Math.max(0, ...members.map((index) => this.pushes[index].participant.transport.options.maxRetries));
+		if (members.some((index) => this.pushes[index].resends >= allowed)) return false;
+		write.status = 'unsent';
+		this.release(write.product.productId, { type: 'unsent', holder: this });
+		const now = this.host.clock.now();
+		const again = members.map((index) => {
+			const push = this.detach(index);
+			push.resends++;
+			push.notBefore = now + push.participant.transport.state.backoffDelay(push.resends - 1);
+			return push;
+		});
+		this.host.requeue(again);
+		return true;
+	}
+
 	/** Frees the product's lane: pushes held behind it may leave now, before this flight lands. */
 	private release(productId: number, event: Parameters<FlightHost['lane']>[1]): void {
 		if (!this.claimed.delete(productId)) return;

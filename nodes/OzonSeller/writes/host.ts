@@ -44,4 +44,9 @@ export interface WriteEvents {
 	answered(write: ProductWrite): void;
 	/** Its read-back settled its pushes. */
 	confirmed(write: ProductWrite): void;
+	/**
+	 * Its import failed without an answer (a timeout, a reset, a 5xx): its pushes go back to the queue,
+	 * to be looked up and planned again after a back-off; false when they are out of retries.
+	 */
+	resend(write: ProductWrite): boolean;
 }

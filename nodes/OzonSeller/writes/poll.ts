@@ -158,7 +158,8 @@ export async function waitForTasks(
 				}
 			} catch (error) {
 				failed = true;
-				if (error instanceof OzonRequestError && TRANSIENT.has(error.kind)) {
+				// Unless Ozon asks to wait past every deadline of the task: then no poll in time can answer.
+				if (error instanceof OzonRequestError && TRANSIENT.has(error.kind) && !((error.details.retryAt ?? 0) >= task.deadline)) {
 					// Ozon busy or unreachable even after the request's own retries: asked again until the deadline.
 					task.lastPollError = error.message;
 				} else {

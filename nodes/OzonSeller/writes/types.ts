@@ -55,6 +55,10 @@ export interface QueuedPush<Owner extends PushOwner = PushOwner> {
 	settings: PushSettings;
 	/** Times it was re-applied after another writer replaced its photos. */
 	reapplied: number;
+	/** Times its import failed without Ozon's answer and it was looked up and planned again. */
+	resends: number;
+	/** Not to leave before this (clock ms): the back-off after a failed import. */
+	notBefore?: number;
 	outcome: PushOutcome;
 }
 

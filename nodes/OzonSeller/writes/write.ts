@@ -80,7 +80,12 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 	const open = batch.filter((write) => toSend(book, write));
 	if (open.length === 0 || book.stopped) return;
 	try {
-		const taskId = await importPicturesV2(transport, open.map((write) => write.v2Item as V2ImportItem));
+		// Faults are not repeated by the transport with this body (built on a lookup that may be stale by then): see resend.
+		const taskId = await importPicturesV2(
+			transport,
+			open.map((write) => write.v2Item as V2ImportItem),
+			{ repeatUnanswered: false },
+		);
 		const now = host.clock.now();
 		let deadline = now;
 		const timeouts = new Set<number>();
@@ -110,9 +115,12 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			for (const group of groups) await submitBatch(book, transport, group, tasks, host, events, onTask);
 			return;
 		}
+		// No answer (a timeout, a reset, a 5xx): looked up and planned again, on the photos the product has by then.
+		const failed = error instanceof OzonRequestError && error.kind === 'unavailable' && !book.stopped ? open.filter((write) => !events.resend(write)) : open;
+		if (failed.length === 0) return;
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
-		book.requestFailed(error, open.flatMap((write) => write.members));
-		for (const write of open) {
+		book.requestFailed(error, failed.flatMap((write) => write.members));
+		for (const write of failed) {
 			write.status = 'unsent';
 			events.unsent(write);
 		}
