@@ -5,7 +5,7 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../../../helpers/n8nEngine';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import {
 	catalogueEntry,
 	credentials,
@@ -15,8 +15,8 @@ import {
 	mockPicturesInfo,
 	ozon,
 	product,
-} from '../../../../../helpers/ozonMock';
-import { useFastTiming } from '../../../../../helpers/timing';
+} from '../../../helpers/ozonMock';
+import { useFastTiming } from '../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 

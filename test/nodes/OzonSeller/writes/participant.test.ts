@@ -3,8 +3,8 @@
  * its pushes are answered: n8n's requests keep the signal alive after the run, and a listener left
  * on it held every push of the execution (about 1.4 KB per item after the run, measured by the bench).
  */
-import { Participant, type Push } from '../../../../../../nodes/OzonSeller/writes/participant';
-import type { OzonTransport } from '../../../../../../nodes/OzonSeller/transport';
+import { Participant, type Push } from '../../../../nodes/OzonSeller/writes/participant';
+import type { OzonTransport } from '../../../../nodes/OzonSeller/transport';
 
 it('stops listening to the cancel signal once every push is answered', async () => {
 	const controller = new AbortController();

@@ -6,10 +6,10 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
-import { API_KEY, PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
-import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
-import { tuneProcess } from '../../../../../helpers/nodeProcess';
+import { sandboxObservers, type SandboxExchange } from '../../../../sandbox/server';
+import { API_KEY, PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../helpers/executionSandbox';
+import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../helpers/n8nEngine';
+import { tuneProcess } from '../../../helpers/nodeProcess';
 
 function observe(observer: (exchange: SandboxExchange) => void): () => void {
 	sandboxObservers.add(observer);

@@ -6,10 +6,10 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { tuneProcess } from '../../../../../helpers/nodeProcess';
-import { OzonSandbox } from '../../../../../../sandbox/server';
-import { seedProducts } from '../../../../../../sandbox/store';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
+import { tuneProcess } from '../../../helpers/nodeProcess';
+import { OzonSandbox } from '../../../../sandbox/server';
+import { seedProducts } from '../../../../sandbox/store';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 
 const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
 

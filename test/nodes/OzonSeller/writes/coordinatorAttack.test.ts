@@ -6,10 +6,10 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
-import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
-import { useFastTiming } from '../../../../../helpers/timing';
-import { tuneProcess } from '../../../../../helpers/nodeProcess';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
+import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
+import { useFastTiming } from '../../../helpers/timing';
+import { tuneProcess } from '../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 

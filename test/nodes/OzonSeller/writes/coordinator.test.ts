@@ -6,11 +6,11 @@
 import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { OzonSandbox } from '../../../../../../sandbox/server';
-import { seedProducts } from '../../../../../../sandbox/store';
-import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
-import { useFastTiming } from '../../../../../helpers/timing';
-import { tuneProcess } from '../../../../../helpers/nodeProcess';
+import { OzonSandbox } from '../../../../sandbox/server';
+import { seedProducts } from '../../../../sandbox/store';
+import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
+import { useFastTiming } from '../../../helpers/timing';
+import { tuneProcess } from '../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 

@@ -4,9 +4,9 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../../../helpers/n8nEngine';
-import { ozon } from '../../../../../helpers/ozonMock';
-import { useFastTiming } from '../../../../../helpers/timing';
+import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
+import { ozon } from '../../../helpers/ozonMock';
+import { useFastTiming } from '../../../helpers/timing';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }> };
 

@@ -7,10 +7,10 @@
  */
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { sandboxObservers, type SandboxExchange } from '../../../../../../sandbox/server';
-import { PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../../../helpers/handInSandbox';
-import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../../../helpers/n8nEngine';
-import { tuneProcess } from '../../../../../helpers/nodeProcess';
+import { sandboxObservers, type SandboxExchange } from '../../../../sandbox/server';
+import { PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../helpers/executionSandbox';
+import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../helpers/n8nEngine';
+import { tuneProcess } from '../../../helpers/nodeProcess';
 
 /** Check URLs First set by an expression (false for every item): the node cannot know that before reading them, so it reads every item before sending anything, as before. */
 const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
