@@ -6,7 +6,8 @@
  * lone one, and a burst of 40 for 40 products within 2 s. Prints the figures and writes them to
  * bench-results.json. `--only bulk` or `--only notifications` runs one group; `--100k` adds one
  * execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
- * scenarios of those sizes (quicker re-runs of the ones in question).
+ * scenarios of those sizes (quicker re-runs of the ones in question). `--soak` (alone, or with `--only
+ * soak`) runs thousands of notifications over minutes in one process and samples its memory.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +17,7 @@ import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSe
 import { planImageSet } from '../../nodes/OzonSeller/domain/plan';
 import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
-import { optionText } from '../lib/args';
+import { optionNumber, optionText } from '../lib/args';
 import { ROOT } from '../lib/n8nHost';
 
 const SANDBOX = { latencyMs: 50, rateLimit: 50, processingMs: 5000 };
@@ -306,10 +307,42 @@ async function runBulk(withLarge: boolean, sizes: number[] | undefined) {
 	return { scenarios: results, plan };
 }
 
+/** The soak: notifications for minutes in one process; its live heap and held lanes must stay flat. */
+async function runSoak() {
+	const scenario = { notifications: optionNumber('soak-notifications', 6000), gapMs: optionNumber('soak-gap-ms', 30), products: 200 };
+	process.stderr.write(`running the soak: ${scenario.notifications} notifications, ${scenario.gapMs} ms apart, over ${scenario.products} products…\n`);
+	const sandbox = await startSandbox(scenario.products);
+	try {
+		const run = await runInProcess<{ minutes: number; succeeded: number; failed: number; heldLanesAtEnd: number; liveHeapMb: { firstHalfMean: number; secondHalfMean: number; end: number }; samples: Array<{ atSeconds: number; sent: number; liveHeapMb: number; heldLanes: number; open: number }> }>('soak.js', [
+			'--url',
+			sandbox.url,
+			'--notifications',
+			String(scenario.notifications),
+			'--gap-ms',
+			String(scenario.gapMs),
+			'--products',
+			String(scenario.products),
+		]);
+		console.table(run.samples.map((sample) => ({ 's': sample.atSeconds.toFixed(0), sent: sample.sent, 'live heap MB': sample.liveHeapMb.toFixed(1), 'lanes held': sample.heldLanes, 'executions open': sample.open })));
+		console.log(
+			`soak: ${scenario.notifications} notifications over ${run.minutes.toFixed(1)} min, ${run.succeeded} succeeded, ${run.failed} failed; live heap (after GC) mean ${run.liveHeapMb.firstHalfMean.toFixed(1)} MB in the first half, ${run.liveHeapMb.secondHalfMean.toFixed(1)} MB in the second (×${(run.liveHeapMb.secondHalfMean / run.liveHeapMb.firstHalfMean).toFixed(2)}), ${run.liveHeapMb.end.toFixed(1)} MB at the end; lanes held at the end: ${run.heldLanesAtEnd}`,
+		);
+		return { ...scenario, ...run };
+	} finally {
+		sandbox.stop();
+	}
+}
+
 async function main(): Promise<void> {
 	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 	const only = optionText('only');
-	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk or notifications');
+	if (only === 'soak' || (only === undefined && process.argv.includes('--soak'))) {
+		const soak = await runSoak();
+		fs.writeFileSync(path.join(ROOT, 'bench-results-soak.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, soak }, null, 2)}\n`);
+		console.log('figures written to bench-results-soak.json');
+		return;
+	}
+	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk, notifications or soak');
 	const sizes = optionText('products')?.split(',').map(Number);
 	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes);
 	const notifications = only === 'bulk' ? undefined : await runNotifications();
