@@ -23,6 +23,9 @@ import type { Participant, Push } from './participant';
 import type { WriteSettings } from './settings';
 import type { PushSettings, WriteEntry } from './types';
 
+/** Lookups remembered beyond those of held lanes before the ones no lane needs are forgotten. */
+const KNOWN_KEPT = 10_000;
+
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
 
@@ -79,9 +82,15 @@ export class AccountWrites {
 		for (const coordinator of this.coordinators) coordinator.schedule();
 	}
 
-	/** Forgets what lookups told, once nothing of the account is written or held any more. */
+	/**
+	 * Forgets what lookups told once nothing of the account is written or held any more; under
+	 * traffic that never pauses, at least what no held lane needs, once that is much (memory stays
+	 * flat over days of webhooks for ever new products).
+	 */
 	tidy(): void {
-		if (!this.flying && this.lanes.size === 0) this.known.clear();
+		if (!this.flying && this.lanes.size === 0) return this.known.clear();
+		if (this.known.size <= KNOWN_KEPT + 2 * this.lanes.size) return;
+		for (const [key, productId] of this.known) if (!this.lanes.has(productId)) this.known.delete(key);
 	}
 
 	/**
