@@ -82,8 +82,9 @@ interface Removal {
 	overtaken: boolean;
 	/**
 	 * Whether its request repeated, body for body, an earlier import request of its process that got
-	 * no answer, with no read of the product by that process in between: a body built on a lookup that
-	 * may be stale by then (a bug of the writing process, never a limit: `resentStale`).
+	 * no answer, with no read of the product by that process in between, and reached Ozon after the
+	 * photos were put on: a body built on a lookup that was stale by then, where a lookup before the
+	 * re-send would have seen them (a bug of the writing process, never a limit: `resentStale`).
 	 */
 	resent: boolean;
 	/**
@@ -240,7 +241,8 @@ class History {
 				otherProcess: record !== undefined && record.process !== spec.process,
 				afterLastLook: look?.seq === undefined || apply.seq > look.seq,
 				overtaken: record !== undefined && putOnRecord !== undefined && record.seq < putOnRecord.seq,
-				resent: record !== undefined && this.resentStale(record, push.offerId),
+				// Stale only for photos already on when the re-send reached Ozon: a lookup then would have seen them.
+				resent: record !== undefined && putOn !== undefined && putOn.seq < record.seq && this.resentStale(record, push.offerId),
 				sawThem: record !== undefined && putOn !== undefined && this.readBetween(record, push.offerId, putOn.seq),
 			});
 		}

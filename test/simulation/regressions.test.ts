@@ -9,7 +9,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { TaskPace } from '../../nodes/OzonSeller/writes/pace';
 import type { ExecutionSpec } from './fakeExecution';
 import { checkInvariants, judge } from './invariants';
-import type { ExchangeRecord, FaultRule, OzonBehaviour } from './ozonModel';
+import type { ExchangeRecord, FaultRule, ImportRecord, OzonBehaviour } from './ozonModel';
 import type { Schedule } from './schedule';
 import { describeFailure, simulate, type RunRecord } from './simulate';
 
@@ -359,14 +359,28 @@ describe('7. design limit 4: another process\'s write landing later than our ans
 		expect(violations.map((violation) => violation.invariant)).toContain('successMeansOnOzon');
 	});
 
-	it('is a violation when the other write re-sent the body of an unanswered attempt, unread (the stale-body bug, no limit)', async () => {
+	it('is a violation when the other write re-sent, unread, the body of an unanswered attempt after our photo was on (the stale-body bug, no limit)', async () => {
 		const record = await slowOther();
 		const made = record.model.exchanges.find((exchange) => exchange.accepted?.process === 1) as ExchangeRecord;
-		// The same history, as if that import were the transport's second try of a body whose first try timed out.
+		const other = made.accepted as ImportRecord;
+		const oursOn = record.model.applies.find((apply) => apply.after.includes(url('ours-4'))) as { seq: number };
+		// The same history, as if that import were the second try of a body whose first try went
+		// unanswered, built on the lookup from before our photo and reaching Ozon only after it was on:
+		// a lookup before the re-send would have seen it.
 		record.model.exchanges.splice(record.model.exchanges.indexOf(made), 0, { ...made, at: made.at - 1, status: 0, fault: 'timeout', processed: false, accepted: undefined, seq: undefined, deliveredAt: undefined });
+		other.seq = oursOn.seq + 0.5;
 		const { violations, exemptions } = judge(record);
 		expect(exemptions).toEqual([]);
 		expect(violations.map((violation) => violation.message).join('\n')).toMatch(/re-sending an earlier attempt's body unread/);
+	});
+
+	it('is still the limit when that re-send reached Ozon before our photo was on (a fresh lookup would have missed it too)', async () => {
+		const record = await slowOther();
+		const made = record.model.exchanges.find((exchange) => exchange.accepted?.process === 1) as ExchangeRecord;
+		record.model.exchanges.splice(record.model.exchanges.indexOf(made), 0, { ...made, at: made.at - 1, status: 0, fault: 'timeout', processed: false, accepted: undefined, seq: undefined, deliveredAt: undefined });
+		const { violations, exemptions } = judge(record);
+		expect(violations).toEqual([]);
+		expect(exemptions.map((exemption) => exemption.limit)).toEqual(['laterThanSlowestSeen']);
 	});
 });
 
