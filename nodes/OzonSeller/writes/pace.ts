@@ -15,6 +15,14 @@ import type { PollingSettings } from './settings';
 /** How many recent finishing times the slow estimate covers. */
 const SLOW_SAMPLES = 32;
 
+/**
+ * How long a finishing time counts for the slow estimate. Ozon's load changes: one task that took
+ * ten minutes at night must not hold every read-back (and its product's lane) ten minutes the next
+ * day, whatever the pushes' Result Timeout. Another worker's write that is slow now shows in this
+ * process's own recent polls.
+ */
+export const SLOW_MEMORY_MS = 15 * 60_000;
+
 export class TaskPace {
 	private doneMs: number | undefined;
 
@@ -22,6 +30,9 @@ export class TaskPace {
 
 	/** Recent processing times known closely (see finished), oldest first. */
 	private readonly recent: number[] = [];
+
+	/** When each of `recent` was seen (clock ms), alike. */
+	private readonly recentAt: number[] = [];
 
 	/**
 	 * While nothing is known: the task whose polls learn the time for this key (one at a time, for
@@ -53,6 +64,7 @@ export class TaskPace {
 	 * time is known closely, and never less than the shortest seen. Undefined while nothing is known.
 	 */
 	get slowProcessingMs(): number | undefined {
+		this.forgetOldSamples();
 		if (this.doneMs === undefined) return this.recent.length === 0 ? undefined : Math.max(...this.recent);
 		return Math.max(this.doneMs, ...this.recent);
 	}
@@ -109,7 +121,11 @@ export class TaskPace {
 	finished(elapsedMs: number, closelyMs?: number): void {
 		if (closelyMs !== undefined) {
 			this.recent.push(closelyMs);
-			if (this.recent.length > SLOW_SAMPLES) this.recent.shift();
+			this.recentAt.push(this.clock.now());
+			if (this.recent.length > SLOW_SAMPLES) {
+				this.recent.shift();
+				this.recentAt.shift();
+			}
 		}
 		const learnedNow = this.doneMs === undefined;
 		this.doneMs = this.doneMs === undefined ? elapsedMs : Math.min(this.doneMs, elapsedMs);
@@ -117,6 +133,15 @@ export class TaskPace {
 		if (!learnedNow) return;
 		this.learner = undefined;
 		this.learnedNow();
+	}
+
+	/** Drops the slow samples older than SLOW_MEMORY_MS. */
+	private forgetOldSamples(): void {
+		const since = this.clock.now() - SLOW_MEMORY_MS;
+		while (this.recentAt.length > 0 && this.recentAt[0] < since) {
+			this.recent.shift();
+			this.recentAt.shift();
+		}
 	}
 
 	private nextLearning(): Promise<void> {

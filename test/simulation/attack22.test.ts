@@ -1,0 +1,150 @@
+/**
+ * Hostile scenarios against the write path of #22 (lanes, resend, background poller), in virtual
+ * time through the simulation harness. Each was found failing and is kept as a regression.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { NodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
+import { runExecution, type ExecutionResult, type ExecutionSpec } from './fakeExecution';
+import { checkInvariants } from './invariants';
+import { OzonModel, type FaultRule, type OzonBehaviour } from './ozonModel';
+import type { Schedule } from './schedule';
+import { describeFailure, simulate, type RunRecord } from './simulate';
+import { VirtualClock } from './virtualClock';
+
+const CALM: OzonBehaviour = {
+	taskOrder: 'fifo',
+	cdnRewrite: false,
+	latencyMs: [20, 20],
+	rate5xx: 0,
+	rate429: 0,
+	rateReset: 0,
+	rateTimeout: 0,
+	processedShare: 0,
+	fastMs: [500, 500],
+	slowShare: 0,
+	slowMs: [500, 500],
+};
+
+function execution(id: number, startAt: number, items: ExecutionSpec['items'], options: IDataObject = {}, extra: Partial<ExecutionSpec> = {}): ExecutionSpec {
+	return {
+		id,
+		process: 0,
+		startAt,
+		items,
+		options: { resultTimeout: 60, waitForResult: true, watchOtherWriters: true, ...options },
+		retryOnFail: false,
+		maxTries: 3,
+		waitBetweenTries: 1000,
+		onError: 'continueRegularOutput',
+		...extra,
+	};
+}
+
+const url = (name: string) => `https://img.example/attack/${name}.jpg`;
+
+function scenario(executions: ExecutionSpec[], behaviour: Partial<OzonBehaviour> = {}, products = 3): Schedule {
+	return { seed: 11, products, processes: [{ requestsPerSecond: 40 }], behaviour: { ...CALM, ...behaviour }, executions };
+}
+
+function json(record: RunRecord, executionId: number, index: number): IDataObject {
+	const item = record.results[executionId]?.output?.[index];
+	if (!item) throw new Error(`execution ${executionId} has no output item ${index}`);
+	return item.json;
+}
+
+function expectInvariants(record: RunRecord): void {
+	const violations = checkInvariants(record);
+	if (violations.length > 0) throw new Error(describeFailure(record.schedule, violations));
+}
+
+describe('resend of an import that got no answer', () => {
+	it('a Replace whose import answer was lost is not re-applied over a later Append of the product (arrival order kept)', async () => {
+		const rules: FaultRule[] = [{ path: '/v2/product/pictures/import', fault: 'timeoutAfter', times: 1 }];
+		const schedule = scenario([
+			execution(0, 0, [{ offerId: 'SKU-001', mode: 'replace', images: [url('a')] }], { timeout: 5, maxRetries: 2 }),
+			execution(1, 1_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('b')] }], { timeout: 5, maxRetries: 2 }),
+		]);
+		const record = await simulate(schedule, { rules });
+		const later = json(record, 1, 0);
+		// The Append came after the Replace: its photo stays, or it is not reported as a success.
+		expectInvariants(record);
+		if (later.success === true) expect(record.model.photos('SKU-001')).toContain(url('b'));
+		expect(record.model.photos('SKU-001')).toContain(url('a'));
+		expectInvariants(record);
+	});
+});
+
+/**
+ * A process under steady webhooks, in virtual time: one execution a second, each for a product of
+ * its own, Ozon taking two seconds a task, so some flight is always out. What the account keeps
+ * (lanes, and what lookups told: `known`) is sampled throughout.
+ */
+async function steadyWebhooks(options: { products: number; firstResultTimeout?: number; firstProcessingMs?: number; taskOrder?: OzonBehaviour['taskOrder'] }): Promise<{ maxKnown: number; endKnown: number; maxLanes: number; results: Array<ExecutionResult | undefined> }> {
+	const { products } = options;
+	const executions = Array.from({ length: products }, (_, id) =>
+		execution(id, id * 1_000, [{ offerId: `SKU-${String(id + 1).padStart(3, '0')}`, mode: 'append', images: [url(`steady-${id}`)] }], id === 0 && options.firstResultTimeout ? { resultTimeout: options.firstResultTimeout } : {}),
+	);
+	const schedule = scenario(executions, { taskOrder: options.taskOrder ?? 'fifo' }, products);
+	const clock = new VirtualClock(schedule.seed);
+	const model = new OzonModel(clock, schedule.behaviour, schedule.seed, OzonModel.seedProducts(products), (_offerId, taskId) => (taskId === 1_000_001 && options.firstProcessingMs ? options.firstProcessingMs : 2_000));
+	model.checkContract = false;
+	const process = new NodeProcess({ clock: { now: () => clock.now(), sleep: (ms) => clock.sleep(ms), random: () => 0.5 } });
+	const accounts = (process.writes as unknown as { accounts: Map<string, { known: Map<string, number>; lanes: Map<number, unknown> }> }).accounts;
+	const results: Array<ExecutionResult | undefined> = [];
+	let maxKnown = 0;
+	let maxLanes = 0;
+	const runStart = clock.now();
+	for (const spec of schedule.executions) {
+		clock.at(runStart + spec.startAt, () => {
+			for (const account of accounts.values()) {
+				maxKnown = Math.max(maxKnown, account.known.size);
+				maxLanes = Math.max(maxLanes, account.lanes.size);
+			}
+			void runExecution(spec, process, model, clock, runStart, () => {}).then((result) => {
+				results[spec.id] = result;
+				clock.touch();
+			});
+		});
+	}
+	await clock.run(runStart + 3 * 3600_000);
+	let endKnown = 0;
+	for (const account of accounts.values()) endKnown += account.known.size;
+	return { maxKnown, endKnown, maxLanes, results };
+}
+
+describe('memory under days of webhooks', () => {
+	it('what lookups told (`known`) stays bounded by the products in play while flights always overlap', async () => {
+		const { maxKnown, results } = await steadyWebhooks({ products: 300 });
+		expect(results.filter((result) => result?.output?.[0]?.json.success === true)).toHaveLength(300);
+		// About three products are in play at any time (a flight per second, each out for a few seconds).
+		expect(maxKnown).toBeLessThan(50);
+	});
+
+	it('an unknown lane nobody is left to ask about does not keep `known` growing', async () => {
+		// The first push gives up at its 1 s Result Timeout; Ozon takes 4 hours with its task (and only that one).
+		const { maxKnown, maxLanes } = await steadyWebhooks({ products: 300, firstResultTimeout: 1, firstProcessingMs: 4 * 3600_000, taskOrder: 'overtaking' });
+		expect(maxLanes).toBeLessThan(50);
+		expect(maxKnown).toBeLessThan(50);
+	});
+});
+
+describe('the wait for other writers after one slow task', () => {
+	it('a push with a 1 s Result Timeout, two hours after the one slow task the process saw, is answered within seconds', async () => {
+		const HOURS_2 = 2 * 3600_000;
+		const schedule = scenario([
+			// Ozon takes 10 minutes with this task: seen pending, then done (known closely).
+			execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('slow')] }], { resultTimeout: 900 }),
+			execution(1, HOURS_2, [{ offerId: 'SKU-002', mode: 'append', images: [url('quick')] }], { resultTimeout: 1 }),
+			// A push of the same product right after: it waits for the lane of the one before.
+			execution(2, HOURS_2 + 2_000, [{ offerId: 'SKU-002', mode: 'append', images: [url('next')] }], { resultTimeout: 30 }),
+		], { taskOrder: 'overtaking' });
+		const record = await simulate(schedule, { processingMsOf: (offerId) => (offerId === 'SKU-001' ? 600_000 : 500) });
+		expect(json(record, 0, 0)).toMatchObject({ success: true });
+		const quick = record.results[1];
+		// Ozon answers in half a second; the item took ten minutes, its product held all that time.
+		expect((quick?.endedAt ?? Infinity) - (record.runStart + HOURS_2)).toBeLessThan(30_000);
+		expect(json(record, 2, 0)).toMatchObject({ success: true });
+		expectInvariants(record);
+	});
+});
