@@ -23,9 +23,6 @@ import type { Participant, Push } from './participant';
 import type { WriteSettings } from './settings';
 import type { PushSettings, WriteEntry } from './types';
 
-/** Lookups remembered beyond those of held lanes before the ones no lane needs are forgotten. */
-const KNOWN_KEPT = 10_000;
-
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
 
@@ -83,13 +80,13 @@ export class AccountWrites {
 	}
 
 	/**
-	 * Forgets what lookups told once nothing of the account is written or held any more; under
-	 * traffic that never pauses, at least what no held lane needs, once that is much (memory stays
-	 * flat over days of webhooks for ever new products).
+	 * Forgets what lookups told of products whose lane is free: only a held lane holds a push back.
+	 * At every landing, not only once nothing of the account is written or held (under steady
+	 * webhooks some flight is always out, and `known` would keep every product ever pushed). A push
+	 * whose entry went is looked up again, and waits then if need be.
 	 */
 	tidy(): void {
 		if (!this.flying && this.lanes.size === 0) return this.known.clear();
-		if (this.known.size <= KNOWN_KEPT + 2 * this.lanes.size) return;
 		for (const [key, productId] of this.known) if (!this.lanes.has(productId)) this.known.delete(key);
 	}
 
@@ -321,7 +318,10 @@ export class WriteCoordinator implements FlightHost {
 	private heldBy(push: Push): Lane | undefined {
 		if (this.account.lanes.size === 0) return undefined;
 		const productId = this.account.known.get(keyOf(push));
-		return productId === undefined ? undefined : this.account.lanes.get(productId);
+		const lane = productId === undefined ? undefined : this.account.lanes.get(productId);
+		// Passed on to this push (it backs off after an import without an answer), or its time is over.
+		if (lane?.state === 'writing' && lane.until !== undefined && (lane.holder === push.laneToken || lane.until <= this.clock.now())) return undefined;
+		return lane;
 	}
 
 	/**
@@ -330,9 +330,14 @@ export class WriteCoordinator implements FlightHost {
 	 * from before it could undo it. Never sent; the item says why.
 	 */
 	private expireHeld(pushes: Push[], now: number): { kept: Push[]; wakeAt?: number } {
-		// Pushes backing off after a failed import: looked at again when their back-off ends.
+		// Pushes backing off after a failed import: looked at again when their back-off ends; and a
+		// lane passed on to them is anyone's once its time is over.
 		let nextExpiry = Infinity;
-		for (const push of pushes) if (push.notBefore !== undefined && push.notBefore > now) nextExpiry = Math.min(nextExpiry, push.notBefore);
+		for (const push of pushes) {
+			if (push.notBefore !== undefined && push.notBefore > now) nextExpiry = Math.min(nextExpiry, push.notBefore);
+			const lane = this.heldBy(push);
+			if (lane?.state === 'writing' && lane.until !== undefined && lane.until > now) nextExpiry = Math.min(nextExpiry, lane.until);
+		}
 		if (this.account.lanes.size === 0) return { kept: pushes, wakeAt: nextExpiry < Infinity ? nextExpiry : undefined };
 		const kept: Push[] = [];
 		for (const push of pushes) {

@@ -76,20 +76,28 @@ export class Flight implements WriteEvents {
 		this.release(write.product.productId, { type: 'confirmed', holder: this });
 	}
 
-	resend(write: ProductWrite): boolean {
+	resend(write: ProductWrite, noAnswer: boolean): boolean {
 		const members = this.book.open(write.members);
 		// As many times as the most patient execution's Max Retries, as the transport would have repeated it.
 		const allowed = Math.max(0, ...members.map((index) => this.pushes[index].participant.transport.options.maxRetries));
 		if (members.some((index) => this.pushes[index].resends >= allowed)) return false;
 		write.status = 'unsent';
-		this.release(write.product.productId, { type: 'unsent', holder: this });
 		const now = this.host.clock.now();
+		// Without an HTTP answer (a timeout, a reset) Ozon may have accepted the import all the same:
+		// planned again only once such a task would have been processed, so the lookup shows it.
+		const mayHaveLanded = noAnswer ? (this.host.pace.slowProcessingMs ?? this.host.settings.polling.firstDelayMs) : 0;
 		const again = members.map((index) => {
 			const push = this.detach(index);
 			push.resends++;
-			push.notBefore = now + push.participant.transport.state.backoffDelay(push.resends - 1);
+			push.notBefore = now + Math.max(mayHaveLanded, push.participant.transport.state.backoffDelay(push.resends - 1));
 			return push;
 		});
+		// The lane stays held for them, so that no later push of the product overtakes them.
+		const token = {};
+		const until = Math.max(...again.map((push) => push.queuedAt + push.settings.resultTimeoutMs), ...again.map((push) => push.notBefore ?? now));
+		for (const push of again) push.laneToken = token;
+		const productId = write.product.productId;
+		if (this.claimed.delete(productId)) this.host.lane(productId, { type: 'passed', holder: this, to: token, until });
 		this.host.requeue(again);
 		return true;
 	}
@@ -185,7 +193,8 @@ export class Flight implements WriteEvents {
 		const writes: ProductWrite[] = [];
 		for (const [productId, group] of groupBy(resolved, (entry) => entry.product.productId)) {
 			for (const { index } of group) this.host.learn(this.pushes[index], productId);
-			if (!this.host.lane(productId, { type: 'claim', holder: this })) {
+			const tokens = group.map(({ index }) => this.pushes[index].laneToken).filter((token): token is object => token !== undefined);
+			if (!this.host.lane(productId, { type: 'claim', holder: this, tokens, at: this.host.clock.now() })) {
 				later.push(...group.map(({ index }) => this.detach(index)));
 				continue;
 			}

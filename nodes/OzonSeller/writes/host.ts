@@ -48,5 +48,5 @@ export interface WriteEvents {
 	 * Its import failed without an answer (a timeout, a reset, a 5xx): its pushes go back to the queue,
 	 * to be looked up and planned again after a back-off; false when they are out of retries.
 	 */
-	resend(write: ProductWrite): boolean;
+	resend(write: ProductWrite, noAnswer: boolean): boolean;
 }

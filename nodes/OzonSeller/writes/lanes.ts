@@ -18,15 +18,25 @@ import type { ImageSet } from '../domain/plan';
 export type LaneHolder = object;
 
 export type Lane =
-	/** A flight plans or sends this product's write; `taskId` once Ozon accepted it. */
-	| { state: 'writing'; holder: LaneHolder; taskId?: number; offerId?: string; set?: ImageSet; sentAt?: number }
+	/**
+	 * A flight plans or sends this product's write; `taskId` once Ozon accepted it. `until`: held for
+	 * pushes that are backing off before they are planned again (see `passed`), at most until then.
+	 */
+	| { state: 'writing'; holder: LaneHolder; taskId?: number; offerId?: string; set?: ImageSet; sentAt?: number; until?: number }
 	/** Ozon processed the write: its read-back decides the pushes' outcome. */
 	| { state: 'confirming'; holder: LaneHolder; taskId?: number; set?: ImageSet }
 	/** Ozon accepted the write, but no answer came before every push's deadline: asked about in the background. */
 	| { state: 'unknown'; taskId: number; offerId: string; set?: ImageSet; sentAt: number; since: number; nextPollAt: number };
 
 export type LaneEvent =
-	| { type: 'claim'; holder: LaneHolder }
+	/** `tokens`: what the claimant's pushes were handed when their lane was passed on (see `passed`). */
+	| { type: 'claim'; holder: LaneHolder; tokens?: LaneHolder[]; at?: number }
+	/**
+	 * The holder's import got no answer: its pushes will be planned again after a back-off, and hold
+	 * the lane meanwhile (as `to`, a token they carry) so that no later push of the product overtakes
+	 * them; at most until `until`.
+	 */
+	| { type: 'passed'; holder: LaneHolder; to: LaneHolder; until: number }
 	| { type: 'accepted'; holder: LaneHolder; taskId?: number; offerId: string; set: ImageSet; at: number }
 	| { type: 'answered'; holder: LaneHolder; status: 'imported' | 'skipped' | 'failed' }
 	| { type: 'confirmed'; holder: LaneHolder }
@@ -53,7 +63,14 @@ export function step(lane: Lane | undefined, event: LaneEvent): LaneStep {
 	}
 	if (event.type === 'claim') {
 		if (lane === undefined) return { lane: { state: 'writing', holder: event.holder }, applied: true };
-		return lane.state !== 'unknown' && lane.holder === event.holder ? { lane, applied: true } : refused(lane);
+		if (lane.state === 'unknown') return refused(lane);
+		if (lane.holder === event.holder) return { lane, applied: true };
+		// Passed on to pushes backing off: theirs to take, anyone's once that time is over.
+		const passedOn = lane.state === 'writing' && lane.until !== undefined;
+		if (passedOn && (event.tokens?.includes(lane.holder) || (event.at !== undefined && event.at >= (lane.until as number)))) {
+			return { lane: { state: 'writing', holder: event.holder }, applied: true };
+		}
+		return refused(lane);
 	}
 	if (lane === undefined || lane.state === 'unknown' || lane.holder !== event.holder) return refused(lane);
 	switch (event.type) {
@@ -65,6 +82,8 @@ export function step(lane: Lane | undefined, event: LaneEvent): LaneStep {
 		case 'confirmed':
 		case 'unsent':
 			return { lane: undefined, applied: true };
+		case 'passed':
+			return { lane: { state: 'writing', holder: event.to, until: event.until }, applied: true };
 		case 'released':
 			if (lane.state === 'writing' && lane.taskId !== undefined && lane.sentAt !== undefined && lane.offerId !== undefined) {
 				return {

@@ -59,6 +59,8 @@ export interface QueuedPush<Owner extends PushOwner = PushOwner> {
 	resends: number;
 	/** Not to leave before this (clock ms): the back-off after a failed import. */
 	notBefore?: number;
+	/** The token its product's lane was passed on to while it backs off (see lanes.ts `passed`). */
+	laneToken?: object;
 	outcome: PushOutcome;
 }
 

@@ -116,7 +116,10 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			return;
 		}
 		// No answer (a timeout, a reset, a 5xx): looked up and planned again, on the photos the product has by then.
-		const failed = error instanceof OzonRequestError && error.kind === 'unavailable' && !book.stopped ? open.filter((write) => !events.resend(write)) : open;
+		const unanswered = error instanceof OzonRequestError && error.kind === 'unavailable' && !book.stopped;
+		// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import.
+		const noAnswer = error instanceof OzonRequestError && error.details.httpCode === undefined;
+		const failed = unanswered ? open.filter((write) => !events.resend(write, noAnswer)) : open;
 		if (failed.length === 0) return;
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, failed.flatMap((write) => write.members));
