@@ -55,6 +55,8 @@ export interface Exemption {
 	invariant: string;
 	limit: Limit;
 	message: string;
+	/** Whether a removal it lets pass was a body re-sent after Ozon refused it with a 429 (`Removal.refusedBefore`). */
+	afterRefusal?: boolean;
 }
 
 /** Exemptions counted by limit (every limit present, 0 when none). */
@@ -64,9 +66,13 @@ export function countByLimit(exemptions: Exemption[]): Record<Limit, number> {
 	return counts;
 }
 
-/** The figures the summaries print: "exempted: overtaken K, later than the slowest time seen A, never read back B, copies C". */
-export function describeExempted(counts: Record<Limit, number>): string {
-	return `exempted: overtaken ${counts.overtaken}, later than the slowest time seen ${counts.laterThanSlowestSeen}, never read back ${counts.neverReadBack}, copies ${counts.copies}`;
+/**
+ * The figures the summaries print: "exempted: overtaken K, later than the slowest time seen A, never
+ * read back B, copies C (R of them undone by a body re-sent after a 429)".
+ */
+export function describeExempted(counts: Record<Limit, number>, exemptions: Exemption[] = []): string {
+	const refused = exemptions.filter((exemption) => exemption.afterRefusal).length;
+	return `exempted: overtaken ${counts.overtaken}, later than the slowest time seen ${counts.laterThanSlowestSeen}, never read back ${counts.neverReadBack}, copies ${counts.copies} (${refused} of them undone by a body re-sent after a 429)`;
 }
 
 /** The write that took a push's photos off, and how it stands to the process's last read-back for the push. */
@@ -87,6 +93,16 @@ interface Removal {
 	 * re-send would have seen them (a bug of the writing process, never a limit: `resentStale`).
 	 */
 	resent: boolean;
+	/**
+	 * Whether its request repeated, body for body, earlier import requests of its process that Ozon
+	 * refused with a 429 (per-second, or a quota window), and nothing else, with no read of the
+	 * product between: Ozon took none of them, so this is the same write sent later (as a slow network
+	 * would deliver it), not a copy of an accepted one. It is judged as the original write (limit 4: by
+	 * when it landed), never as the stale-body bug; counted apart in the summary (`Exemption.afterRefusal`).
+	 * A quota window can make such a body minutes old when it lands: a known limitation of the node,
+	 * left for a later change (plan the push again after a quota refusal, as after a lost answer).
+	 */
+	refusedBefore: boolean;
 	/**
 	 * Whether its process had read the product (a lookup or a read-back, answered) after the photos
 	 * were put on and before it sent the write: it could see them, and dropped them anyway (`sawThem`).
@@ -143,7 +159,9 @@ class History {
 			const result = run.results[spec.id];
 			spec.items.forEach((item, index) => {
 				const json = result?.output?.[index]?.json;
-				const push: PushFacts = { execution: spec.id, index, offerId: item.offerId, mode: item.mode, urls: item.images, json, dropped: droppedBy(json) };
+				// Traced back to the URLs sent: where Ozon serves copies, the warning names the copies dropped.
+				const dropped = new Set([...droppedBy(json)].map((url) => run.model.root(url)));
+				const push: PushFacts = { execution: spec.id, index, offerId: item.offerId, mode: item.mode, urls: item.images, json, dropped };
 				this.pushes.push(push);
 				for (const url of item.images) this.byUrl.set(url, push);
 			});
@@ -183,7 +201,37 @@ class History {
 			const other = this.byUrl.get(url);
 			if (!before.has(url) && other && other !== push && other.mode === 'replace' && other.offerId === push.offerId) return other;
 		}
-		return undefined;
+		// A Replace applied again (its import planned again after a lost answer, on a fresh lookup that
+		// already showed its photos among others): its photos were on before, yet it is the Replace that
+		// took ours off, its import carrying exactly that Replace's photos for the product (seeds 476, 974).
+		const record = this.importByTask.get(last.taskId);
+		const carried = record?.items.find((item) => item.offerId === push.offerId)?.roots;
+		if (!record || !carried) return undefined;
+		return this.pushes.find(
+			(other) => other !== push && other.mode === 'replace' && other.offerId === push.offerId && other.execution === record.execution && sameList(carried, other.urls),
+		);
+	}
+
+	/**
+	 * Which of `missing` a later push of the node took off and says so: for each, the last processing
+	 * that took it off came from an import of another push of the product (any process) whose item's
+	 * truncation warning ("Kept the first 30 of N images …; dropped the rest", Too Many Images: truncate)
+	 * names it, or Ozon's copy of it (traced back to the URL sent: ozonModel.ts `root`). Like a later
+	 * Replace, that push's item tells what it removed (issue: "`success: true` ⇒ at quiescence the
+	 * item's photos are on the product, unless a later push of the node removed them and that push's
+	 * item says so"). A removal whose item names no such photo explains nothing.
+	 */
+	droppedByLaterPush(push: PushFacts, missing: string[]): Set<string> {
+		const applies = this.applies(push.offerId);
+		const explained = new Set<string>();
+		for (const url of missing) {
+			const apply = [...applies].reverse().find((candidate) => candidate.before.includes(url) && !candidate.after.includes(url));
+			const record = apply && this.importByTask.get(apply.taskId);
+			if (!record) continue;
+			const says = this.pushes.some((other) => other !== push && other.execution === record.execution && other.offerId === push.offerId && other.dropped.has(url));
+			if (says) explained.add(url);
+		}
+		return explained;
 	}
 
 	/**
@@ -242,7 +290,8 @@ class History {
 				afterLastLook: look?.seq === undefined || apply.seq > look.seq,
 				overtaken: record !== undefined && putOnRecord !== undefined && record.seq < putOnRecord.seq,
 				// Stale only for photos already on when the re-send reached Ozon: a lookup then would have seen them.
-				resent: record !== undefined && putOn !== undefined && putOn.seq < record.seq && this.resentStale(record, push.offerId),
+				resent: record !== undefined && putOn !== undefined && putOn.seq < record.seq && this.resentAs(record, push.offerId) === 'stale',
+				refusedBefore: record !== undefined && this.resentAs(record, push.offerId) === 'refused',
 				sawThem: record !== undefined && putOn !== undefined && this.readBetween(record, push.offerId, putOn.seq),
 			});
 		}
@@ -265,26 +314,41 @@ class History {
 	}
 
 	/**
-	 * Whether the request that made `record` repeated an earlier import request of the same process,
-	 * body for body, that got no answer (a timeout, reset, 5xx or 429), with no read of `offerId` by that
-	 * process in between (a lookup, or a read-back of its product). Such a body was built on what the
-	 * product had before the earlier attempt: the "stale import body re-sent" bug, which the writing
-	 * process can see (it never read the product again), so no exemption covers its undo.
+	 * Whether the request that made `record` repeated earlier import requests of the same process,
+	 * body for body, that got no 200, with no read of `offerId` by that process in between (a lookup,
+	 * or a read-back of its product), and how:
+	 * - 'refused': every one of them was refused with a 429 (Ozon's answer, the request not taken):
+	 *   the same write, sent later (`Removal.refusedBefore`). A quota window may have held it minutes:
+	 *   a known limitation of the node (see there), not the stale-body bug.
+	 * - 'stale': one got no answer (a timeout or reset, Ozon may have taken it: a lost answer) or a
+	 *   5xx. Such a body was built on what the product had before the earlier attempt: the "stale import
+	 *   body re-sent" bug, which the writing process can see (it never read the product again), so no
+	 *   exemption covers its undo (`Removal.resent`).
+	 * Undefined: no such earlier request (a first send, or one planned again after a read).
 	 */
-	private resentStale(record: ImportRecord, offerId: string): boolean {
+	private resentAs(record: ImportRecord, offerId: string): 'refused' | 'stale' | undefined {
+		if (this.resends.has(record)) return this.resends.get(record);
 		const { exchanges } = this.run.model;
 		const made = exchanges.find((exchange) => exchange.accepted === record);
-		if (!made) return false;
-		const body = JSON.stringify(made.body);
-		const mine = exchanges.filter((exchange) => exchange.process === made.process && exchange.at < made.at);
-		return mine.some(
-			(earlier) =>
-				earlier.path === '/v2/product/pictures/import' &&
-				earlier.status !== 200 &&
-				JSON.stringify(earlier.body) === body &&
-				!mine.some((between) => between.at > earlier.at && this.reads(between, offerId)),
-		);
+		let kind: 'refused' | 'stale' | undefined;
+		if (made) {
+			const body = JSON.stringify(made.body);
+			const mine = exchanges.filter((exchange) => exchange.process === made.process && exchange.at < made.at);
+			const earlier = mine.filter(
+				(candidate) =>
+					candidate.path === '/v2/product/pictures/import' &&
+					candidate.status !== 200 &&
+					JSON.stringify(candidate.body) === body &&
+					!mine.some((between) => between.at > candidate.at && this.reads(between, offerId)),
+			);
+			// A 429 is Ozon's own answer that it took nothing (the model never processes a refused request).
+			if (earlier.length > 0) kind = earlier.every((attempt) => attempt.status === 429 && !attempt.processed) ? 'refused' : 'stale';
+		}
+		this.resends.set(record, kind);
+		return kind;
 	}
+
+	private readonly resends = new Map<ImportRecord, 'refused' | 'stale' | undefined>();
 
 	/**
 	 * The documented limit, if it is what removed the push's photos: every last removal of them was a
@@ -422,8 +486,8 @@ class History {
 	describeRemovals(push: PushFacts, missing: string[]): string {
 		const { runStart } = this.run;
 		const look = this.lastLook(push);
-		const parts = this.removals(push, missing).map(({ apply, record, overtaken, resent }) => {
-			const how = `${overtaken ? ', before the task that had put them on' : ''}${resent ? ", re-sending an earlier attempt's body unread" : ''}`;
+		const parts = this.removals(push, missing).map(({ apply, record, overtaken, resent, refusedBefore }) => {
+			const how = `${overtaken ? ', before the task that had put them on' : ''}${resent ? ", re-sending an earlier attempt's body unread" : ''}${refusedBefore ? ', re-sent after Ozon refused it with a 429' : ''}`;
 			const who = record ? `process ${record.process} execution ${record.execution}, accepted +${Math.round(record.at - runStart)} ms${how}` : 'no known import';
 			return `task ${apply.taskId} (${who}; processed +${Math.round(apply.dueAt - runStart)} ms)`;
 		});
@@ -436,9 +500,17 @@ class History {
 		return this.applies(push.offerId).some((apply) => push.urls.some((url) => apply.after.includes(url)));
 	}
 
+	/**
+	 * The push's photos not on its product at rest that nothing of the node's own telling explains:
+	 * neither its own item (dropped to keep within Ozon's 30) nor a later push's item that dropped them
+	 * (`droppedByLaterPush`).
+	 */
 	missingNow(push: PushFacts): string[] {
 		const photos = new Set(this.run.model.photos(push.offerId));
-		return push.urls.filter((url) => !photos.has(url) && !push.dropped.has(url));
+		const missing = push.urls.filter((url) => !photos.has(url) && !push.dropped.has(url));
+		if (missing.length === 0) return missing;
+		const told = this.droppedByLaterPush(push, missing);
+		return missing.filter((url) => !told.has(url));
 	}
 }
 
@@ -491,7 +563,8 @@ function sameList(a: string[] | undefined, b: string[]): boolean {
 function judgeMissing(run: RunRecord, history: History, push: PushFacts, missing: string[], invariant: string, message: string, found: Violation[], exempted: Exemption[]): void {
 	const detail = history.everApplied(push) ? `; ${history.describeRemovals(push, missing)}` : '';
 	const exempt = (limit: Limit, why: string): void => {
-		exempted.push({ invariant, limit, message: `${message}${detail} [${why}]` });
+		const afterRefusal = history.removals(push, missing).some((removal) => removal.refusedBefore);
+		exempted.push({ invariant, limit, message: `${message}${detail} [${why}]`, ...(afterRefusal ? { afterRefusal } : {}) });
 	};
 	const overtaken = history.overtakenOutOfSight(push, missing);
 	if (overtaken && run.model.taskOrder === 'overtaking') return exempt('overtaken', 'overtaken by a write of another process, after the last read-back');
@@ -570,7 +643,9 @@ function statusOf(push: PushFacts): string {
 
 /**
  * `success: true` means the item's photos are on the product once Ozon has processed everything,
- * unless a later Replace of the node removed them (a Replace says it removes what it does not list).
+ * unless a later Replace of the node removed them (a Replace says it removes what it does not list),
+ * or a later push of the node dropped them to keep within Ozon's 30 and its item's warning names
+ * them (or Ozon's copies of them: `droppedByLaterPush`).
  * A success with status "pending" (Wait for Result off: not waited, and the item says so) is judged
  * by appliedAppendsKept instead.
  */
@@ -590,7 +665,8 @@ export function successMeansOnOzon(run: RunRecord, history = new History(run), e
 /**
  * No push of the node undoes a push Ozon applied without saying so: an Append or Prepend whose
  * photos Ozon put on the product (its item pending, or without output) still has them at rest,
- * unless a later Replace explains it, or its own item reports them as not on Ozon (conflict or
+ * unless a later Replace explains it, or a later push's item names them as dropped to keep within 30
+ * (`droppedByLaterPush`), or its own item reports them as not on Ozon (conflict or
  * failed), or its run stopped the workflow with n8n's error (which names failed items). Confirmed
  * successes are judged by successMeansOnOzon.
  */

@@ -382,6 +382,19 @@ describe('7. design limit 4: another process\'s write landing later than our ans
 		expect(violations).toEqual([]);
 		expect(exemptions.map((exemption) => exemption.limit)).toEqual(['laterThanSlowestSeen']);
 	});
+
+	it('is the limit, counted as a re-send after a 429, when the earlier attempt was refused with a 429 (Ozon took nothing: the same write, sent later)', async () => {
+		const record = await slowOther();
+		const made = record.model.exchanges.find((exchange) => exchange.accepted?.process === 1) as ExchangeRecord;
+		const other = made.accepted as ImportRecord;
+		const oursOn = record.model.applies.find((apply) => apply.after.includes(url('ours-4'))) as { seq: number };
+		// As in the stale-body case (the re-send reaching Ozon after our photo was on), but the first try was refused.
+		record.model.exchanges.splice(record.model.exchanges.indexOf(made), 0, { ...made, at: made.at - 1, status: 429, fault: '429', processed: false, accepted: undefined, seq: undefined, deliveredAt: made.at - 0.5 });
+		other.seq = oursOn.seq + 0.5;
+		const { violations, exemptions } = judge(record);
+		expect(violations).toEqual([]);
+		expect(exemptions).toEqual([expect.objectContaining({ limit: 'laterThanSlowestSeen', afterRefusal: true, message: expect.stringContaining('re-sent after Ozon refused it with a 429') })]);
+	});
 });
 
 /**
@@ -471,5 +484,60 @@ describe("9. design limit 6: another process's photo, copied by Ozon, in our pho
 		Object.assign(record.schedule.behaviour, { cdnRewrite: false });
 		const { exemptions } = judge(record);
 		expect(exemptions.filter((exemption) => exemption.limit === 'copies')).toEqual([]);
+	});
+});
+
+/**
+ * A later push of the node that says it dropped our photo (seeds 82, 367): Ozon serves copies, our
+ * Append is confirmed; another worker then prepends 29 photos on the product it read with our copy on,
+ * 31 in all, and Too Many Images (truncate, the default) keeps the first 30: its item's warning names
+ * what it dropped, Ozon's copy of our photo. Like a later Replace, that push tells of the removal; it
+ * explains our missing photo only where its warning names it.
+ */
+describe('10. a later push of the node that drops our photo to keep within 30, and says so', () => {
+	const many = Array.from({ length: 29 }, (_, index) => url(`many-${index}`));
+
+	async function trimmed(): Promise<RunRecord> {
+		const schedule = scenario(
+			[
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('ours-30')] }]),
+				execution(1, 5_000, [{ offerId: 'SKU-001', mode: 'prepend', images: many }], {}, { process: 1 }),
+			],
+			2,
+			{ cdnRewrite: true },
+		);
+		return await run(schedule);
+	}
+
+	function truncation(record: RunRecord): { urls: string[] } {
+		const warnings = (json(record, 1, 0).warnings ?? []) as Array<{ message?: string; urls?: string[] }>;
+		return warnings.find((warning) => /^Kept the first 30 of 31 images/.test(warning.message ?? '')) as { urls: string[] };
+	}
+
+	it('is no violation and no limit when that item names our photo (as Ozon\'s copy) as dropped', async () => {
+		const record = await trimmed();
+		expect(json(record, 0, 0)).toMatchObject({ success: true });
+		expect(record.model.photos('SKU-001')).not.toContain(url('ours-30'));
+		const dropped = truncation(record);
+		// The warning names Ozon's copy, which traces back to the URL we sent.
+		expect(dropped.urls).not.toContain(url('ours-30'));
+		expect(dropped.urls.map((copy) => record.model.root(copy))).toEqual([url('ours-30')]);
+		expect(judge(record)).toEqual({ violations: [], exemptions: [] });
+	});
+
+	it('is a violation when that item has no such warning', async () => {
+		const record = await trimmed();
+		const item = json(record, 1, 0);
+		item.warnings = (item.warnings as Array<{ urls?: string[] }>).filter((warning) => !warning.urls);
+		const { violations, exemptions } = judge(record);
+		expect(exemptions).toEqual([]);
+		expect(violations).toEqual([expect.objectContaining({ invariant: 'successMeansOnOzon', message: expect.stringContaining('execution 0 item 0') })]);
+	});
+
+	it('is a violation when its warning names another photo', async () => {
+		const record = await trimmed();
+		truncation(record).urls = [url('someone-else')];
+		const { violations } = judge(record);
+		expect(violations).toEqual([expect.objectContaining({ invariant: 'successMeansOnOzon', message: expect.stringContaining('execution 0 item 0') })]);
 	});
 });

@@ -34,7 +34,7 @@ it(`keeps every invariant over ${RUNS} seeded schedules`, async () => {
 	const list = (seeds: number[]) => `${seeds.slice(0, 10).join(', ')}${seeds.length > 10 ? ', …' : ''}`;
 	const summary = [...bySeedInvariant].map(([invariant, seeds]) => `${invariant}: ${seeds.length} seeds (${list(seeds)})`);
 	process.stdout.write(
-		`write-path simulation: ${RUNS} schedules, ${seconds.toFixed(1)} s, ${describeExempted(countByLimit(exempted))}` +
+		`write-path simulation: ${RUNS} schedules, ${seconds.toFixed(1)} s, ${describeExempted(countByLimit(exempted), exempted)}` +
 			` [seeds ${FIRST_SEED}–${FIRST_SEED + RUNS - 1}; ${overtaking} with overtaking tasks, ${RUNS - overtaking} FIFO${exemptSeeds.length ? `; exemptions in seeds ${list(exemptSeeds)}` : ''}]` +
 			`${summary.length ? `\n${summary.join('\n')}` : ''}\n`,
 	);
