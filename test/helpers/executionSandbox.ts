@@ -6,6 +6,7 @@
 import nock from 'nock';
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Clock } from '../../nodes/OzonSeller/runtime/clock';
 import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts } from '../../sandbox/store';
 import { OZON_NODE_NAME, type RunResult } from './n8nEngine';
@@ -24,9 +25,11 @@ export const rows = (count: number, from = 1, name = 'new') => Array.from({ leng
 export let sandbox: OzonSandbox;
 export const credentials = (apiKey = API_KEY) => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
 
-export async function startSandbox(products: number, processingMs = 200): Promise<void> {
+/** `clock`: the sandbox keeps Ozon's time on it (a test's virtual time) rather than the wall clock. */
+export async function startSandbox(products: number, processingMs = 200, clock?: Clock): Promise<void> {
 	// Ozon's real pace, scaled down; its rate cap out of the way (the node keeps its own 40 a second).
 	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
+	if (clock) sandbox.store.now = () => clock.now();
 	await sandbox.start();
 }
 

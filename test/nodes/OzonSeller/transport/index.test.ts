@@ -14,6 +14,7 @@ import { checkRequest } from '../../../contract/violations';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { CLIENT_ID, credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
 
@@ -45,7 +46,8 @@ function always(endpoint: string, status: number, body: unknown, headers: Record
 }
 
 useFastTiming();
-
+// Every back-off, Retry-After and rate window of this file passes in virtual time: the waits asserted are the node's own.
+const clock = useVirtualTime();
 
 describe('answers that stop the run', () => {
 	it('401: a NodeApiError that says the credential was rejected, sent once', async () => {
@@ -276,10 +278,11 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 	it('Item-Retry-After: 1 is a minute: beyond Max Rate Limit Wait the import is sent once and the items fail at once, with the wait in words', async () => {
 		const calls = always('/v2/product/pictures/import', 429, QUOTA, { 'Item-Retry-After': '1', 'Item-Rate-Limit-Remaining': '0' });
 		mockInfoList([product(1), product(2)]);
-		const started = Date.now();
+		const started = clock().now();
 		const { json } = await run({ ...PUSH, options: { maxRateLimitWait: 30 } }, twoItems, continueOnFail);
 		expect(calls()).toBe(1);
-		expect(Date.now() - started).toBeLessThan(5000);
+		// At once: no wait toward the minute (virtual time, so the node's own waits are all that counts).
+		expect(clock().now() - started).toBeLessThan(1000);
 		expect(json).toHaveLength(2);
 		for (const item of json) {
 			expect(item).toMatchObject({ success: false, data: { status: 'failed', retry_after_seconds: 60, retry_at: expect.stringMatching(new RegExp(`^${ISO}$`)) } });
@@ -352,7 +355,7 @@ describe("Ozon's 429: the longest wait, never a request inside it", () => {
 			.post('/v2/product/pictures/import')
 			.times(2)
 			.reply((_uri, body) => {
-				sentAt.push(Date.now());
+				sentAt.push(clock().now());
 				if (sentAt.length === 2) accepted.push(body as Record<string, unknown>);
 				// The message asks for 1 s, Retry-After for 1.5 s: the longer one counts.
 				return sentAt.length === 1 ? [429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits. Retry after 1 seconds. Remaining 0 items' }, { 'Retry-After': '1.5' }] : [200, { task_id: 9000 }];
@@ -376,7 +379,7 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 			.post(endpoint)
 			.times(times)
 			.reply(() => {
-				sentAt.push(Date.now());
+				sentAt.push(clock().now());
 				return [429, body, headers];
 			});
 		return sentAt;
@@ -415,9 +418,10 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 		mockInfoList([product(1)]);
 		const imports = mockImportV2();
 		const refused = refuseFirst('/v1/product/import/info', 50);
-		const started = Date.now();
+		const started = clock().now();
 		const { json } = await run({ ...PUSH, options: { maxRetries: 0, resultTimeout: 3 } }, [twoItems[0]], continueOnFail);
-		expect(Date.now() - started).toBeLessThan(6000);
+		// Answered at its Result Timeout (3 s), not later.
+		expect(clock().now() - started).toBeLessThanOrEqual(3000);
 		expect(imports).toHaveLength(1);
 		// More polls than Max Retries allows for faults: each refusal was waited out.
 		expect(refused.length).toBeGreaterThanOrEqual(2);
@@ -453,10 +457,12 @@ describe("Ozon's per-second limit: expected when n8n workers or other tools shar
 		const refused = refuseFirst('/v3/product/info/list', 1, { code: 'RESOURCE_EXHAUSTED', message: 'Too many requests' }, {});
 		mockInfoList([product(1)]);
 		mockPicturesInfo(() => ({ photo: ['https://cdn.ozon.test/1.jpg'] }));
-		const started = Date.now();
+		const started = clock().now();
 		const { json } = await run({ ...GET, options: { maxRetries: 0, maxRateLimitWait: 10 } }, [twoItems[0]]);
 		expect(refused).toHaveLength(1);
-		expect(Date.now() - started).toBeLessThan(5000);
+		// The second waited out, and no more: the per-minute quota's wait would be 60 s.
+		expect(clock().now() - started).toBeGreaterThanOrEqual(1000);
+		expect(clock().now() - started).toBeLessThan(2000);
 		expect(json[0]).toMatchObject({ success: true });
 	});
 

@@ -1,6 +1,7 @@
 import { systemClock } from '../../../../nodes/OzonSeller/runtime/clock';
 import { DEFAULT_AIMD, RateLimiter, type AimdSettings } from '../../../../nodes/OzonSeller/transport/rateLimiter';
 import { TransportState } from '../../../../nodes/OzonSeller/transport/state';
+import { VirtualTime } from '../../../helpers/virtualTime';
 
 /** The most starts within any rolling one-second window. */
 function peakPerSecond(starts: number[]): number {
@@ -14,17 +15,19 @@ function peakPerSecond(starts: number[]): number {
 
 describe('RateLimiter', () => {
 	it('never lets more than the limit start in any one-second window, and spreads the rest', async () => {
-		const limiter = new RateLimiter(20);
-		const starts: number[] = [];
-		const began = Date.now();
-		await Promise.all(Array.from({ length: 50 }, async () => {
-			await limiter.acquire();
-			starts.push(Date.now());
-		}));
-		starts.sort((a, b) => a - b);
-		expect(peakPerSecond(starts)).toBeLessThanOrEqual(20);
-		// 50 starts at 20/s need at least two full windows.
-		expect(Date.now() - began).toBeGreaterThanOrEqual(2000);
+		// Virtual time: the starts are the limiter's own (the moment `acquire` hands out), whatever the machine's load.
+		const clock = new VirtualTime().start();
+		try {
+			const limiter = new RateLimiter(20, clock);
+			const began = clock.now();
+			const starts = await Promise.all(Array.from({ length: 50 }, async () => await limiter.acquire()));
+			starts.sort((a, b) => a - b);
+			expect(peakPerSecond(starts)).toBeLessThanOrEqual(20);
+			// 50 starts at 20/s need at least two full windows: the last starts two seconds or more after the first call.
+			expect(starts[49] - began).toBeGreaterThanOrEqual(2000);
+		} finally {
+			await clock.stop();
+		}
 	});
 
 	it('is shared per Client-Id across callers, and takes the latest setting', () => {

@@ -11,6 +11,7 @@ import { seedProducts } from '../../../../sandbox/store';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../helpers/timing';
 import { tuneProcess } from '../../../helpers/nodeProcess';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -30,7 +31,13 @@ function outputOf(result: RunResult): Output[] {
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), the node's and the sandbox's alike: Ozon's
+ * processing, the node's polls and waits and the gaps between the executions started here are
+ * exact, whatever the machine's load.
+ */
+const clock = useVirtualTime();
+const sleep = (ms: number) => clock().sleep(ms);
 const requests = (path?: string) => sandbox.store.log.filter((entry) => !path || entry.path === path).length;
 const photosOf = (offer: string) => {
 	const product = sandbox.store.byOffer(offer);
@@ -53,6 +60,7 @@ useFastTiming();
 beforeEach(async () => {
 	// Ozon's real pace, scaled down: the task takes 300 ms, the first poll comes after 400 ms.
 	sandbox = new OzonSandbox({ processingMs: 300 }, seedProducts(200));
+	sandbox.store.now = () => clock().now();
 	await sandbox.start();
 	tuneProcess({ writes: { polling: { firstDelayMs: 400, stepMs: 400 } } });
 });
@@ -135,7 +143,7 @@ describe("the read-back's wait for other processes' writes", () => {
 		const answered = at('/v1/product/import/info') as number;
 		await sleep(50);
 		const mark = sandbox.store.log.length;
-		const arrived = Date.now();
+		const arrived = clock().now();
 		const other = start([{ offer: 'SKU-041', urls: url('SKU-041', 'other') }]);
 		const [[first], [second]] = (await Promise.all([lone.result, other.result])).map(outputOf);
 		expect([first.success, second.success]).toEqual([true, true]);
@@ -164,7 +172,7 @@ describe('Watch for Other Writers: another process writes the product from the p
 		const run = start([{ offer, urls: ours, mode: 'append' }], { options });
 		let sentAt: number | undefined;
 		while ((sentAt = sandbox.store.log.find((entry) => entry.path === '/v2/product/pictures/import')?.at) === undefined) await sleep(5);
-		await sleep(Math.max(0, sentAt + 250 - Date.now()));
+		await sleep(Math.max(0, sentAt + 250 - clock().now()));
 		const answer = await fetch(`${sandbox.url}/v2/product/pictures/import`, {
 			method: 'POST',
 			headers: { 'Client-Id': '123456', 'Api-Key': 'sandbox-api-key', 'Content-Type': 'application/json' },
@@ -194,13 +202,16 @@ describe('Watch for Other Writers: another process writes the product from the p
 
 describe('overlapping executions: coalescing', () => {
 	it('a lone notification leaves at once: 4 requests, no waiting for company', async () => {
-		const started = Date.now();
+		const started = clock().now();
 		const [[item]] = await overlapping([[{ offer: 'SKU-010', urls: url('SKU-010', 'x') }]], 0);
 		expect(item.success).toBe(true);
 		// Plus the key's expiry check (/v1/roles), made once an hour per key.
 		expect(requests() - requests('/v1/roles')).toBe(4);
-		// Lookup, import, one poll after 400 ms, read-back: well under a second on loopback.
-		expect(Date.now() - started).toBeLessThan(2000);
+		const at = (path: string) => (sandbox.store.log.find((entry) => entry.path === path)?.at as number) - started;
+		// The import follows the lookup by the request spacing alone (40 a second): waiting for company would add up to 2 s.
+		expect(at('/v2/product/pictures/import') - at('/v3/product/info/list')).toBeLessThanOrEqual(Math.ceil(1100 / 40));
+		// Lookup, import, one poll after 400 ms, read-back one processing time later: under a second of the node's time.
+		expect(clock().now() - started).toBeLessThan(1000);
 	});
 
 	// Time scaled down with the rest of this file (a 300 ms task for Ozon's seconds): 40 notifications

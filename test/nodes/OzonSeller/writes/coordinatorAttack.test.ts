@@ -10,6 +10,7 @@ import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type Ru
 import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 import { tuneProcess } from '../../../helpers/nodeProcess';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -24,7 +25,13 @@ const PUSH = {
 const OLD = 'https://cdn.ozon.test/old.jpg';
 const img = (name: string) => `https://img.example/${name}.jpg`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts): the node's waits, the gaps between the
+ * executions started here and the limits on how long a run may take are the node's own time, not
+ * the machine's.
+ */
+const clock = useVirtualTime();
+const sleep = (ms: number) => clock().sleep(ms);
 
 // Failed items stay in the output beside the others (On Error: Continue), to be asserted on.
 function start(items: IDataObject[], parameters: IDataObject = {}, nodeOptions: Partial<INode> = {}) {
@@ -36,17 +43,9 @@ function outputOf(result: RunResult): Output[] {
 	return (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output);
 }
 
-/** Resolves with the run, or rejects when it has not ended within `ms`: an execution left waiting forever. */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-	let timer: NodeJS.Timeout | undefined;
-	const timeout = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-	});
-	try {
-		return await Promise.race([promise, timeout]);
-	} finally {
-		clearTimeout(timer);
-	}
+/** Resolves with the run, or rejects when it has not ended within `ms` (virtual): an execution left waiting forever. */
+function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
+	return clock().within(ms, promise, what);
 }
 
 interface ImportCall {
@@ -190,12 +189,12 @@ describe('a slow flight holds back no unrelated push for long', () => {
 		const [slowItem] = outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
 		expect(slowItem).toMatchObject({ success: true, data: { status: 'pending' } });
 
-		const started = Date.now();
+		const started = clock().now();
 		const lone = start([{ offer: 'SKU-002', urls: img('lone') }], { options: { resultTimeout: 5 } });
 		const [item] = outputOf(await within(8000, lone.result, 'the lone push of another product'));
 		expect(item).toMatchObject({ success: true, data: { status: 'imported' } });
-		// Today (every execution on its own) it answers in milliseconds here; gathering may add a moment, never the other flight's 20 s.
-		expect(Date.now() - started).toBeLessThan(4000);
+		// Gathering may add a moment (at most its 2 s), never the other flight's 20 s.
+		expect(clock().now() - started).toBeLessThan(4000);
 		await finish(stuck);
 	});
 });
@@ -310,11 +309,13 @@ describe('a push held back by an earlier write of its product', () => {
 
 		const slow = start([{ offer: 'SKU-001', urls: img('slow') }], { options: { waitForResult: false, resultTimeout: 20 } });
 		outputOf(await within(3000, slow.result, 'the Wait-for-Result-off execution'));
-		const started = Date.now();
+		const started = clock().now();
 		const held = start([{ offer: 'SKU-001', urls: img('held') }], { options: { resultTimeout: 2 } });
 		const [item] = outputOf(await within(6000, held.result, 'the held-back push'));
 
-		expect(Date.now() - started).toBeLessThan(4000);
+		// At its own Result Timeout (2 s), not the earlier write's 20 s.
+		expect(clock().now() - started).toBeGreaterThanOrEqual(2000);
+		expect(clock().now() - started).toBeLessThan(4000);
 		expect(item).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
 		expect(item.errors[0].reason).toMatch(/^Not sent: an earlier push of this product .*task_id 9000/);
 		// Sending it on the product's last known photos could undo the write Ozon is still processing.
