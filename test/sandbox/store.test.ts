@@ -112,14 +112,25 @@ describe('products by offer_id', () => {
 		expect(store.byOffer('Café')).toBeUndefined();
 	});
 
-	it('100,000 products: 100,000 lookups take well under a second (a scan each took a minute)', () => {
+	it('100,000 products: 100,000 lookups walk the catalogue once, to index it, not once each (a scan each took a minute)', () => {
 		const store = new SandboxStore(defaultConfig());
 		store.setProducts(seedProducts(100_000));
 		const offers = [...store.products.values()].map((product) => product.offer_id);
-		const started = performance.now();
+		// Counted rather than timed (how long the lookups take is the bench's figure): every way to walk the catalogue.
+		const catalogue = store.products as unknown as Record<PropertyKey, (...args: unknown[]) => unknown>;
+		let walks = 0;
+		for (const method of ['values', 'entries', 'keys', 'forEach', Symbol.iterator] as const) {
+			const walk = catalogue[method];
+			Object.defineProperty(catalogue, method, {
+				configurable: true,
+				value(this: unknown, ...args: unknown[]) {
+					walks++;
+					return walk.apply(this, args);
+				},
+			});
+		}
 		const found = offers.filter((offer) => store.byOffer(offer)?.offer_id === offer);
-		const elapsedMs = performance.now() - started;
 		expect(found).toHaveLength(offers.length);
-		expect(elapsedMs).toBeLessThan(1000);
+		expect(walks).toBe(1);
 	});
 });
