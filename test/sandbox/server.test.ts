@@ -19,7 +19,16 @@ async function call(path: string, body: unknown = {}, headers: Record<string, st
 	return axios.post(`${sandbox.url}${path}`, body, { headers, validateStatus: () => true, transformResponse: (data) => data });
 }
 const json = (response: AxiosResponse) => JSON.parse(response.data as string);
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The sandbox's time, moved on by hand (the store takes its clock from `now`): Ozon's processing
+ * passes without waiting for it, and requests sent together fall in one moment whatever the
+ * machine's load.
+ */
+let sandboxNow = 0;
+const pass = (ms: number) => {
+	sandboxNow += ms;
+};
 
 /** The request just sent was bad on purpose: the contract must have refused it as well. */
 function expectRefusedByContract(pattern: RegExp): void {
@@ -32,6 +41,8 @@ beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 
 beforeEach(async () => {
 	sandbox = new OzonSandbox({ processingMs: 100 }, seedProducts(5));
+	sandboxNow = Date.now();
+	sandbox.store.now = () => sandboxNow;
 	await sandbox.start();
 });
 
@@ -100,7 +111,7 @@ describe('v2 import → task → pictures', () => {
 	it('is pending until processing time has passed, then imported and visible', async () => {
 		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg', 'https://img.example/2.jpg'] }] }));
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0]).toMatchObject({ offer_id: 'SKU-001', status: 'pending' });
-		await wait(150);
+		pass(150);
 		expect(json(await call('/v1/product/import/info', { task_id })).result).toEqual({
 			items: [{ offer_id: 'SKU-001', product_id: 100001, status: 'imported', errors: [] }],
 			total: 1,
@@ -113,16 +124,16 @@ describe('v2 import → task → pictures', () => {
 	it('the same URLs again are skipped', async () => {
 		const body = { items: [{ offer_id: 'SKU-002', images: ['https://img.example/a.jpg'] }] };
 		const first = json(await call('/v2/product/pictures/import', body)).task_id;
-		await wait(150);
+		pass(150);
 		await call('/v1/product/import/info', { task_id: first });
 		const second = json(await call('/v2/product/pictures/import', body)).task_id;
-		await wait(150);
+		pass(150);
 		expect(json(await call('/v1/product/import/info', { task_id: second })).result.items[0].status).toBe('skipped');
 	});
 
 	it('images that fail to download: errors per URL in the read-back, or a failed task (errors without url) when none could be fetched', async () => {
 		const partial = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-003', images: ['https://img.example/ok.jpg', 'https://broken.example/x.jpg'] }, { offer_id: 'SKU-004', images: ['https://img.example/missing/y.jpg'] }] })).task_id;
-		await wait(150);
+		pass(150);
 		const results = json(await call('/v1/product/import/info', { task_id: partial })).result.items;
 		expect(results[0].status).toBe('imported');
 		expect(results[1]).toMatchObject({ status: 'failed' });
@@ -138,7 +149,7 @@ describe('v2 import → task → pictures', () => {
 
 	it('an unknown offer_id fails in the task', async () => {
 		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'GHOST', images: ['https://img.example/1.jpg'] }] }));
-		await wait(150);
+		pass(150);
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0]).toMatchObject({ status: 'failed', errors: [expect.objectContaining({ code: 'PRODUCT_NOT_FOUND' })] });
 	});
 
@@ -268,16 +279,16 @@ describe('limits and faults', () => {
 	it('tasks that never finish stay pending', async () => {
 		sandbox.store.configure({ rateNeverFinish: 1 });
 		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg'] }] }));
-		await wait(150);
+		pass(150);
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('pending');
 	});
 
 	it('slow tasks take longer than the others', async () => {
 		sandbox.store.configure({ rateSlowTask: 1, slowTaskMs: 400 });
 		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg'] }] }));
-		await wait(150);
+		pass(150);
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('pending');
-		await wait(300);
+		pass(300);
 		expect(json(await call('/v1/product/import/info', { task_id })).result.items[0].status).toBe('imported');
 	});
 
@@ -288,11 +299,22 @@ describe('limits and faults', () => {
 		expect(items[0].primary_photo[0]).toMatch(/^https:\/\/cdn1\.ozone\.ru\/s3\/multimedia-[0-9a-f]{2}\/[0-9a-f]{8}\.jpg$/);
 	});
 
-	it('adds latency', async () => {
+	it('adds latency: the answer is held until that much time has passed', async () => {
 		sandbox.store.configure({ latencyMs: 120 });
-		const started = Date.now();
-		await call('/v1/roles');
-		expect(Date.now() - started).toBeGreaterThanOrEqual(110);
+		// The latency is a timer of the sandbox's: in fake time, the answer's moment is the timer's, not the machine's.
+		jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'clearImmediate', 'queueMicrotask', 'Date', 'hrtime', 'performance'] });
+		try {
+			const response = call('/v1/roles');
+			// The request has reached the sandbox once its latency timer is set.
+			while (jest.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+			await jest.advanceTimersByTimeAsync(119);
+			expect(sandbox.store.log).toHaveLength(0);
+			await jest.advanceTimersByTimeAsync(1);
+			expect(sandbox.store.log.map((entry) => [entry.path, entry.status])).toEqual([['/v1/roles', 200]]);
+			expect((await response).status).toBe(200);
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 
 	it('the same seed gives the same faults', async () => {
