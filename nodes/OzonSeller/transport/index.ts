@@ -206,7 +206,7 @@ export class OzonTransport {
 		if (failure.kind === 'rateLimited' && failure.retryAt !== undefined) {
 			// Out of retries: say how long Ozon still wants us to wait.
 			const window = { kind: failure.rateLimit ?? 'quota', until: failure.retryAt, ozonMessage: failure.ozonMessage };
-			return this.failure({ ...failure, message: rateLimitedMessage(window, false), retryAfterSeconds: Math.max(0, (failure.retryAt - this.state.clock.now()) / 1000) }, endpoint, sent);
+			return this.failure({ ...failure, message: rateLimitedMessage(window, false, this.state.clock.now()), retryAfterSeconds: Math.max(0, (failure.retryAt - this.state.clock.now()) / 1000) }, endpoint, sent);
 		}
 		return this.failure(failure, endpoint, sent);
 	}
