@@ -313,7 +313,7 @@ async function runSoak() {
 	process.stderr.write(`running the soak: ${scenario.notifications} notifications, ${scenario.gapMs} ms apart, over ${scenario.products} products…\n`);
 	const sandbox = await startSandbox(scenario.products);
 	try {
-		const run = await runInProcess<{ minutes: number; succeeded: number; failed: number; heldLanesAtEnd: number; liveHeapMb: { firstHalfMean: number; secondHalfMean: number; end: number }; samples: Array<{ atSeconds: number; sent: number; liveHeapMb: number; heldLanes: number; open: number }> }>('soak.js', [
+		const run = await runInProcess<{ minutes: number; succeeded: number; failed: number; failedBy: Record<string, number>; heldLanesAtEnd: number; liveHeapMb: { firstHalfMean: number; secondHalfMean: number; end: number }; samples: Array<{ atSeconds: number; sent: number; liveHeapMb: number; heldLanes: number; open: number }> }>('soak.js', [
 			'--url',
 			sandbox.url,
 			'--notifications',
@@ -325,7 +325,7 @@ async function runSoak() {
 		]);
 		console.table(run.samples.map((sample) => ({ 's': sample.atSeconds.toFixed(0), sent: sample.sent, 'live heap MB': sample.liveHeapMb.toFixed(1), 'lanes held': sample.heldLanes, 'executions open': sample.open })));
 		console.log(
-			`soak: ${scenario.notifications} notifications over ${run.minutes.toFixed(1)} min, ${run.succeeded} succeeded, ${run.failed} failed; live heap (after GC) mean ${run.liveHeapMb.firstHalfMean.toFixed(1)} MB in the first half, ${run.liveHeapMb.secondHalfMean.toFixed(1)} MB in the second (×${(run.liveHeapMb.secondHalfMean / run.liveHeapMb.firstHalfMean).toFixed(2)}), ${run.liveHeapMb.end.toFixed(1)} MB at the end; lanes held at the end: ${run.heldLanesAtEnd}`,
+			`soak: ${scenario.notifications} notifications over ${run.minutes.toFixed(1)} min, ${run.succeeded} succeeded, ${run.failed} failed${run.failed > 0 ? ` (${Object.entries(run.failedBy).map(([reason, count]) => `${count} × ${reason}`).join('; ')})` : ''}; live heap (after GC) mean ${run.liveHeapMb.firstHalfMean.toFixed(1)} MB in the first half, ${run.liveHeapMb.secondHalfMean.toFixed(1)} MB in the second (×${(run.liveHeapMb.secondHalfMean / run.liveHeapMb.firstHalfMean).toFixed(2)}), ${run.liveHeapMb.end.toFixed(1)} MB at the end; lanes held at the end: ${run.heldLanesAtEnd}`,
 		);
 		return { ...scenario, ...run };
 	} finally {

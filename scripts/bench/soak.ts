@@ -44,6 +44,8 @@ async function main(): Promise<void> {
 	let open = 0;
 	let succeeded = 0;
 	let failed = 0;
+	/** Failed items by the start of their first reason, so a soak says why, not only how many. */
+	const reasons = new Map<string, number>();
 	const sample = (sent: number) =>
 		samples.push({ atSeconds: (performance.now() - started) / 1000, sent, liveHeapMb: liveHeapMb(), heldLanes: nodeProcess().writes.heldLanes, open });
 	// Only open executions are held: a finished one is let go, as n8n lets its run data go once saved.
@@ -57,9 +59,13 @@ async function main(): Promise<void> {
 		const done: Promise<void> = result.then((run) => {
 			open--;
 			running.delete(done);
-			const json = run.output(OZON_NODE_NAME)?.[0]?.json as { success?: boolean } | undefined;
+			const json = run.output(OZON_NODE_NAME)?.[0]?.json as { success?: boolean; data?: { status?: string }; errors?: Array<{ reason?: string }> } | undefined;
 			if (json?.success === true) succeeded++;
-			else failed++;
+			else {
+				failed++;
+				const reason = `${json?.data?.status ?? 'no output'}: ${(json?.errors?.[0]?.reason ?? '').slice(0, 60)}`;
+				reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+			}
 		});
 		running.add(done);
 	}
@@ -77,6 +83,7 @@ async function main(): Promise<void> {
 			minutes: (performance.now() - started) / 60000,
 			succeeded,
 			failed,
+			failedBy: Object.fromEntries(reasons),
 			heldLanesAtEnd: nodeProcess().writes.heldLanes,
 			liveHeapMb: { firstHalfMean: mean(firstHalf.map((s) => s.liveHeapMb)), secondHalfMean: mean(secondHalf.map((s) => s.liveHeapMb)), end: samples[samples.length - 1].liveHeapMb },
 			samples,
