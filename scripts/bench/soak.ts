@@ -63,7 +63,10 @@ async function main(): Promise<void> {
 			if (json?.success === true) succeeded++;
 			else {
 				failed++;
-				const reason = `${json?.data?.status ?? 'no output'}: ${(json?.errors?.[0]?.reason ?? '').slice(0, 60)}`;
+				// Under Stop Workflow a failed item stops the run: its reason is then the run's error.
+				const text = json ? `${json.data?.status}: ${json.errors?.[0]?.reason ?? ''}` : `stopped: ${run.error?.message ?? 'no output'}`;
+				// Grouped without the item's own names and numbers.
+				const reason = text.replace(/SKU-\d+/g, 'SKU').replace(/\d+/g, 'N').slice(0, 110);
 				reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 			}
 		});
