@@ -541,3 +541,19 @@ describe('10. a later push of the node that drops our photo to keep within 30, a
 		expect(violations).toEqual([expect.objectContaining({ invariant: 'successMeansOnOzon', message: expect.stringContaining('execution 0 item 0') })]);
 	});
 });
+
+it('a slow product in a task whose other products were done long before does not slow every later push of the account', async () => {
+	const schedule = scenario([
+		execution(0, 0, [
+			{ offerId: 'SKU-001', mode: 'append', images: [url('p1')] },
+			{ offerId: 'SKU-002', mode: 'append', images: [url('q1')] },
+		], { resultTimeout: 300 }),
+		// After Q's three minutes: an unrelated lone push.
+		execution(1, 200_000, [{ offerId: 'SKU-003', mode: 'append', images: [url('r1')] }], { resultTimeout: 300 }),
+	]);
+	const record = await run(schedule, (offerId) => (offerId === 'SKU-002' ? 180_000 : 100));
+	expect(json(record, 1, 0)).toMatchObject({ success: true });
+	// Its read-back waits Ozon's usual time, not Q's three minutes (it took 180 s when Q taught the account).
+	expect((record.results[1]?.endedAt ?? Infinity) - record.runStart).toBeLessThan(200_000 + 20_000);
+	expectInvariants(record);
+});

@@ -139,13 +139,17 @@ export async function waitForTasks(
 			try {
 				const results = await getImportInfo(transport, task.taskId, task.deadline, (at) => (setOff = at));
 				const answeredBefore = answeredNow.length;
+				// Some products of the task were done at an earlier poll: the rest are slow products, not a slower Ozon.
+				const partlyDoneBefore = task.writes.some((write) => write.answeredAt !== undefined);
 				applyResults(book, transport, waiting, results, clock.now(), events, answeredNow);
 				const someAnswered = answeredNow.length > answeredBefore;
 				task.lastPollError = undefined;
 				if (unanswered(task).length === 0) {
 					// Seen pending shortly before it was seen done: Ozon's own time for it is known closely
 					// (a slow task is), where a first poll that finds a task done only bounds it from above.
-					const close = task.pendingSetOff !== undefined && setOff - task.pendingSetOff <= 2 * host.settings.polling.stepMs;
+					// A task whose other products were done long before teaches nothing of other writers' tasks: one
+					// slow product held every later read-back of the account that long (a lone push: 62 s, not 3 s).
+					const close = !partlyDoneBefore && task.pendingSetOff !== undefined && setOff - task.pendingSetOff <= 2 * host.settings.polling.stepMs;
 					pace.finished(clock.now() - task.sentAt, close ? setOff - task.sentAt : undefined);
 				} else if (someAnswered) {
 					// Some of its products are done: that is how long Ozon takes; one slow product is not a slower Ozon.
