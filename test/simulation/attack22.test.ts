@@ -2,60 +2,18 @@
  * Hostile scenarios against the write path of #22 (lanes, resend, background poller), in virtual
  * time through the simulation harness. Each was found failing and is kept as a regression.
  */
-import type { IDataObject } from 'n8n-workflow';
-
 import { NodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
 import { runExecution, type ExecutionResult, type ExecutionSpec } from './fakeExecution';
-import { checkInvariants } from './invariants';
 import { OzonModel, type FaultRule, type OzonBehaviour } from './ozonModel';
 import type { Schedule } from './schedule';
-import { describeFailure, simulate, type RunRecord } from './simulate';
+import { simulate } from './simulate';
 import { VirtualClock } from './virtualClock';
-
-const CALM: OzonBehaviour = {
-	taskOrder: 'fifo',
-	cdnRewrite: false,
-	latencyMs: [20, 20],
-	rate5xx: 0,
-	rate429: 0,
-	rateReset: 0,
-	rateTimeout: 0,
-	processedShare: 0,
-	fastMs: [500, 500],
-	slowShare: 0,
-	slowMs: [500, 500],
-};
-
-function execution(id: number, startAt: number, items: ExecutionSpec['items'], options: IDataObject = {}, extra: Partial<ExecutionSpec> = {}): ExecutionSpec {
-	return {
-		id,
-		process: 0,
-		startAt,
-		items,
-		options: { resultTimeout: 60, waitForResult: true, watchOtherWriters: true, ...options },
-		retryOnFail: false,
-		maxTries: 3,
-		waitBetweenTries: 1000,
-		onError: 'continueRegularOutput',
-		...extra,
-	};
-}
+import { CALM, execution, expectInvariants, json } from './scenarioKit';
 
 const url = (name: string) => `https://img.example/attack/${name}.jpg`;
 
 function scenario(executions: ExecutionSpec[], behaviour: Partial<OzonBehaviour> = {}, products = 3): Schedule {
 	return { seed: 11, products, processes: [{ requestsPerSecond: 40 }], behaviour: { ...CALM, ...behaviour }, executions };
-}
-
-function json(record: RunRecord, executionId: number, index: number): IDataObject {
-	const item = record.results[executionId]?.output?.[index];
-	if (!item) throw new Error(`execution ${executionId} has no output item ${index}`);
-	return item.json;
-}
-
-function expectInvariants(record: RunRecord): void {
-	const violations = checkInvariants(record);
-	if (violations.length > 0) throw new Error(describeFailure(record.schedule, violations));
 }
 
 describe('resend of an import that got no answer', () => {

@@ -11,38 +11,10 @@ import type { ExecutionSpec } from './fakeExecution';
 import { checkInvariants, judge } from './invariants';
 import type { ExchangeRecord, FaultRule, ImportRecord, OzonBehaviour } from './ozonModel';
 import type { Schedule } from './schedule';
-import { describeFailure, simulate, type RunRecord } from './simulate';
-
-const CALM: OzonBehaviour = {
-	taskOrder: 'fifo',
-	cdnRewrite: false,
-	latencyMs: [20, 20],
-	rate5xx: 0,
-	rate429: 0,
-	rateReset: 0,
-	rateTimeout: 0,
-	processedShare: 0,
-	fastMs: [500, 500],
-	slowShare: 0,
-	slowMs: [500, 500],
-};
+import { simulate, type RunRecord } from './simulate';
+import { CALM, execution, expectInvariants, json } from './scenarioKit';
 
 const FIRST_TASK = 1_000_001;
-
-function execution(id: number, startAt: number, items: ExecutionSpec['items'], options: IDataObject = {}, extra: Partial<ExecutionSpec> = {}): ExecutionSpec {
-	return {
-		id,
-		process: 0,
-		startAt,
-		items,
-		options: { resultTimeout: 60, waitForResult: true, watchOtherWriters: true, ...options },
-		retryOnFail: false,
-		maxTries: 3,
-		waitBetweenTries: 1000,
-		onError: 'continueRegularOutput',
-		...extra,
-	};
-}
 
 const url = (name: string) => `https://img.example/regression/${name}.jpg`;
 
@@ -54,21 +26,10 @@ async function run(schedule: Schedule, processingMsOf?: (offerId: string, taskId
 	return await simulate(schedule, { processingMsOf, rules });
 }
 
-function json(record: RunRecord, executionId: number, index: number): IDataObject {
-	const item = record.results[executionId]?.output?.[index];
-	if (!item) throw new Error(`execution ${executionId} has no output item ${index}`);
-	return item.json;
-}
-
 const statusOf = (item: IDataObject) => (item.data as IDataObject).status;
 
 function importRequests(record: RunRecord): number {
 	return record.model.exchanges.filter((exchange) => exchange.path === '/v2/product/pictures/import').length;
-}
-
-function expectInvariants(record: RunRecord): void {
-	const violations = checkInvariants(record);
-	if (violations.length > 0) throw new Error(describeFailure(record.schedule, violations));
 }
 
 it('1. an Append answered pending (Ozon slower than its Result Timeout), then another Append of the product: both stay', async () => {
