@@ -5,21 +5,11 @@
  * write coordinator is the node's own. Prints one JSON line.
  * Usage: node notifications.js --url URL --notifications N --gap-ms G
  */
-import type { INode } from 'n8n-workflow';
-
-import { benchOptions, requiredOption as option } from '../lib/args';
+import { requiredOption as option } from '../lib/args';
+import { WEBHOOK_PUSH } from './webhookPush';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../test/helpers/n8nEngine';
 
-/** The Ozon node of examples/webhook-upload-push.json, with the notification's fields as its input. */
-const PUSH: INode['parameters'] = {
-	resource: 'productImage',
-	operation: 'push',
-	identifyBy: 'offerId',
-	offerId: '={{ $json.offer_id }}',
-	images: '={{ $json.urls }}',
-	mode: "={{ $json.mode || 'replace' }}",
-	options: { resultTimeout: 30, ...benchOptions() },
-};
+const PUSH = WEBHOOK_PUSH;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

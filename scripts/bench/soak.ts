@@ -5,21 +5,12 @@
  * held must stay flat however long it runs. Prints one JSON line.
  * Usage: node --expose-gc soak.js --url URL --notifications N --gap-ms G --products P
  */
-import type { INode } from 'n8n-workflow';
-
 import { nodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
-import { benchOptions, requiredOption as option } from '../lib/args';
+import { requiredOption as option } from '../lib/args';
+import { WEBHOOK_PUSH } from './webhookPush';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../test/helpers/n8nEngine';
 
-const PUSH: INode['parameters'] = {
-	resource: 'productImage',
-	operation: 'push',
-	identifyBy: 'offerId',
-	offerId: '={{ $json.offer_id }}',
-	images: '={{ $json.urls }}',
-	mode: '={{ $json.mode }}',
-	options: { resultTimeout: 30, ...benchOptions() },
-};
+const PUSH = WEBHOOK_PUSH;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
