@@ -132,7 +132,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 		if (toRead.length === 0) break;
 		let deadline = 0;
 		for (const { write } of toRead) deadline = Math.max(deadline, deadlineOf(write));
-		let retry: ProductWrite[] = [];
+		const retry = new Set<ProductWrite>();
 		let lastError = '';
 		await readPictures(
 			book,
@@ -151,7 +151,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 					lastError = error instanceof Error ? error.message : String(error);
 					const stillTime = (error.kind === 'unavailable' || error.kind === 'rateLimited' || error.kind === 'conflict') && clock.now() + host.settings.polling.stepMs < deadline;
 					for (const { write } of failedEntries) {
-						if (stillTime) retry.push(write);
+						if (stillTime) retry.add(write);
 						else {
 							write.readBack = true;
 							for (const index of book.open(write.members)) notConfirmed(book, index, write, lastError);
@@ -163,7 +163,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 		);
 		// Ozon's answer left a product out: the task status alone speaks for it.
 		for (const { write } of toRead) {
-			if (retry.includes(write)) continue;
+			if (retry.has(write)) continue;
 			write.readBack = true;
 			for (const index of book.open(write.members)) {
 				if (write.status === 'skipped') book.warn(index, SKIPPED_WARNING);
@@ -171,8 +171,7 @@ export async function readBack(book: FlightBook, transport: OzonTransport, write
 			}
 			events.confirmed(write);
 		}
-		if (retry.length === 0 || book.stopped) break;
-		retry = [];
+		if (retry.size === 0 || book.stopped) break;
 		await clock.sleep(host.settings.polling.stepMs);
 	}
 }

@@ -162,10 +162,10 @@ export class AccountWrites {
  * alone, up to its own Result Timeout.
  */
 export class WriteCoordinator implements FlightHost {
-	private readonly flights = new Set<Flight>();
+	private readonly flights = new Set<object>();
 
 	/** Flights with nothing left but their read-backs: no push gathers behind them. */
-	private readonly settlingFlights = new Set<Flight>();
+	private readonly settlingFlights = new Set<object>();
 
 	private readonly batcher: Batcher<Push>;
 
@@ -230,10 +230,6 @@ export class WriteCoordinator implements FlightHost {
 		return this.account.lane(productId, event);
 	}
 
-	laneTaskOf(productId: number): number | undefined {
-		return this.account.lanes.get(productId)?.taskId;
-	}
-
 	wanted(productIds: number[]): boolean {
 		const ids = new Set(productIds);
 		for (const coordinator of this.account.coordinators) if (coordinator.holdsBackAny(ids)) return true;
@@ -278,18 +274,14 @@ export class WriteCoordinator implements FlightHost {
 	 * wait is for confirming its own products, whose lanes it still holds.
 	 */
 	settling(flight: object): void {
-		const own = [...this.flights].find((candidate) => candidate === flight);
-		if (!own || this.settlingFlights.has(own)) return;
-		this.settlingFlights.add(own);
+		if (!this.flights.has(flight) || this.settlingFlights.has(flight)) return;
+		this.settlingFlights.add(flight);
 		this.schedule();
 	}
 
 	landed(flight: object): void {
-		for (const own of this.flights) {
-			if (own !== flight) continue;
-			this.flights.delete(own);
-			this.settlingFlights.delete(own);
-		}
+		this.flights.delete(flight);
+		this.settlingFlights.delete(flight);
 		this.account.tidy();
 		this.schedule();
 		this.account.wakeAll();

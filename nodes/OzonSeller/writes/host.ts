@@ -18,8 +18,6 @@ export interface FlightHost {
 	readonly pace: TaskPace;
 	/** Applies `event` to the product's lane; false when the lane is another flight's (a claim refused). */
 	lane(productId: number, event: LaneEvent): boolean;
-	/** The task an earlier write of the product waits for, if its lane is held. */
-	laneTaskOf(productId: number): number | undefined;
 	/** Whether a queued push waits for the lane of any of these products. */
 	wanted(productIds: number[]): boolean;
 	/** A lookup found this push's product: tells which queued pushes a held lane holds back. */

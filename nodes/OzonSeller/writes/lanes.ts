@@ -94,8 +94,3 @@ export function step(lane: Lane | undefined, event: LaneEvent): LaneStep {
 			return { lane: undefined, applied: true };
 	}
 }
-
-/** The import task a held lane waits for, if Ozon has given one. */
-export function laneTask(lane: Lane | undefined): number | undefined {
-	return lane?.taskId;
-}

@@ -40,10 +40,4 @@ export class WriteRegistry {
 		for (const account of this.accounts.values()) held += account.lanes.size;
 		return held;
 	}
-
-	/** Whether nothing is queued, in flight or held. */
-	get idle(): boolean {
-		for (const coordinator of this.coordinators.values()) if (!coordinator.idle) return false;
-		return this.heldLanes === 0;
-	}
 }
