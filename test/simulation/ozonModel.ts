@@ -57,7 +57,7 @@ export interface OzonBehaviour {
 /** Forces the next matching requests' fate (regressions): the first rule that matches applies once per request. */
 export interface FaultRule {
 	path: string;
-	fault: 'ok' | '5xx' | '429' | 'reset' | 'resetAfter' | 'timeout' | 'timeoutAfter';
+	fault: 'ok' | '5xx' | '429' | 'quota' | 'reset' | 'resetAfter' | 'timeout' | 'timeoutAfter';
 	/** How many more requests it applies to (Infinity: all). */
 	times: number;
 }
@@ -318,6 +318,8 @@ export class OzonModel {
 		let answer: HttpAnswer;
 		if (fault === '5xx') answer = errorAnswer(new OzonError(503, 14, 'Service temporarily unavailable'));
 		else if (fault === '429') answer = errorAnswer(new OzonError(429, 8, 'You have reached request rate limit per second', { 'Retry-After': '1' }));
+		// The product-update quota as the sandbox answers it: a minute in Item-Retry-After (rules only).
+		else if (fault === 'quota') answer = errorAnswer(new OzonError(429, 'RESOURCE_EXHAUSTED', 'You have reached operation items limits. Retry after 20 seconds. Remaining 0 items', { 'Item-Retry-After': '1' }));
 		else answer = this.process(path, headers, body, request, record);
 		this.clock.touch();
 		if (this.checkContract) this.contractViolations.push(...answerViolations(path, answer.statusCode, answer.headers, answer.body).map((text) => `t=${this.clock.now()} ${text}`));

@@ -518,3 +518,23 @@ it('a slow product in a task whose other products were done long before does not
 	expect((record.results[1]?.endedAt ?? Infinity) - record.runStart).toBeLessThan(200_000 + 20_000);
 	expectInvariants(record);
 });
+
+it("an import refused for the update quota is planned again after Ozon's window, on the photos the product has by then: another process's append made meanwhile stays", async () => {
+	const schedule = scenario(
+		[
+			execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('quota-a')] }]),
+			// Another worker appends while the first one waits out Ozon's minute.
+			{ ...execution(1, 5_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('quota-b')] }]), process: 1 },
+		],
+		2,
+	);
+	const record = await run(schedule, undefined, [{ path: '/v2/product/pictures/import', fault: 'quota', times: 1 }]);
+	expect(json(record, 0, 0)).toMatchObject({ success: true, data: { status: 'imported' } });
+	expect(json(record, 1, 0)).toMatchObject({ success: true });
+	expect(record.model.photos('SKU-001')).toEqual(expect.arrayContaining([url('quota-a'), url('quota-b')]));
+	// Not before the window: the second import of the first push left a minute after the refusal.
+	const imports = record.model.exchanges.filter((exchange) => exchange.path === '/v2/product/pictures/import' && exchange.process === 0);
+	expect(imports).toHaveLength(2);
+	expect(imports[1].at - imports[0].at).toBeGreaterThanOrEqual(60_000);
+	expectInvariants(record);
+});

@@ -71,6 +71,12 @@ export interface PostOptions {
 	 * default true. The write path sends imports with false: it looks the product up again first.
 	 */
 	repeatUnanswered?: boolean;
+	/**
+	 * Whether to send the same body again once a product-update quota window has passed; default true.
+	 * The write path sends imports with false: after a wait of minutes the product may have changed,
+	 * so it looks the product up and plans again instead.
+	 */
+	repeatRefused?: boolean;
 	/** Hears when each attempt leaves (after its turn in the rate limiter and any refusal window). */
 	onSend?: (at: number) => void;
 }
@@ -188,7 +194,7 @@ export class OzonTransport {
 			}
 			faults++;
 			if (outcome.final || (failure.kind === 'unavailable' && call.repeatUnanswered === false)) throw this.failure(failure, endpoint, sent);
-			if (faults >= maxFaults) throw this.outOfRetries(failure, endpoint, sent);
+			if (faults >= maxFaults || (failure.kind === 'rateLimited' && call.repeatRefused === false)) throw this.outOfRetries(failure, endpoint, sent);
 			this.ctx.logger.debug(`Ozon ${endpoint}: attempt ${sent} failed: ${this.redact(failure.message)}`);
 			// After a 429 the next turn waits out Ozon's window (waitOutRefusals); otherwise back off.
 			if (failure.kind !== 'rateLimited') await this.pause(this.state.backoffDelay(faults - 1));

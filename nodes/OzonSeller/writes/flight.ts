@@ -11,7 +11,7 @@ import { toV1Request, toV2Item } from '../transport/ozonApi';
 import { resolveProducts } from '../actions/common/identify';
 import { FlightBook } from './book';
 import { readBack } from './confirm';
-import type { FlightHost, WriteEvents } from './host';
+import type { FlightHost, ResendReason, WriteEvents } from './host';
 import type { Participant, Push } from './participant';
 import { writeWaitAndRead } from './pipeline';
 import type { ImportTask, ProductWrite } from './types';
@@ -76,20 +76,23 @@ export class Flight implements WriteEvents {
 		this.release(write.product.productId, { type: 'confirmed', holder: this });
 	}
 
-	resend(write: ProductWrite, noAnswer: boolean): boolean {
+	resend(write: ProductWrite, why: ResendReason): number[] {
 		const members = this.book.open(write.members);
-		// As many times as the most patient execution's Max Retries, as the transport would have repeated it.
+		// As many times as the most patient execution's Max Retries, as the transport would have repeated
+		// it. A push that has used them up fails alone: the others of a merged write go again.
 		const allowed = Math.max(0, ...members.map((index) => this.pushes[index].participant.transport.options.maxRetries));
-		if (members.some((index) => this.pushes[index].resends >= allowed)) return false;
+		const spent = members.filter((index) => this.pushes[index].resends >= allowed);
+		const going = members.filter((index) => !spent.includes(index));
+		if (going.length === 0) return spent;
 		write.status = 'unsent';
 		const now = this.host.clock.now();
 		// Without an HTTP answer (a timeout, a reset) Ozon may have accepted the import all the same:
 		// planned again only once such a task would have been processed, so the lookup shows it.
-		const mayHaveLanded = noAnswer ? (this.host.pace.slowProcessingMs ?? this.host.settings.polling.firstDelayMs) : 0;
-		const again = members.map((index) => {
+		const mayHaveLanded = why.noAnswer ? (this.host.pace.slowProcessingMs ?? this.host.settings.polling.firstDelayMs) : 0;
+		const again = going.map((index) => {
 			const push = this.detach(index);
 			push.resends++;
-			push.notBefore = now + Math.max(mayHaveLanded, push.participant.transport.state.backoffDelay(push.resends - 1));
+			push.notBefore = Math.max(why.notBefore ?? 0, now + Math.max(mayHaveLanded, push.participant.transport.state.backoffDelay(push.resends - 1)));
 			return push;
 		});
 		// The lane stays held for them, so that no later push of the product overtakes them.
@@ -99,7 +102,7 @@ export class Flight implements WriteEvents {
 		const productId = write.product.productId;
 		if (this.claimed.delete(productId)) this.host.lane(productId, { type: 'passed', holder: this, to: token, until });
 		this.host.requeue(again);
-		return true;
+		return spent;
 	}
 
 	/** Frees the product's lane: pushes held behind it may leave now, before this flight lands. */

@@ -32,6 +32,14 @@ export interface FlightHost {
 	landed(flight: object): void;
 }
 
+/** Why an import goes again, and what that means for when it may leave. */
+export interface ResendReason {
+	/** No HTTP answer (a timeout, a reset): Ozon may have accepted it all the same. */
+	noAnswer: boolean;
+	/** Epoch milliseconds before which Ozon refuses the method (its quota window). */
+	notBefore?: number;
+}
+
 /** What the stages report of each product's write, for its lane. */
 export interface WriteEvents {
 	/** Ozon accepted the write (v2: a task; v1: the request). */
@@ -43,8 +51,9 @@ export interface WriteEvents {
 	/** Its read-back settled its pushes. */
 	confirmed(write: ProductWrite): void;
 	/**
-	 * Its import failed without an answer (a timeout, a reset, a 5xx): its pushes go back to the queue,
-	 * to be looked up and planned again after a back-off; false when they are out of retries.
+	 * Its import failed without an answer (a timeout, a reset, a 5xx) or was refused for Ozon's
+	 * product-update quota: its pushes go back to the queue, to be looked up and planned again after
+	 * a back-off or once the window has passed. Returns the pushes out of retries, for the caller to fail.
 	 */
-	resend(write: ProductWrite, noAnswer: boolean): boolean;
+	resend(write: ProductWrite, why: ResendReason): number[];
 }

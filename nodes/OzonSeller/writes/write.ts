@@ -84,7 +84,7 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		const taskId = await importPicturesV2(
 			transport,
 			open.map((write) => write.v2Item as V2ImportItem),
-			{ repeatUnanswered: false },
+			{ repeatUnanswered: false, repeatRefused: false },
 		);
 		const now = host.clock.now();
 		let deadline = now;
@@ -115,15 +115,20 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			for (const group of groups) await submitBatch(book, transport, group, tasks, host, events, onTask);
 			return;
 		}
-		// No answer (a timeout, a reset, a 5xx): looked up and planned again, on the photos the product has by then.
-		const unanswered = error instanceof OzonRequestError && error.kind === 'unavailable' && !book.stopped;
+		// No answer (a timeout, a reset, a 5xx), or refused for the quota within Max Rate Limit Wait: looked
+		// up and planned again (after the window), on the photos the product has by then.
+		const failure = error instanceof OzonRequestError && !book.stopped ? error : undefined;
+		const unanswered = failure?.kind === 'unavailable';
+		const retryAt = failure?.kind === 'rateLimited' && failure.details.rateLimit !== 'perSecond' ? failure.details.retryAt : undefined;
+		const waitable = retryAt !== undefined && retryAt - host.clock.now() <= transport.options.maxRateLimitWaitMs;
 		// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import.
-		const noAnswer = error instanceof OzonRequestError && error.details.httpCode === undefined;
-		const failed = unanswered ? open.filter((write) => !events.resend(write, noAnswer)) : open;
+		const why = { noAnswer: unanswered && failure?.details.httpCode === undefined, notBefore: retryAt };
+		const failed = unanswered || waitable ? open.flatMap((write) => events.resend(write, why)) : open.flatMap((write) => book.open(write.members));
 		if (failed.length === 0) return;
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
-		book.requestFailed(error, failed.flatMap((write) => write.members));
-		for (const write of failed) {
+		book.requestFailed(error, failed);
+		for (const write of open) {
+			if (write.status === 'unsent') continue;
 			write.status = 'unsent';
 			events.unsent(write);
 		}
