@@ -34,6 +34,12 @@
  *   settled the push saw as many photos as the push's task sent, every place of the push's photos
  *   holding an address on Ozon's hosts: another writer's photo that Ozon copied too cannot be told from
  *   Ozon's copy of ours (README, Other writers: "Limits of that check").
+ * - lost answers (`lostAnswerLanded`, design limit 7, the one that may be a write of the push's own
+ *   process): every last removal was an import Ozon accepted but whose answer never reached its
+ *   process (a timeout or reset after Ozon took it), so no task_id to poll. The process plans such a
+ *   push again once the slowest processing time it has seen has passed (writes/flight.ts `resend`);
+ *   where Ozon lets that lost task overtake nothing but process later still, it undoes what was
+ *   planned since, and nothing the node can ask Ozon shows the lost task.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -46,7 +52,7 @@ export interface Violation {
 }
 
 /** The documented limits (see the top of this file), in the order a case is judged against them. */
-export const LIMITS = ['overtaken', 'laterThanSlowestSeen', 'neverReadBack', 'copies'] as const;
+export const LIMITS = ['overtaken', 'laterThanSlowestSeen', 'neverReadBack', 'copies', 'lostAnswer'] as const;
 
 export type Limit = (typeof LIMITS)[number];
 
@@ -72,7 +78,7 @@ export function countByLimit(exemptions: Exemption[]): Record<Limit, number> {
  */
 export function describeExempted(counts: Record<Limit, number>, exemptions: Exemption[] = []): string {
 	const refused = exemptions.filter((exemption) => exemption.afterRefusal).length;
-	return `exempted: overtaken ${counts.overtaken}, later than the slowest time seen ${counts.laterThanSlowestSeen}, never read back ${counts.neverReadBack}, copies ${counts.copies} (${refused} of them undone by a body re-sent after a 429)`;
+	return `exempted: overtaken ${counts.overtaken}, later than the slowest time seen ${counts.laterThanSlowestSeen}, never read back ${counts.neverReadBack}, copies ${counts.copies}, lost answers ${counts.lostAnswer} (${refused} of them undone by a body re-sent after a 429)`;
 }
 
 /** The write that took a push's photos off, and how it stands to the process's last read-back for the push. */
@@ -99,8 +105,8 @@ interface Removal {
 	 * product between: Ozon took none of them, so this is the same write sent later (as a slow network
 	 * would deliver it), not a copy of an accepted one. It is judged as the original write (limit 4: by
 	 * when it landed), never as the stale-body bug; counted apart in the summary (`Exemption.afterRefusal`).
-	 * A quota window can make such a body minutes old when it lands: a known limitation of the node,
-	 * left for a later change (plan the push again after a quota refusal, as after a lost answer).
+	 * Since a quota refusal is planned again on a fresh lookup (writes/write.ts), only per-second
+	 * refusals resend a body as built, within the request's budget.
 	 */
 	refusedBefore: boolean;
 	/**
@@ -446,11 +452,37 @@ class History {
 		const lastTask = sends[sends.length - 1];
 		if (!lastTask) return undefined;
 		// A pending item says no read-back settled it (a read-back of the product for another push of its
-		// process may still have come: the item had answered). A stopped one may have been settled before its Stop.
+		// process may still have come: the item had answered). A stopped one may have been settled before
+		// its Stop, unless that read-back found its photos gone: it was stopped while applying them again.
 		const look = this.lastLook(push);
-		if (!pending && look?.seq !== undefined && look.seq > lastTask.seq) return undefined;
+		if (!pending && look?.seq !== undefined && look.seq > lastTask.seq && !this.sawSomeMissing(look, missing)) return undefined;
 		const removals = this.removals(push, missing);
 		if (removals.length === 0 || !removals.every((removal) => unseen(removal))) return undefined;
+		return removals;
+	}
+
+	/** Whether read-back `look` answered without some of `missing` (its push was to be applied again). */
+	private sawSomeMissing(look: ExchangeRecord, missing: string[]): boolean {
+		if (look.answer === undefined) return false;
+		return missing.some((url) => !look.answer?.includes(url));
+	}
+
+	/**
+	 * Design limit 7, if it is what removed the push's photos: every last removal was an import Ozon
+	 * accepted whose answer never reached the process that sent it (no task_id: nothing to poll), and
+	 * that Ozon processed after that process had read the product again to plan the push once more.
+	 */
+	lostAnswerLanded(push: PushFacts, missing: string[]): Removal[] | undefined {
+		const removals = this.removals(push, missing);
+		const lost = (removal: Removal) => {
+			const made = removal.record && this.run.model.exchanges.find((exchange) => exchange.accepted === removal.record);
+			if (!made || made.deliveredAt !== undefined) return false;
+			// Its process read the product after sending it and before Ozon processed it: it planned on without it.
+			return this.run.model.exchanges.some(
+				(exchange) => exchange.process === made.process && exchange.at > made.at && exchange.deliveredAt !== undefined && exchange.seq !== undefined && exchange.seq < removal.apply.seq && this.reads(exchange, push.offerId),
+			);
+		};
+		if (removals.length === 0 || !removals.every(lost)) return undefined;
 		return removals;
 	}
 
@@ -575,6 +607,7 @@ function judgeMissing(run: RunRecord, history: History, push: PushFacts, missing
 	}
 	if (history.neverReadBackByItsProcess(push, missing)) return exempt('neverReadBack', `reported ${statusOf(push) || 'nothing (stopped)'}, never read back by its process; undone by another process's write`);
 	if (history.copiesLookAlike(push, missing)) return exempt('copies', "its read-back saw another process's photo copied to Ozon's hosts in its place");
+	if (history.lostAnswerLanded(push, missing)) return exempt('lostAnswer', 'undone by an import whose answer never reached its process (no task_id to poll), processed after that process had planned on');
 	// In a FIFO run no task is overtaken (taskOrderKept): should one be, it is no limit but a broken model.
 	const note = overtaken ? ' [an overtaken write of another process, in a FIFO run: not exempt]' : '';
 	found.push({ invariant, message: `${message}${detail}${note}` });

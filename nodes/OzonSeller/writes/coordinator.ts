@@ -197,6 +197,16 @@ export class WriteCoordinator implements FlightHost {
 		return this.flights.size > 0;
 	}
 
+	/** Idle, and its account holds no lane and serves no execution: it may be dropped (the registry does). */
+	get droppable(): boolean {
+		return this.idle && this.account.lanes.size === 0 && this.account.live.size === 0;
+	}
+
+	/** Leaves its account (the registry drops it when idle). */
+	retire(): void {
+		this.account.coordinators.delete(this);
+	}
+
 	/** Queues an execution's pushes; `participant.done` settles when every one has its outcome. */
 	submit(participant: Participant, pushes: Array<{ entry: WriteEntry; settings: PushSettings }>): void {
 		const now = this.clock.now();

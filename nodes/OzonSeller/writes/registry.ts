@@ -8,6 +8,9 @@ import type { OzonTransport } from '../transport';
 import { AccountWrites, WriteCoordinator } from './coordinator';
 import type { WriteSettings } from './settings';
 
+const IDLE_DROP_MS = 3_600_000;
+const SWEEP_EVERY_MS = 300_000;
+
 export class WriteRegistry {
 	// One coordinator per Ozon key (base URL, Client-Id and a hash of the Api-Key): pushes made with
 	// one key are never sent with another. The coordinators of one account share its lanes.
@@ -15,12 +18,19 @@ export class WriteRegistry {
 
 	private readonly accounts = new Map<string, AccountWrites>();
 
+	/** When each key's coordinator was last asked for: an idle one unused for an hour is dropped. */
+	private readonly lastUsed = new Map<string, number>();
+
+	private lastSweep = 0;
+
 	constructor(
 		readonly clock: Clock,
 		readonly settings: Readonly<WriteSettings>,
 	) {}
 
 	coordinatorFor(transport: OzonTransport): WriteCoordinator {
+		this.dropIdle();
+		this.lastUsed.set(transport.keyId, this.clock.now());
 		let coordinator = this.coordinators.get(transport.keyId);
 		if (!coordinator) {
 			let account = this.accounts.get(transport.account);
@@ -32,6 +42,29 @@ export class WriteRegistry {
 			this.coordinators.set(transport.keyId, coordinator);
 		}
 		return coordinator;
+	}
+
+	/**
+	 * Keys rotated away and accounts no longer used would otherwise stay for the life of the process:
+	 * a coordinator idle and unused for IDLE_DROP_MS goes (with what it learned of Ozon's pace), and an
+	 * account with no coordinator left goes with it. Looked at once every few minutes.
+	 */
+	private dropIdle(): void {
+		const now = this.clock.now();
+		if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+		this.lastSweep = now;
+		for (const [keyId, coordinator] of this.coordinators) {
+			if (now - (this.lastUsed.get(keyId) ?? 0) < IDLE_DROP_MS || !coordinator.droppable) continue;
+			coordinator.retire();
+			this.coordinators.delete(keyId);
+			this.lastUsed.delete(keyId);
+		}
+		for (const [name, account] of this.accounts) if (account.coordinators.size === 0) this.accounts.delete(name);
+	}
+
+	/** Coordinators kept (one per key in use; for tests and the soak). */
+	get keys(): number {
+		return this.coordinators.size;
 	}
 
 	/** Held lanes across accounts (for tests and the soak: memory must stay flat). */
