@@ -1,5 +1,5 @@
 /**
- * The Ozon methods of the sandbox, as Ozon documents them (see the README): who may call (Client-Id
+ * The Ozon methods of the sandbox, as Ozon documents them (see docs/sandbox.md): who may call (Client-Id
  * and Api-Key, 50 requests per second), Ozon's JSON decoder that refuses unknown fields, the
  * product-update quota, and each method's answer, with asynchronous import tasks, images that fail
  * to download and a switchable v1 method. Works on a SandboxStore; HTTP is the server's.

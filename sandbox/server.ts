@@ -1,5 +1,5 @@
 /**
- * A local stand-in for the Ozon Seller API, behaving as Ozon documents its methods (see the README).
+ * A local stand-in for the Ozon Seller API, behaving as Ozon documents its methods (see docs/sandbox.md).
  * This file is the HTTP server: it reads each request, sends control routes to controlRoutes.ts and
  * everything else to the Ozon methods (ozonMethods.ts), injects the switchable faults (latency,
  * 5xx, the per-second 429, resets, truncated bodies), answers in Ozon's error shape and tells

@@ -1,6 +1,6 @@
 /**
  * The sandbox's in-memory Ozon account: products with their images, import tasks, and the
- * switches for faults. Written from Ozon's documented methods (see the README), independently of the node's code.
+ * switches for faults. Written from Ozon's documented methods (see docs/sandbox.md), independently of the node's code.
  */
 
 export interface SandboxProduct {

@@ -2,8 +2,8 @@
  * The node in the real n8n editor (latest 2.x), driven by Playwright in Debian's Chromium: the panel
  * opens, fields appear and hide with Operation, Identify Product By and API Version, a workflow using
  * the node's error output runs from the canvas, and screenshots are taken. They go to .tmp/screenshots/
- * so that a test run leaves the checkout clean; with UPDATE_SCREENSHOTS=1 they replace the README's
- * pictures in docs/images/.
+ * so that a test run leaves the checkout clean; with UPDATE_SCREENSHOTS=1 they replace the
+ * pictures of the README and docs/failure-handling.md in docs/images/.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -127,7 +127,7 @@ it('Get Images shows only the identifier and request options', async () => {
 	await expect(field('offerId').isVisible()).resolves.toBe(true);
 });
 
-it('runs the error-output example from the canvas: 1 item on Success, 4 on Error, and saves the README screenshot', async () => {
+it('runs the error-output example from the canvas: 1 item on Success, 4 on Error, and saves the screenshot of docs/failure-handling.md', async () => {
 	// A page of its own (same login), so the panel edits above leave no unsaved-changes prompt in the way.
 	const canvas = await page.context().newPage();
 	try {

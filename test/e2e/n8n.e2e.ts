@@ -294,7 +294,7 @@ describe.each(LINES)('n8n %s', (line) => {
 				expect(reached).toEqual([]);
 			} else {
 				// n8n 1.x has no egress filter for nodes: only the address as written is screened, so the name is
-				// probed (README, Security). The local host answers 404, which fails the item.
+				// probed (docs/security.md, "What n8n adds"). The local host answers 404, which fails the item.
 				expect(item.errors).toEqual([{ field: 'images', index: 0, url, reason: 'Answers HTTP 404' }]);
 				expect(reached).toEqual(['HEAD /sku-009/front.jpg']);
 			}

@@ -9,7 +9,7 @@
  *     (4 per product before: lookup, import, poll, read-back for each execution alone);
  * (c) a lone notification does not wait for company: its import leaves at once, and it answers
  *     within the time of one push (lookup + import + the first poll at 2 s + read-back one
- *     processing time after Ozon's answer, see README "Scaling out"), plus n8n's own handling.
+ *     processing time after Ozon's answer, see docs/scaling-out.md), plus n8n's own handling.
  */
 import fs from 'node:fs';
 import os from 'node:os';

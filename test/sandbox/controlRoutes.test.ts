@@ -1,4 +1,4 @@
-/** The sandbox's own routes under /__sandbox/: what the bench, the demo and the README rely on. */
+/** The sandbox's own routes under /__sandbox/: what the bench, the demo and docs/sandbox.md rely on. */
 import axios from 'axios';
 import nock from 'nock';
 

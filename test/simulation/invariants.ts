@@ -8,7 +8,7 @@
  *
  * Four documented limits, counted apart (`Exemption`, each by its named predicate below), never a
  * pass of their own. Each is a write of ANOTHER process that undid a push where the push's process
- * cannot see it: a community node shares nothing between n8n processes (README, Scaling out), and Ozon
+ * cannot see it: a community node shares nothing between n8n processes (docs/scaling-out.md), and Ozon
  * has no versioning. A write of the push's own process is never exempted: one process sees all of its
  * own writes (its product lanes order them). Nor is a write whose own process could have known better
  * (`unseen`): one sent after that process had read the product with the push's photos on, or a
@@ -33,7 +33,7 @@
  * - copies (`copiesLookAlike`, design limit 6): where Ozon serves its own copies, the read-back that
  *   settled the push saw as many photos as the push's task sent, every place of the push's photos
  *   holding an address on Ozon's hosts: another writer's photo that Ozon copied too cannot be told from
- *   Ozon's copy of ours (README, Other writers: "Limits of that check").
+ *   Ozon's copy of ours (docs/push-images.md, "Ozon's copies and what cannot be told apart").
  * - lost answers (`lostAnswerLanded`, design limit 7, the one that may be a write of the push's own
  *   process): every last removal was an import Ozon accepted but whose answer never reached its
  *   process (a timeout or reset after Ozon took it), so no task_id to poll. The process plans such a
@@ -491,7 +491,7 @@ class History {
 	 * removal of them was a write of another process that Ozon processed before the read-back that
 	 * settled the push, and that read-back saw as many photos as the push's task sent, each place
 	 * holding the URL sent there or another address on Ozon's hosts, every place of the push's photos
-	 * one on Ozon's hosts. The node counts such a set as its own (README, Other writers): another
+	 * one on Ozon's hosts. The node counts such a set as its own (docs/push-images.md, "Ozon's copies"): another
 	 * writer's photo that Ozon copied too cannot be told from Ozon's copy of ours.
 	 */
 	copiesLookAlike(push: PushFacts, missing: string[]): Removal[] | undefined {
@@ -573,7 +573,7 @@ function photosIn(answer: string | undefined, productId: string): string[] | und
 	return [...new Set([...item.primary_photo, ...item.photo])];
 }
 
-/** Ozon's image hosts (README, Other writers): ozone.ru, ozon.ru, ozonusercontent.com and their subdomains. */
+/** Ozon's image hosts (docs/push-images.md, "Ozon's copies"): ozone.ru, ozon.ru, ozonusercontent.com and their subdomains. */
 function onOzonHosts(url: string): boolean {
 	try {
 		const host = new URL(url).hostname.toLowerCase();

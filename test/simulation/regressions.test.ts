@@ -402,7 +402,7 @@ describe('8. design limit 5: a push never read back, undone by another process\'
  * Design limit 6: Ozon serves its own copies. Another worker reads the product before our task is
  * processed and appends one photo on the older photos; its task lands after ours and before our
  * read-back, which sees as many photos as we sent, an Ozon copy in our photo's place: the other
- * worker's photo, that the node cannot tell from Ozon's copy of ours (README).
+ * worker's photo, that the node cannot tell from Ozon's copy of ours (docs/push-images.md).
  */
 describe("9. design limit 6: another process's photo, copied by Ozon, in our photo's place", () => {
 	async function copied(): Promise<RunRecord> {

@@ -1,6 +1,6 @@
 /**
- * Ozon's limits as named constants. Where Ozon's own documents disagree (see the README's
- * "Ozon's limits"), the stricter value is used so a request is never rejected for size.
+ * Ozon's limits as named constants. Where Ozon's own documents disagree (see docs/push-images.md,
+ * "Ozon's 2026 API changes"), the stricter value is used so a request is never rejected for size.
  */
 
 /** Photos per product. The Sept 2026 schema says 30 (the Oct 2026 one 50); a card holds 30. */

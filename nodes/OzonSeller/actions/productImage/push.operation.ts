@@ -240,7 +240,7 @@ function writesOnly(ctx: IExecuteFunctions, params: ItemParameters): boolean {
 }
 
 /**
- * Push, stage by stage as the README tells it; each stage settles the items it fails in the ledger.
+ * Push, stage by stage as docs/push-images.md tells it ("A run, step by step"); each stage settles the items it fails in the ledger.
  * Writes go through the process-wide coordinator, which orders them per product across executions.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess): Promise<INodeExecutionData[]> {

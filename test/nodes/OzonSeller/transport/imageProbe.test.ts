@@ -209,7 +209,7 @@ describe('checkUrls on an n8n without the egress filter (1.x)', () => {
 		resolveNames({ 'images.rebind-d.example.net': '127.0.0.1' });
 		const contacted = nock('http://images.rebind-d.example.net').head('/a.jpg').reply(404, '');
 		const { result } = await pushChecked(['http://images.rebind-d.example.net/a.jpg']);
-		// The fallback cannot see through DNS: the name is probed (here it answers 404). README says so.
+		// The fallback cannot see through DNS: the name is probed (here it answers 404). docs/security.md says so.
 		expect(contacted.isDone()).toBe(true);
 		expect(result.errors[0].reason).toBe('Answers HTTP 404');
 	});
