@@ -106,3 +106,48 @@ describe('the wait for other writers after one slow task', () => {
 		expectInvariants(record);
 	});
 });
+
+describe('an import refused for the update quota', () => {
+	const importPath = '/v2/product/pictures/import';
+	const importsOf = (record: Awaited<ReturnType<typeof simulate>>, process: number) =>
+		record.model.exchanges.filter((exchange) => exchange.path === importPath && exchange.process === process);
+
+	it("a push whose own Max Rate Limit Wait covers Ozon's window is planned again, though it shares the request with an impatient execution's", async () => {
+		const schedule = scenario([
+			// Keeps a flight out, so that the next two pushes gather and leave in one import request.
+			execution(0, 0, [{ offerId: 'SKU-003', mode: 'append', images: [url('busy')] }]),
+			// More retries (so its transport carries the request), but no wait for a quota window beyond 10 s.
+			execution(1, 100, [{ offerId: 'SKU-001', mode: 'append', images: [url('impatient')] }], { maxRetries: 3, maxRateLimitWait: 10 }),
+			// The defaults: two retries, and up to 120 s for Ozon's window (a minute here).
+			execution(2, 200, [{ offerId: 'SKU-002', mode: 'append', images: [url('patient')] }]),
+		]);
+		const record = await simulate(schedule, { rules: [{ path: importPath, fault: 'ok', times: 1 }, { path: importPath, fault: 'quota', times: 1 }] });
+		const shared = importsOf(record, 0)[1];
+		expect(shared.fault).toBe('quota');
+		expect(JSON.stringify(shared.body)).toContain('SKU-001');
+		expect(JSON.stringify(shared.body)).toContain('SKU-002');
+		expect(json(record, 1, 0)).toMatchObject({ success: false });
+		expect(json(record, 2, 0)).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(record.model.photos('SKU-002')).toContain(url('patient'));
+		expectInvariants(record);
+	});
+
+	it("an import planned while the window is open waits for it without its body: another worker's append made meanwhile stays", async () => {
+		const schedule: Schedule = {
+			...scenario([
+				// Refused for the quota: Ozon's window (a minute) closes the method for the whole process.
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('refused')] }]),
+				// Planned 2 s into the window, on the photos SKU-002 has then.
+				execution(1, 2_000, [{ offerId: 'SKU-002', mode: 'append', images: [url('planned-early')] }]),
+				// Another worker appends to SKU-002 meanwhile (its process has no window: the rule is used up).
+				execution(2, 5_000, [{ offerId: 'SKU-002', mode: 'append', images: [url('other-worker')] }], {}, { process: 1 }),
+			]),
+			processes: [{ requestsPerSecond: 40 }, { requestsPerSecond: 40 }],
+		};
+		const record = await simulate(schedule, { rules: [{ path: importPath, fault: 'quota', times: 1 }] });
+		expect(json(record, 1, 0)).toMatchObject({ success: true });
+		expect(json(record, 2, 0)).toMatchObject({ success: true });
+		expect(record.model.photos('SKU-002')).toEqual(expect.arrayContaining([url('planned-early'), url('other-worker')]));
+		expectInvariants(record);
+	});
+});
