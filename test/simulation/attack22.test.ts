@@ -151,3 +151,22 @@ describe('an import refused for the update quota', () => {
 		expectInvariants(record);
 	});
 });
+
+describe('Stop while a push waits out a quota window', () => {
+	it("another execution's push of the product does not wait for the stopped one's window, nor fail at its Result Timeout", async () => {
+		const schedule = scenario([
+			// Refused for the quota (a minute), then stopped 10 s into the window.
+			execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('stopped')] }], {}, { stopAt: 10_000 }),
+			// Its Result Timeout (30 s) ends before the window would.
+			execution(1, 15_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('after-stop')] }], { resultTimeout: 30 }),
+		]);
+		const record = await simulate(schedule, { rules: [{ path: '/v2/product/pictures/import', fault: 'quota', times: 1 }] });
+		expect(record.results[0]?.stopped).toBe(true);
+		// It waits for Ozon's window (it is the method's, for the whole process), not for the stopped push.
+		expect(json(record, 1, 0).errors ?? []).toEqual([]);
+		expect(json(record, 1, 0)).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(record.model.photos('SKU-001')).toContain(url('after-stop'));
+		expect(record.model.photos('SKU-001')).not.toContain(url('stopped'));
+		expectInvariants(record);
+	});
+});

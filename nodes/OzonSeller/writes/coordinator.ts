@@ -21,7 +21,7 @@ import { step, type Lane, type LaneEvent } from './lanes';
 import { TaskPace } from './pace';
 import type { Participant, Push } from './participant';
 import type { WriteSettings } from './settings';
-import type { PushSettings, WriteEntry } from './types';
+import type { Handover, PushSettings, WriteEntry } from './types';
 
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
@@ -73,6 +73,26 @@ export class AccountWrites {
 		if (lane?.state === 'unknown' && before?.state !== 'unknown') this.pollInBackground();
 		if (!lane && before) this.wakeAll();
 		return true;
+	}
+
+	/**
+	 * `pushes` left the queue (their execution was stopped). A lane passed on to them while they backed
+	 * off (see lanes.ts `passed`) holds nobody's push once every push it was passed to is stopped: it is
+	 * free once a write of theirs without an answer would have landed (a quota refusal: at once), not
+	 * at the end of their window or Result Timeout, which other pushes of the product waited out for nothing.
+	 */
+	handedBack(pushes: Push[]): void {
+		const tokens = new Set(pushes.map((push) => push.laneToken).filter((token): token is Handover => token !== undefined));
+		if (tokens.size === 0) return;
+		const now = this.clock.now();
+		for (const [productId, lane] of this.lanes) {
+			if (lane.state !== 'writing' || !tokens.has(lane.holder as Handover)) continue;
+			const token = lane.holder as Handover;
+			if (!token.pushes.every((push) => push.participant.cancelled)) continue;
+			if (token.landedBy <= now) this.lane(productId, { type: 'unsent', holder: token });
+			else if ((lane.until ?? Infinity) > token.landedBy) this.lane(productId, { type: 'passed', holder: token, to: token, until: token.landedBy });
+		}
+		this.wakeAll();
 	}
 
 	wakeAll(): void {
@@ -225,7 +245,7 @@ export class WriteCoordinator implements FlightHost {
 		this.account.live.add(participant);
 		const forget = () => this.account.live.delete(participant);
 		participant.done.then(forget, forget);
-		participant.onCancel(() => this.batcher.remove((push) => push.participant === participant));
+		participant.onCancel(() => this.account.handedBack(this.batcher.remove((push) => push.participant === participant)));
 		// Unknown tasks are asked about while an execution of the account waits (see pollInBackground).
 		this.account.pollInBackground();
 		this.schedule();

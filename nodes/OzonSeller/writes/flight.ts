@@ -14,7 +14,7 @@ import { readBack } from './confirm';
 import type { FlightHost, ResendReason, WriteEvents } from './host';
 import type { Participant, Push } from './participant';
 import { writeWaitAndRead } from './pipeline';
-import type { ImportTask, ProductWrite } from './types';
+import type { Handover, ImportTask, ProductWrite } from './types';
 
 function morePatient(a: TransportOptions, b: TransportOptions): boolean {
 	if (a.maxRetries !== b.maxRetries) return a.maxRetries > b.maxRetries;
@@ -98,7 +98,7 @@ export class Flight implements WriteEvents {
 			return push;
 		});
 		// The lane stays held for them, so that no later push of the product overtakes them.
-		const token = {};
+		const token: Handover = { pushes: again, landedBy: now + mayHaveLanded };
 		const until = Math.max(...again.map((push) => push.queuedAt + push.settings.resultTimeoutMs), ...again.map((push) => push.notBefore ?? now));
 		for (const push of again) push.laneToken = token;
 		const productId = write.product.productId;
@@ -198,7 +198,7 @@ export class Flight implements WriteEvents {
 		const writes: ProductWrite[] = [];
 		for (const [productId, group] of groupBy(resolved, (entry) => entry.product.productId)) {
 			for (const { index } of group) this.host.learn(this.pushes[index], productId);
-			const tokens = group.map(({ index }) => this.pushes[index].laneToken).filter((token): token is object => token !== undefined);
+			const tokens = group.map(({ index }) => this.pushes[index].laneToken).filter((token): token is Handover => token !== undefined);
 			if (!this.host.lane(productId, { type: 'claim', holder: this, tokens, at: this.host.clock.now() })) {
 				later.push(...group.map(({ index }) => this.detach(index)));
 				continue;
