@@ -170,3 +170,19 @@ describe('Stop while a push waits out a quota window', () => {
 		expectInvariants(record);
 	});
 });
+
+it("a push held behind one waiting out Ozon's quota window says so when its Result Timeout runs out, not that Ozon was processing an earlier push", async () => {
+	const schedule = scenario([
+		execution(0, 0, [{ offerId: 'SKU-001', mode: 'replace', images: [url('refused-first')] }]),
+		execution(1, 5_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('held')] }], { resultTimeout: 30 }),
+	]);
+	const record = await simulate(schedule, { rules: [{ path: '/v2/product/pictures/import', fault: 'quota', times: 1 }] });
+	expect(json(record, 0, 0)).toMatchObject({ success: true });
+	const held = json(record, 1, 0);
+	expect(held).toMatchObject({ success: false, data: { status: 'failed' } });
+	const reason = (held.errors as Array<{ reason: string }>)[0].reason;
+	expect(reason).not.toMatch(/still being processed by Ozon/);
+	expect(reason).toMatch(/waiting to be sent again/);
+	expect(record.model.photos('SKU-001')).not.toContain(url('held'));
+	expectInvariants(record);
+});

@@ -385,9 +385,14 @@ export class WriteCoordinator implements FlightHost {
 			}
 			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
 			outcome.data.status = 'failed';
+			const seconds = Math.round(push.settings.resultTimeoutMs / 1000);
+			// Passed on to pushes backing off (lanes.ts `passed`): nothing of theirs is with Ozon yet, as far as the node knows.
+			const backingOff = holder.state === 'writing' && holder.until !== undefined;
 			outcome.errors.push({
 				field: 'task',
-				reason: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
+				reason: backingOff
+					? `Not sent: an earlier push of this product was waiting to be sent again (Ozon refused its import for the product update limit, or did not answer it) when this item's Result Timeout (${seconds} s) ran out; sent before it, this one could be undone by it. Push again later, or raise Result Timeout`
+					: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${seconds} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
 			});
 			push.participant.settled();
 		}
