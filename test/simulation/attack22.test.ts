@@ -106,3 +106,83 @@ describe('the wait for other writers after one slow task', () => {
 		expectInvariants(record);
 	});
 });
+
+describe('an import refused for the update quota', () => {
+	const importPath = '/v2/product/pictures/import';
+	const importsOf = (record: Awaited<ReturnType<typeof simulate>>, process: number) =>
+		record.model.exchanges.filter((exchange) => exchange.path === importPath && exchange.process === process);
+
+	it("a push whose own Max Rate Limit Wait covers Ozon's window is planned again, though it shares the request with an impatient execution's", async () => {
+		const schedule = scenario([
+			// Keeps a flight out, so that the next two pushes gather and leave in one import request.
+			execution(0, 0, [{ offerId: 'SKU-003', mode: 'append', images: [url('busy')] }]),
+			// More retries (so its transport carries the request), but no wait for a quota window beyond 10 s.
+			execution(1, 100, [{ offerId: 'SKU-001', mode: 'append', images: [url('impatient')] }], { maxRetries: 3, maxRateLimitWait: 10 }),
+			// The defaults: two retries, and up to 120 s for Ozon's window (a minute here).
+			execution(2, 200, [{ offerId: 'SKU-002', mode: 'append', images: [url('patient')] }]),
+		]);
+		const record = await simulate(schedule, { rules: [{ path: importPath, fault: 'ok', times: 1 }, { path: importPath, fault: 'quota', times: 1 }] });
+		const shared = importsOf(record, 0)[1];
+		expect(shared.fault).toBe('quota');
+		expect(JSON.stringify(shared.body)).toContain('SKU-001');
+		expect(JSON.stringify(shared.body)).toContain('SKU-002');
+		expect(json(record, 1, 0)).toMatchObject({ success: false });
+		expect(json(record, 2, 0)).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(record.model.photos('SKU-002')).toContain(url('patient'));
+		expectInvariants(record);
+	});
+
+	it("an import planned while the window is open waits for it without its body: another worker's append made meanwhile stays", async () => {
+		const schedule: Schedule = {
+			...scenario([
+				// Refused for the quota: Ozon's window (a minute) closes the method for the whole process.
+				execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('refused')] }]),
+				// Planned 2 s into the window, on the photos SKU-002 has then.
+				execution(1, 2_000, [{ offerId: 'SKU-002', mode: 'append', images: [url('planned-early')] }]),
+				// Another worker appends to SKU-002 meanwhile (its process has no window: the rule is used up).
+				execution(2, 5_000, [{ offerId: 'SKU-002', mode: 'append', images: [url('other-worker')] }], {}, { process: 1 }),
+			]),
+			processes: [{ requestsPerSecond: 40 }, { requestsPerSecond: 40 }],
+		};
+		const record = await simulate(schedule, { rules: [{ path: importPath, fault: 'quota', times: 1 }] });
+		expect(json(record, 1, 0)).toMatchObject({ success: true });
+		expect(json(record, 2, 0)).toMatchObject({ success: true });
+		expect(record.model.photos('SKU-002')).toEqual(expect.arrayContaining([url('planned-early'), url('other-worker')]));
+		expectInvariants(record);
+	});
+});
+
+describe('Stop while a push waits out a quota window', () => {
+	it("another execution's push of the product does not wait for the stopped one's window, nor fail at its Result Timeout", async () => {
+		const schedule = scenario([
+			// Refused for the quota (a minute), then stopped 10 s into the window.
+			execution(0, 0, [{ offerId: 'SKU-001', mode: 'append', images: [url('stopped')] }], {}, { stopAt: 10_000 }),
+			// Its Result Timeout (30 s) ends before the window would.
+			execution(1, 15_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('after-stop')] }], { resultTimeout: 30 }),
+		]);
+		const record = await simulate(schedule, { rules: [{ path: '/v2/product/pictures/import', fault: 'quota', times: 1 }] });
+		expect(record.results[0]?.stopped).toBe(true);
+		// It waits for Ozon's window (it is the method's, for the whole process), not for the stopped push.
+		expect(json(record, 1, 0).errors ?? []).toEqual([]);
+		expect(json(record, 1, 0)).toMatchObject({ success: true, data: { status: 'imported' } });
+		expect(record.model.photos('SKU-001')).toContain(url('after-stop'));
+		expect(record.model.photos('SKU-001')).not.toContain(url('stopped'));
+		expectInvariants(record);
+	});
+});
+
+it("a push held behind one waiting out Ozon's quota window says so when its Result Timeout runs out, not that Ozon was processing an earlier push", async () => {
+	const schedule = scenario([
+		execution(0, 0, [{ offerId: 'SKU-001', mode: 'replace', images: [url('refused-first')] }]),
+		execution(1, 5_000, [{ offerId: 'SKU-001', mode: 'append', images: [url('held')] }], { resultTimeout: 30 }),
+	]);
+	const record = await simulate(schedule, { rules: [{ path: '/v2/product/pictures/import', fault: 'quota', times: 1 }] });
+	expect(json(record, 0, 0)).toMatchObject({ success: true });
+	const held = json(record, 1, 0);
+	expect(held).toMatchObject({ success: false, data: { status: 'failed' } });
+	const reason = (held.errors as Array<{ reason: string }>)[0].reason;
+	expect(reason).not.toMatch(/still being processed by Ozon/);
+	expect(reason).toMatch(/waiting to be sent again/);
+	expect(record.model.photos('SKU-001')).not.toContain(url('held'));
+	expectInvariants(record);
+});

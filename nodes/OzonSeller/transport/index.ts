@@ -72,9 +72,10 @@ export interface PostOptions {
 	 */
 	repeatUnanswered?: boolean;
 	/**
-	 * Whether to send the same body again once a product-update quota window has passed; default true.
-	 * The write path sends imports with false: after a wait of minutes the product may have changed,
-	 * so it looks the product up and plans again instead.
+	 * Whether to send the same body again once a product-update quota window has passed, or wait one
+	 * out (opened by another request) before sending it at all; default true. The write path sends
+	 * imports with false: after a wait of minutes the product may have changed, so it looks the
+	 * product up and plans again instead.
 	 */
 	repeatRefused?: boolean;
 	/** Hears when each attempt leaves (after its turn in the rate limiter and any refusal window). */
@@ -178,7 +179,7 @@ export class OzonTransport {
 			let startedAt = await this.turn();
 			// Checked after every turn in the queue: Ozon may have refused the method meanwhile, also
 			// while this request was waiting out an earlier window.
-			while (await this.waitOutRefusals(endpoint, sent, call.deadline, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.turn();
+			while (await this.waitOutRefusals(endpoint, sent, call, { budgetEnds, refusals: perSecondRefusals })) startedAt = await this.turn();
 			sent++;
 			call.onSend?.(this.state.clock.now());
 			const outcome = await this.attempt(endpoint, payload, schema);
@@ -227,15 +228,18 @@ export class OzonTransport {
 	 * Never sends a method inside a window Ozon asked us to wait (from this or another execution in
 	 * this process), nor a method Ozon refused for good in this run: waits when the rest of the window fits
 	 * Max Rate Limit Wait and the deadline (a per-second window: the request's budget), else fails at once.
+	 * A quota window with `repeatRefused: false` fails at once too: the caller waits and builds the body again.
 	 */
-	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, deadline: number | undefined, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
+	private async waitOutRefusals(endpoint: string, attemptsSoFar: number, call: PostOptions, perSecond: { budgetEnds: number; refusals: number }): Promise<boolean> {
+		const { deadline } = call;
 		const refused = this.refusedForGood.get(endpoint);
 		if (refused) throw this.failure(refused, endpoint, attemptsSoFar);
 		const window = this.state.windows.open(this.account, endpoint, this.state.clock.now());
 		if (!window) return false;
 		const waitMs = window.until - this.state.clock.now();
 		// A per-second window is waited out within the request's whole budget, the others within Max Rate Limit Wait.
-		const outlasts = window.kind === 'perSecond' ? window.until > perSecond.budgetEnds : waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline);
+		const outlasts =
+			window.kind === 'perSecond' ? window.until > perSecond.budgetEnds : waitMs > this.options.maxRateLimitWaitMs || (deadline !== undefined && window.until > deadline) || call.repeatRefused === false;
 		if (outlasts) {
 			throw this.failure(
 				{

@@ -42,8 +42,11 @@ export class Batcher<T> {
 		return this.items.some(predicate);
 	}
 
-	remove(predicate: (item: T) => boolean): void {
+	/** Takes the items that match out of the queue; returns them. */
+	remove(predicate: (item: T) => boolean): T[] {
+		const removed = this.items.filter(predicate);
 		this.items = this.items.filter((item) => !predicate(item));
+		return removed;
 	}
 
 	/** Looks at the queue: dispatches what may leave now, and arms a wake-up for what waits on time. */

@@ -21,7 +21,7 @@ import { step, type Lane, type LaneEvent } from './lanes';
 import { TaskPace } from './pace';
 import type { Participant, Push } from './participant';
 import type { WriteSettings } from './settings';
-import type { PushSettings, WriteEntry } from './types';
+import type { Handover, PushSettings, WriteEntry } from './types';
 
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
@@ -73,6 +73,26 @@ export class AccountWrites {
 		if (lane?.state === 'unknown' && before?.state !== 'unknown') this.pollInBackground();
 		if (!lane && before) this.wakeAll();
 		return true;
+	}
+
+	/**
+	 * `pushes` left the queue (their execution was stopped). A lane passed on to them while they backed
+	 * off (see lanes.ts `passed`) holds nobody's push once every push it was passed to is stopped: it is
+	 * free once a write of theirs without an answer would have landed (a quota refusal: at once), not
+	 * at the end of their window or Result Timeout, which other pushes of the product waited out for nothing.
+	 */
+	handedBack(pushes: Push[]): void {
+		const tokens = new Set(pushes.map((push) => push.laneToken).filter((token): token is Handover => token !== undefined));
+		if (tokens.size === 0) return;
+		const now = this.clock.now();
+		for (const [productId, lane] of this.lanes) {
+			if (lane.state !== 'writing' || !tokens.has(lane.holder as Handover)) continue;
+			const token = lane.holder as Handover;
+			if (!token.pushes.every((push) => push.participant.cancelled)) continue;
+			if (token.landedBy <= now) this.lane(productId, { type: 'unsent', holder: token });
+			else if ((lane.until ?? Infinity) > token.landedBy) this.lane(productId, { type: 'passed', holder: token, to: token, until: token.landedBy });
+		}
+		this.wakeAll();
 	}
 
 	wakeAll(): void {
@@ -225,7 +245,7 @@ export class WriteCoordinator implements FlightHost {
 		this.account.live.add(participant);
 		const forget = () => this.account.live.delete(participant);
 		participant.done.then(forget, forget);
-		participant.onCancel(() => this.batcher.remove((push) => push.participant === participant));
+		participant.onCancel(() => this.account.handedBack(this.batcher.remove((push) => push.participant === participant)));
 		// Unknown tasks are asked about while an execution of the account waits (see pollInBackground).
 		this.account.pollInBackground();
 		this.schedule();
@@ -365,9 +385,14 @@ export class WriteCoordinator implements FlightHost {
 			}
 			Object.assign(outcome, { success: false, settled: true, status: 'failed' });
 			outcome.data.status = 'failed';
+			const seconds = Math.round(push.settings.resultTimeoutMs / 1000);
+			// Passed on to pushes backing off (lanes.ts `passed`): nothing of theirs is with Ozon yet, as far as the node knows.
+			const backingOff = holder.state === 'writing' && holder.until !== undefined;
 			outcome.errors.push({
 				field: 'task',
-				reason: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${Math.round(push.settings.resultTimeoutMs / 1000)} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
+				reason: backingOff
+					? `Not sent: an earlier push of this product was waiting to be sent again (Ozon refused its import for the product update limit, or did not answer it) when this item's Result Timeout (${seconds} s) ran out; sent before it, this one could be undone by it. Push again later, or raise Result Timeout`
+					: `Not sent: an earlier push of this product${taskId === undefined ? '' : ` (task_id ${taskId})`} was still being processed by Ozon when this item's Result Timeout (${seconds} s) ran out, and building on the photos from before it could undo it. Push again later, or raise Result Timeout`,
 			});
 			push.participant.settled();
 		}

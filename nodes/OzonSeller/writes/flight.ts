@@ -14,7 +14,7 @@ import { readBack } from './confirm';
 import type { FlightHost, ResendReason, WriteEvents } from './host';
 import type { Participant, Push } from './participant';
 import { writeWaitAndRead } from './pipeline';
-import type { ImportTask, ProductWrite } from './types';
+import type { Handover, ImportTask, ProductWrite } from './types';
 
 function morePatient(a: TransportOptions, b: TransportOptions): boolean {
 	if (a.maxRetries !== b.maxRetries) return a.maxRetries > b.maxRetries;
@@ -78,25 +78,27 @@ export class Flight implements WriteEvents {
 
 	resend(write: ProductWrite, why: ResendReason): number[] {
 		const members = this.book.open(write.members);
+		const now = this.host.clock.now();
 		// As many times as the most patient execution's Max Retries, as the transport would have repeated
-		// it. A push that has used them up fails alone: the others of a merged write go again.
+		// it; a quota window only as long as the push's own execution's Max Rate Limit Wait (the carrier's
+		// may be longer or shorter). A push out of either fails alone: the others of a merged write go again.
 		const allowed = Math.max(0, ...members.map((index) => this.pushes[index].participant.transport.options.maxRetries));
-		const spent = members.filter((index) => this.pushes[index].resends >= allowed);
+		const outwaits = (index: number) => why.notBefore === undefined || why.notBefore - now <= this.pushes[index].participant.transport.options.maxRateLimitWaitMs;
+		const spent = members.filter((index) => (!why.notSent && this.pushes[index].resends >= allowed) || !outwaits(index));
 		const going = members.filter((index) => !spent.includes(index));
 		if (going.length === 0) return spent;
 		write.status = 'unsent';
-		const now = this.host.clock.now();
 		// Without an HTTP answer (a timeout, a reset) Ozon may have accepted the import all the same:
 		// planned again only once such a task would have been processed, so the lookup shows it.
 		const mayHaveLanded = why.noAnswer ? (this.host.pace.slowProcessingMs ?? this.host.settings.polling.firstDelayMs) : 0;
 		const again = going.map((index) => {
 			const push = this.detach(index);
-			push.resends++;
+			if (!why.notSent) push.resends++;
 			push.notBefore = Math.max(why.notBefore ?? 0, now + Math.max(mayHaveLanded, push.participant.transport.state.backoffDelay(push.resends - 1)));
 			return push;
 		});
 		// The lane stays held for them, so that no later push of the product overtakes them.
-		const token = {};
+		const token: Handover = { pushes: again, landedBy: now + mayHaveLanded };
 		const until = Math.max(...again.map((push) => push.queuedAt + push.settings.resultTimeoutMs), ...again.map((push) => push.notBefore ?? now));
 		for (const push of again) push.laneToken = token;
 		const productId = write.product.productId;
@@ -196,7 +198,7 @@ export class Flight implements WriteEvents {
 		const writes: ProductWrite[] = [];
 		for (const [productId, group] of groupBy(resolved, (entry) => entry.product.productId)) {
 			for (const { index } of group) this.host.learn(this.pushes[index], productId);
-			const tokens = group.map(({ index }) => this.pushes[index].laneToken).filter((token): token is object => token !== undefined);
+			const tokens = group.map(({ index }) => this.pushes[index].laneToken).filter((token): token is Handover => token !== undefined);
 			if (!this.host.lane(productId, { type: 'claim', holder: this, tokens, at: this.host.clock.now() })) {
 				later.push(...group.map(({ index }) => this.detach(index)));
 				continue;

@@ -38,6 +38,8 @@ export interface ResendReason {
 	noAnswer: boolean;
 	/** Epoch milliseconds before which Ozon refuses the method (its quota window). */
 	notBefore?: number;
+	/** Refused before it was sent (a window already open): it uses up none of the pushes' retries. */
+	notSent?: boolean;
 }
 
 /** What the stages report of each product's write, for its lane. */

@@ -60,8 +60,17 @@ export interface QueuedPush<Owner extends PushOwner = PushOwner> {
 	/** Not to leave before this (clock ms): the back-off after a failed import. */
 	notBefore?: number;
 	/** The token its product's lane was passed on to while it backs off (see lanes.ts `passed`). */
-	laneToken?: object;
+	laneToken?: Handover;
 	outcome: PushOutcome;
+}
+
+/**
+ * What a product's lane is passed on to while the pushes of a failed import back off (lanes.ts
+ * `passed`): those pushes, and when a write of theirs that got no answer would have landed.
+ */
+export interface Handover {
+	readonly pushes: ReadonlyArray<QueuedPush>;
+	readonly landedBy: number;
 }
 
 /**

@@ -120,10 +120,11 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 		const failure = error instanceof OzonRequestError && !book.stopped ? error : undefined;
 		const unanswered = failure?.kind === 'unavailable';
 		const retryAt = failure?.kind === 'rateLimited' && failure.details.rateLimit !== 'perSecond' ? failure.details.retryAt : undefined;
-		const waitable = retryAt !== undefined && retryAt - host.clock.now() <= transport.options.maxRateLimitWaitMs;
-		// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import.
-		const why = { noAnswer: unanswered && failure?.details.httpCode === undefined, notBefore: retryAt };
-		const failed = unanswered || waitable ? open.flatMap((write) => events.resend(write, why)) : open.flatMap((write) => book.open(write.members));
+		// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import. Refused
+		// before it left (a window another request opened): no attempt of its own.
+		const why = { noAnswer: unanswered && failure?.details.httpCode === undefined, notBefore: retryAt, notSent: failure?.details.attempts === 0 };
+		// Each push waits for a window as long as its own execution allows (see resend), not the carrier's.
+		const failed = unanswered || retryAt !== undefined ? open.flatMap((write) => events.resend(write, why)) : open.flatMap((write) => book.open(write.members));
 		if (failed.length === 0) return;
 		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
 		book.requestFailed(error, failed);
