@@ -257,8 +257,8 @@ const importV1Response = z.object({
  * `POST /v1/product/pictures/import` (deprecated): one product by product_id. Its answer lists the
  * pictures as "imported" before Ozon processes them, so only its shape is checked.
  */
-export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest): Promise<void> {
-	await transport.post(V1_PICTURES_IMPORT, request, importV1Response);
+export async function importPicturesV1(transport: OzonTransport, request: V1ImportRequest, call: PostOptions = {}): Promise<void> {
+	await transport.post(V1_PICTURES_IMPORT, request, importV1Response, call);
 }
 
 const rolesResponse = z.object({ expires_at: z.string().optional().nullable() });

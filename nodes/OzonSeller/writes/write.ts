@@ -17,12 +17,38 @@ function toSend(book: FlightBook, write: ProductWrite): boolean {
 	return write.status === undefined && book.open(write.members).length > 0;
 }
 
+/**
+ * An import request failed. No answer (a timeout, a reset, a 5xx), or refused for the update quota:
+ * its pushes are looked up and planned again (after Ozon's window), on the photos the product has by
+ * then, never sent again as built. Anything else, or a push out of retries, fails.
+ */
+function failOrResend(book: FlightBook, open: ProductWrite[], events: WriteEvents, error: unknown): void {
+	const failure = error instanceof OzonRequestError && !book.stopped ? error : undefined;
+	const unanswered = failure?.kind === 'unavailable';
+	const retryAt = failure?.kind === 'rateLimited' && failure.details.rateLimit !== 'perSecond' ? failure.details.retryAt : undefined;
+	// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import. Refused
+	// before it left (a window another request opened): no attempt of its own.
+	const why = { noAnswer: unanswered && failure?.details.httpCode === undefined, notBefore: retryAt, notSent: failure?.details.attempts === 0 };
+	// Each push waits for a window as long as its own execution allows (see resend), not the carrier's.
+	const failed = unanswered || retryAt !== undefined ? open.flatMap((write) => events.resend(write, why)) : open.flatMap((write) => book.open(write.members));
+	if (failed.length === 0) return;
+	// Settles first: anything but Ozon's answer (the carrier execution was stopped) passes through
+	// untouched, and the stage is run again with another execution's transport.
+	book.requestFailed(error, failed);
+	for (const write of open) {
+		if (write.status === 'unsent') continue;
+		write.status = 'unsent';
+		events.unsent(write);
+	}
+}
+
 /** The deprecated method: one product a request, answered before Ozon processes the images. */
 async function writeV1(book: FlightBook, transport: OzonTransport, writes: ProductWrite[], host: FlightHost, events: WriteEvents): Promise<void> {
 	const send = async (write: ProductWrite) => {
 		if (book.stopped || !toSend(book, write)) return;
 		try {
-			await importPicturesV1(transport, write.v1Request as V1ImportRequest);
+			// Like v2 imports: not repeated as built by the transport, but planned again (see failOrResend).
+			await importPicturesV1(transport, write.v1Request as V1ImportRequest, { repeatUnanswered: false, repeatRefused: false });
 			write.status = 'imported';
 			book.wrote(write.members);
 			host.rememberV1(write.product.productId, write.set);
@@ -37,11 +63,7 @@ async function writeV1(book: FlightBook, transport: OzonTransport, writes: Produ
 				});
 			}
 		} catch (error) {
-			// Settles first: anything but Ozon's answer (the carrier execution was stopped) passes
-			// through untouched, and the stage is run again with another execution's transport.
-			book.requestFailed(error, write.members);
-			write.status = 'unsent';
-			events.unsent(write);
+			failOrResend(book, [write], events, error);
 		}
 	};
 	// The first request alone: if Ozon has switched v1 off, it finds out and no other item is sent
@@ -115,24 +137,7 @@ async function submitBatch(book: FlightBook, transport: OzonTransport, batch: Pr
 			for (const group of groups) await submitBatch(book, transport, group, tasks, host, events, onTask);
 			return;
 		}
-		// No answer (a timeout, a reset, a 5xx), or refused for the quota within Max Rate Limit Wait: looked
-		// up and planned again (after the window), on the photos the product has by then.
-		const failure = error instanceof OzonRequestError && !book.stopped ? error : undefined;
-		const unanswered = failure?.kind === 'unavailable';
-		const retryAt = failure?.kind === 'rateLimited' && failure.details.rateLimit !== 'perSecond' ? failure.details.retryAt : undefined;
-		// No HTTP status: a timeout or a reset, after which Ozon may have accepted the import. Refused
-		// before it left (a window another request opened): no attempt of its own.
-		const why = { noAnswer: unanswered && failure?.details.httpCode === undefined, notBefore: retryAt, notSent: failure?.details.attempts === 0 };
-		// Each push waits for a window as long as its own execution allows (see resend), not the carrier's.
-		const failed = unanswered || retryAt !== undefined ? open.flatMap((write) => events.resend(write, why)) : open.flatMap((write) => book.open(write.members));
-		if (failed.length === 0) return;
-		// Settles first: a stopped carrier's error passes through, leaving the writes to send again.
-		book.requestFailed(error, failed);
-		for (const write of open) {
-			if (write.status === 'unsent') continue;
-			write.status = 'unsent';
-			events.unsent(write);
-		}
+		failOrResend(book, open, events, error);
 	}
 }
 

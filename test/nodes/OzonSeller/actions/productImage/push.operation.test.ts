@@ -5,6 +5,7 @@ import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../helpers/n8nEngine';
 import {
 	API_KEY,
+	catalogueEntry,
 	credentials,
 	mockImportInfo,
 	mockImportV2,
@@ -340,6 +341,30 @@ describe('push: v1 (deprecated) path and 360° images', () => {
 		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { updated: { images360: 0 } } });
 		expect(json[0].warnings).toContainEqual({ field: 'images360', message: expect.stringMatching(IMAGES_360_NOT_SENT), urls: [img('r', 1)] });
+	});
+
+	it('v1: an import Ozon did not answer (503) is not sent again as built: the product is looked up again first, and a photo another writer added meanwhile is kept', async () => {
+		mockInfoList([product(1, { images: [img('old', 1)] })]);
+		const v1Calls: IDataObject[] = [];
+		ozon()
+			.post('/v1/product/pictures/import', (body) => {
+				v1Calls.push(body);
+				return true;
+			})
+			.times(2)
+			.reply(() => {
+				if (v1Calls.length === 1) {
+					// While Ozon was failing, another writer added a photo.
+					catalogueEntry('SKU-001').images = [img('old', 1), img('other', 1)];
+					return [503, { code: 14, message: 'Service temporarily unavailable' }];
+				}
+				return [200, { result: { pictures: [] } }];
+			});
+		mockPicturesInfo(() => ({}));
+		const { json } = await push([{ offer: 'SKU-001', urls: img('new', 1) }], { mode: 'append', options: { apiVersion: 'v1' } });
+		expect(v1Calls).toHaveLength(2);
+		expect(v1Calls[1].images).toEqual([img('old', 1), img('other', 1), img('new', 1)]);
+		expect(json[0]).toMatchObject({ success: true });
 	});
 
 	it('a dry run on v1 shows a body without images360', async () => {
