@@ -1,6 +1,7 @@
 /** Every shape of docs/storage-events.md, built from the documented examples (test/fixtures/storageEvents.ts cites each source). */
 import { readStorageObject, StorageObjectError, type StorageRecord } from '../../../../../nodes/OzonSeller/domain/storage/events';
 import { MAX_RECORDS_PER_ITEM } from '../../../../../nodes/OzonSeller/domain/storage/limits';
+import { valueOf } from '../../../../helpers/results';
 import {
 	S3_TEST_EVENT,
 	SNS_SUBSCRIBE_URL,
@@ -15,11 +16,7 @@ import {
 	workerBatch,
 } from '../../../../fixtures/storageEvents';
 
-function records(value: unknown): StorageRecord[] {
-	const read = readStorageObject(value);
-	if (read instanceof StorageObjectError) throw new Error(`expected records, got: ${read.message}`);
-	return read;
-}
+const records = (value: unknown): StorageRecord[] => valueOf(readStorageObject(value));
 
 function failure(value: unknown): string {
 	const read = readStorageObject(value);

@@ -1,12 +1,13 @@
 import { readStorageItem, type KeysOutsidePattern, type StorageItemReading } from '../../../../../nodes/OzonSeller/domain/storage/item';
 import { KeyPattern, type StepMeter } from '../../../../../nodes/OzonSeller/domain/storage/pattern';
 import { PublicBase } from '../../../../../nodes/OzonSeller/domain/storage/publicUrl';
+import { valueOf } from '../../../../helpers/results';
 import { SNS_SUBSCRIBE_URL, SNS_SUBSCRIPTION_CONFIRMATION, S3_TEST_EVENT, listingEntry, r2Event, s3Event, workerBatch } from '../../../../fixtures/storageEvents';
 
-const BASE = PublicBase.read('https://pub-0123456789abcdef.r2.dev') as PublicBase;
+const BASE = valueOf(PublicBase.read('https://pub-0123456789abcdef.r2.dev'));
 
 function read(object: unknown, pattern = 'products/{offer_id}/{position}.jpg', keysOutsidePattern: KeysOutsidePattern = 'skip', meter?: StepMeter): StorageItemReading {
-	return readStorageItem({ object, base: BASE, pattern: KeyPattern.compile(pattern) as KeyPattern, keysOutsidePattern }, meter);
+	return readStorageItem({ object, base: BASE, pattern: valueOf(KeyPattern.compile(pattern)), keysOutsidePattern }, meter);
 }
 
 describe('readStorageItem', () => {
@@ -77,7 +78,7 @@ describe('readStorageItem', () => {
 		const key = (n: number) => `products/SKU-${n}/${'1'.repeat(1024 - `products/SKU-${n}/.jpg`.length)}.jpg`;
 		const reading = read(Array.from({ length: 1000 }, (_, n) => ({ key: key(n) })), undefined, 'skip', meter);
 		expect(reading.ok && reading.photos.length).toBe(1000);
-		const pattern = KeyPattern.compile('products/{offer_id}/{position}.jpg') as KeyPattern;
+		const pattern = valueOf(KeyPattern.compile('products/{offer_id}/{position}.jpg'));
 		expect(meter.steps).toBeLessThanOrEqual(3 * 1000 * 1025 * pattern.size);
 	});
 });

@@ -1,10 +1,7 @@
 import { KeyPattern, PatternError, type StepMeter } from '../../../../../nodes/OzonSeller/domain/storage/pattern';
+import { valueOf } from '../../../../helpers/results';
 
-function compiled(text: string): KeyPattern {
-	const pattern = KeyPattern.compile(text);
-	if (pattern instanceof PatternError) throw new Error(`expected a pattern, got: ${pattern.message}`);
-	return pattern;
-}
+const compiled = (text: string) => valueOf(KeyPattern.compile(text));
 
 describe('KeyPattern: the README examples', () => {
 	it.each([

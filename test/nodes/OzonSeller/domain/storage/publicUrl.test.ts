@@ -1,10 +1,7 @@
 import { BaseUrlError, PublicBase } from '../../../../../nodes/OzonSeller/domain/storage/publicUrl';
+import { valueOf } from '../../../../helpers/results';
 
-function base(raw: unknown): PublicBase {
-	const read = PublicBase.read(raw);
-	if (read instanceof BaseUrlError) throw new Error(`expected a base, got: ${read.message}`);
-	return read;
-}
+const base = (raw: unknown) => valueOf(PublicBase.read(raw));
 
 describe('PublicBase', () => {
 	it.each([
