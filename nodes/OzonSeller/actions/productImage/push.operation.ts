@@ -288,7 +288,7 @@ function readPushItem(params: ItemParameters, index: number): PushItemInput {
 }
 
 /** Per item, with Image Source "Storage Objects": what it carries and how its keys are read. */
-function readStorageItem(params: ItemParameters, index: number): StorageItemInput {
+function readStorageParameters(params: ItemParameters, index: number): StorageItemInput {
 	const options = params.options(index);
 	const reads = new ItemReads();
 	const choices = readChoices(params, index, options, reads);
@@ -359,7 +359,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return await pushStorageObjects(
 			this,
 			items.length,
-			(index) => readStorageItem(params, index),
+			(index) => readStorageParameters(params, index),
 			(products) => new ExecutionWrites(this, products, settings, transportOptions, false, process),
 			async () => await process.clock.sleep(0),
 		);

@@ -34,6 +34,9 @@ export type StorageItemReading =
 
 const FIELD = 'storageObject';
 
+/** Where AWS SNS sends SubscribeURLs from: `https://sns.<region>.amazonaws.com/…` (`.com.cn` in China). */
+const AWS_SNS_URL = /^https:\/\/sns\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\//;
+
 const REMOVE_PHOTOS_HINT = "To remove photos from Ozon, push the folder's listing with Mode \"Replace\"";
 
 /** The warning for the records ignored for one reason. */
@@ -48,11 +51,15 @@ function ignoredWarning(reason: IgnoredReason, records: Array<Extract<StorageRec
 			return { field: FIELD, message: "Ignored S3's test event (s3:TestEvent, sent when a notification is configured): nothing to send" };
 		case 'subscription': {
 			const url = records.find((record) => record.detail?.startsWith('http'))?.detail;
+			if (url === undefined) {
+				return { field: FIELD, message: `Ignored an SNS ${details.join(', ') || 'subscription message'}: nothing is sent (n8n's AWS SNS Trigger handles subscriptions by itself)` };
+			}
+			// Anyone who knows the webhook's address can post a confirmation: only an AWS address is offered to open.
 			return {
 				field: FIELD,
-				message: url
+				message: AWS_SNS_URL.test(url)
 					? `Ignored an SNS subscription confirmation: nothing is sent. To confirm the subscription, open its SubscribeURL: ${url} — or use n8n's AWS SNS Trigger, which confirms by itself`
-					: `Ignored an SNS ${details.join(', ') || 'subscription message'}: nothing is sent (n8n's AWS SNS Trigger handles subscriptions by itself)`,
+					: "Ignored an SNS subscription confirmation: nothing is sent. Its SubscribeURL is not an AWS SNS address, so it is not shown (was the message forged?); n8n's AWS SNS Trigger subscribes and confirms by itself",
 			};
 		}
 		case 'folder':

@@ -39,6 +39,9 @@ describe('readStorageItem', () => {
 		expect(read(SNS_SUBSCRIPTION_CONFIRMATION).warnings[0].message).toBe(
 			`Ignored an SNS subscription confirmation: nothing is sent. To confirm the subscription, open its SubscribeURL: ${SNS_SUBSCRIBE_URL} — or use n8n's AWS SNS Trigger, which confirms by itself`,
 		);
+		const forged = read({ ...SNS_SUBSCRIPTION_CONFIRMATION, SubscribeURL: 'https://sns.eu-central-1.amazonaws.com.evil.example/?Action=ConfirmSubscription' });
+		expect(forged.warnings[0].message).toMatch(/^Ignored an SNS subscription confirmation: nothing is sent\. Its SubscribeURL is not an AWS SNS address, so it is not shown/);
+		expect(JSON.stringify(forged)).not.toContain('evil');
 		expect(read(listingEntry('products/SKU-001/')).warnings[0].message).toBe('Ignored 1 folder entry of the listing: "products/SKU-001/": nothing to send');
 	});
 
