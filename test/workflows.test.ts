@@ -2,9 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
+import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
+import { OzonSandbox } from '../sandbox/server';
+import { seedProducts } from '../sandbox/store';
 import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
+import { S3_TEST_EVENT, minioEvent, r2Event, s3Event, snsNotification, webhookItem, workerBatch } from './fixtures/storageEvents';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
@@ -117,4 +121,110 @@ test('webhook-upload-push.json: a confirmed push takes the first output, a faile
 	const respond = (name: string) => saved.nodes.find((candidate) => candidate.name === name)?.parameters.options as IDataObject;
 	expect(saved.connections['Push images to Ozon'].main.map((branch) => branch?.map((connection) => respond(connection.node).responseCode))).toEqual([[200], [422]]);
 	expect(imports.map((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual([['SKU-007']]);
+});
+
+/**
+ * The storage examples against the Ozon sandbox: each one's Ozon node exactly as saved, fed what its
+ * source hands on (documented events, built in test/fixtures/storageEvents.ts, or the listing
+ * stand-in's rows), and the sandbox's products read afterwards.
+ */
+describe('storage examples against the sandbox', () => {
+	let sandbox: OzonSandbox;
+	const SEED = (offer: string) => ({ primary_image: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-main.jpg`], images: [`https://cdn1.ozone.ru/s3/multimedia-seed/${offer}-1.jpg`] });
+
+	beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+	beforeEach(async () => {
+		sandbox = new OzonSandbox({ processingMs: 50 }, seedProducts(5));
+		await sandbox.start();
+	});
+	afterEach(async () => sandbox.stop());
+
+	const saved = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', file), 'utf8')) as WorkflowJson;
+	const pushNode = (workflow: WorkflowJson) => workflow.nodes.find((node) => node.name === 'Push images to Ozon') as INode;
+	const photos = (offer: string) => {
+		const held = sandbox.store.byOffer(offer);
+		return { primary_image: held?.primary_image, images: held?.images };
+	};
+	const sandboxCredentials = () => ({ clientId: '123456', apiKey: 'sandbox-api-key', baseUrl: sandbox.url });
+	async function run(workflow: WorkflowJson, items: unknown[]) {
+		const node = pushNode(workflow);
+		const result = await runWorkflow(ozonWorkflow(items as IDataObject[], node.parameters, { onError: node.onError }), sandboxCredentials());
+		expect(result.error).toBeUndefined();
+		return result.output(OZON_NODE_NAME) ?? [];
+	}
+	const imports = () => sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
+	const statuses = (output: Array<{ pairedItem?: unknown; json: IDataObject }>) => output.map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).status, (item.json.data as IDataObject).offer_id]);
+
+	it('r2-upload-to-ozon.json: a Worker batch (two photos in reverse order, a deletion, a thumbnail) gives SKU-001 exactly its photos in order; the Worker gets 200 only when every product went through', async () => {
+		const workflow = saved('r2-upload-to-ozon.json');
+		const base = pushNode(workflow).parameters.publicBaseUrl as string;
+		const batch = workerBatch(r2Event('products/SKU-001/2.jpg'), r2Event('products/SKU-001/1.jpg'), r2Event('products/SKU-002/1.jpg', 'DeleteObject'), r2Event('products/SKU-002/thumbs/1.jpg'));
+		const output = await run(workflow, [webhookItem(batch)]);
+
+		expect(statuses(output)).toEqual([[{ item: 0 }, true, 'imported', 'SKU-001']]);
+		expect(photos('SKU-001')).toEqual({ primary_image: [`${base}/products/SKU-001/1.jpg`], images: [`${base}/products/SKU-001/2.jpg`] });
+		expect(photos('SKU-002')).toEqual(SEED('SKU-002'));
+		expect(imports()).toBe(1);
+		expect(((output[0].json.warnings as IDataObject[]) ?? []).map((warning) => warning.field)).toEqual(['storageObject', 'keyPattern']);
+		// One answer for the whole batch: every result, 200 only when every one succeeded (else the Worker retries the batch).
+		const answer = workflow.nodes.find((node) => node.name === 'Answer the Worker') as INode;
+		expect(answer.parameters).toEqual({ respondWith: 'allIncomingItems', options: { responseCode: '={{ $input.all().every((item) => item.json.success) ? 200 : 500 }}' } });
+		expect(workflow.connections['Push images to Ozon'].main).toEqual([[{ node: 'Answer the Worker', type: 'main', index: 0 }]]);
+		expect(workflow.nodes.find((node) => node.name === 'R2 upload batch')?.parameters.responseMode).toBe('responseNode');
+	});
+
+	it("minio-upload-to-ozon.json: MinIO's escaped keys are decoded and each product pushed; the webhook answers MinIO's HEAD check on an output of its own", async () => {
+		const workflow = saved('minio-upload-to-ozon.json');
+		const output = await run(workflow, [webhookItem(minioEvent('SKU-003/2.jpg', 'SKU-003%2F2.jpg')), webhookItem(minioEvent('SKU-003/1.jpg', 'SKU-003%2F1.jpg')), webhookItem(minioEvent('SKU-004/1.jpg', 'SKU-004%2F1.jpg', 's3:ObjectRemoved:Delete'))]);
+
+		expect(statuses(output)).toEqual([
+			[{ item: 0 }, true, 'imported', 'SKU-003'],
+			[{ item: 1 }, true, 'imported', 'SKU-003'],
+			[{ item: 2 }, true, 'ignored', undefined],
+		]);
+		expect(photos('SKU-003')).toEqual({ primary_image: ['https://minio.example.com/photos/SKU-003/1.jpg'], images: ['https://minio.example.com/photos/SKU-003/2.jpg'] });
+		expect(photos('SKU-004')).toEqual(SEED('SKU-004'));
+		const webhook = workflow.nodes.find((node) => node.name === 'MinIO bucket events') as INode;
+		expect([webhook.typeVersion, webhook.parameters.multipleMethods, webhook.parameters.httpMethod]).toEqual([2.1, true, ['HEAD', 'POST']]);
+		expect(workflow.connections['MinIO bucket events'].main).toEqual([[], [{ node: 'Push images to Ozon', type: 'main', index: 0 }]]);
+	});
+
+	it("s3-sns-upload-to-ozon.json: the SNS Trigger's body (the S3 event as text in Message) is read, the form-encoded key decoded; S3's test event is ignored", async () => {
+		const workflow = saved('s3-sns-upload-to-ozon.json');
+		const output = await run(workflow, [snsNotification(S3_TEST_EVENT), snsNotification(s3Event(['products/SKU-005/front+view.jpg'], ['products/SKU-005/back.jpg']))]);
+
+		expect(statuses(output)).toEqual([
+			[{ item: 0 }, true, 'ignored', undefined],
+			[{ item: 1 }, true, 'imported', 'SKU-005'],
+		]);
+		expect(photos('SKU-005')).toEqual({ primary_image: ['https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/back.jpg'], images: ['https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/front%20view.jpg'] });
+		// The trigger subscribes and confirms by itself; n8n refuses a space in its name.
+		expect(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.awsSnsTrigger')?.name).not.toMatch(/\s/);
+	});
+
+	it("sync-from-bucket.json: the listing's rows give each product exactly its folder's photos in position order, in one import; the folder entry and the thumbnail send nothing", async () => {
+		const { workflow, rows } = example('sync-from-bucket.json', 'Bucket listing', 'Push images to Ozon');
+		const base = pushNode(saved('sync-from-bucket.json')).parameters.publicBaseUrl as string;
+		const result = await runWorkflow(workflow, sandboxCredentials());
+		expect(rows).toHaveLength(7);
+		const output = result.output(OZON_NODE_NAME) ?? [];
+
+		expect(output.map((item) => [item.pairedItem, item.json.offer_id, item.json.success, item.json.status])).toEqual([
+			[{ item: 0 }, null, true, 'ignored'],
+			[{ item: 1 }, 'SKU-001', true, 'imported'],
+			[{ item: 2 }, 'SKU-001', true, 'imported'],
+			[{ item: 3 }, null, true, 'ignored'],
+			[{ item: 4 }, 'SKU-002', true, 'imported'],
+			[{ item: 5 }, 'SKU-003', true, 'imported'],
+			[{ item: 6 }, 'SKU-003', true, 'imported'],
+		]);
+		expect(photos('SKU-001')).toEqual({ primary_image: [`${base}/products/SKU-001/1.jpg`], images: [`${base}/products/SKU-001/2.jpg`] });
+		expect(photos('SKU-002')).toEqual({ primary_image: [`${base}/products/SKU-002/1.jpg`], images: [] });
+		expect(photos('SKU-003')).toEqual({ primary_image: [`${base}/products/SKU-003/9.jpg`], images: [`${base}/products/SKU-003/10.jpg`] });
+		expect(imports()).toBe(1);
+		expect(output[3].json.warnings).toMatch(/^keyPattern: Skipped 1 key\(s\) that do not match the Key Pattern/);
+		// The real listing node is in the workflow, disabled until the user swaps it in.
+		const listing = saved('sync-from-bucket.json').nodes.find((candidate) => candidate.type === 'n8n-nodes-base.s3') as INode;
+		expect([listing.disabled, listing.parameters.operation, (listing.parameters.options as IDataObject).folderKey]).toEqual([true, 'getAll', 'products/']);
+	});
 });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { OzonSandbox } from '../../sandbox/server';
+import { listingEntry, minioEvent, r2Event, s3Event, snsNotification, workerBatch } from '../fixtures/storageEvents';
 import {
 	ROOT,
 	activateWorkflow,
@@ -316,6 +317,53 @@ describe.each(LINES)('n8n %s', (line) => {
 		]);
 		expect(elsewhere.requests).toEqual([]);
 		expect(stdout).not.toContain('REDIRECT-KEY-e2e-7171');
+	});
+
+	it('(s) storage objects: R2 events in reverse order, an encoded S3 key, S3 in SNS, MinIO, a listing, a deletion and an outsider go in one import; each product holds exactly its photos in order, every item has its output', async () => {
+		const base = 'https://photos.example.com';
+		const rows = [
+			workerBatch(r2Event('products/SKU-018/2.jpg'), r2Event('products/SKU-018/1.jpg')),
+			s3Event(['products/SKU-019/1+front.jpg']),
+			snsNotification(s3Event(['products/SKU-019/2.jpg'])),
+			minioEvent('products/SKU-020/1.jpg', 'products%2FSKU-020%2F1.jpg'),
+			listingEntry('products/SKU-018/3.jpg'),
+			r2Event('products/SKU-005/1.jpg', 'DeleteObject'),
+			r2Event('products/SKU-006/thumbs/1.jpg'),
+		];
+		const file = rowsWorkflow(
+			path.join(work, `storage-${line}.json`),
+			rows,
+			{ resource: 'productImage', operation: 'push', imageSource: 'storageObjects', storageObject: '={{ $json }}', publicBaseUrl: base, keyPattern: 'products/{offer_id}/*', mode: 'replace', options: {} },
+			{ onError: 'continueRegularOutput' },
+		);
+		const workflowId = `storage${line === '2.x' ? '2' : '1'}x000001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const untouched = ['SKU-005', 'SKU-006'].map((offer) => structuredClone(sandbox.store.byOffer(offer)));
+		const importsBefore = sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect({ status, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, printed: '' });
+
+		const output = nodeOutput(result, 'Ozon') as Result[];
+		expect(output.map((item) => [item.success, item.data.status, item.data.offer_id])).toEqual([
+			[true, 'imported', 'SKU-018'],
+			[true, 'imported', 'SKU-019'],
+			[true, 'imported', 'SKU-019'],
+			[true, 'imported', 'SKU-020'],
+			[true, 'imported', 'SKU-018'],
+			[true, 'ignored', undefined],
+			[true, 'ignored', undefined],
+		]);
+		expect(nodeOutputs(result, 'Ozon')[0].map((item) => item.pairedItem)).toEqual(rows.map((_, item) => ({ item })));
+		expect(sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length - importsBefore).toBe(1);
+		sandbox.processDueTasks();
+		const photos = (offer: string) => {
+			const product = sandbox.store.byOffer(offer);
+			return [...(product?.primary_image ?? []), ...(product?.images ?? [])];
+		};
+		expect(photos('SKU-018')).toEqual([1, 2, 3].map((n) => `${base}/products/SKU-018/${n}.jpg`));
+		expect(photos('SKU-019')).toEqual([`${base}/products/SKU-019/1%20front.jpg`, `${base}/products/SKU-019/2.jpg`]);
+		expect(photos('SKU-020')).toEqual([`${base}/products/SKU-020/1.jpg`]);
+		expect(['SKU-005', 'SKU-006'].map((offer) => sandbox.store.byOffer(offer))).toEqual(untouched);
 	});
 
 	it('On Error → Stop Workflow: every product is pushed, then the run stops on the first failed item, its reason in the message, the count in the description', async () => {

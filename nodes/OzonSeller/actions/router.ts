@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
-import { ItemLedger, stopErrorOf } from './common/ledger';
+import { ItemLedger, inputIndexOf, stopErrorOf } from './common/ledger';
 import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
 import { ItemParameters, ParameterError, keepFirstOptions } from './common/parameters';
 import { nodeProcess, type NodeProcess } from '../runtime/nodeProcess';
@@ -70,8 +70,12 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
 	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions, process) : [];
 	const results = new Map(earlier);
-	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
-	return items.map((_, index) => results.get(index) as INodeExecutionData);
+	// Paired to the narrowed items: item i of this try is input item open[i] (one result, or one per product it names).
+	fresh.forEach((result, position) => {
+		const index = open[inputIndexOf(result, position)];
+		results.set(index, [...(results.get(index) ?? []), { ...result, pairedItem: { item: index } }]);
+	});
+	return items.flatMap((_, index) => results.get(index) ?? []);
 }
 
 /**

@@ -45,6 +45,26 @@ export function worthRetrying(json: object): boolean {
 	return retryableResults.has(json);
 }
 
+/** The input item a result is paired to (`fallback` when it names none). */
+export function inputIndexOf(result: INodeExecutionData, fallback: number): number {
+	const paired = Array.isArray(result.pairedItem) ? result.pairedItem[0] : result.pairedItem;
+	return typeof paired === 'object' && paired !== null ? paired.item : typeof paired === 'number' ? paired : fallback;
+}
+
+/**
+ * A copy of a result (from `toExecutionData`) paired to input item `item`, with that item's own
+ * warnings first: one result shared by several items (a product several items name). It keeps
+ * what the result says for Retry On Fail and for stopping the node.
+ */
+export function resultForItem(result: INodeExecutionData, item: number, ownWarnings: ItemWarning[]): INodeExecutionData {
+	const { success, data, errors, warnings } = result.json as unknown as Omit<ItemOutcome, 'settled'>;
+	const json = { success, data: structuredClone(data), errors: [...errors], warnings: [...ownWarnings, ...warnings] } as unknown as IDataObject;
+	if (retryableResults.has(result.json)) retryableResults.add(json);
+	const stopping = stoppingResults.get(result.json);
+	if (stopping) stoppingResults.set(json, stopping);
+	return { json, pairedItem: { item } };
+}
+
 /** What the node will output for one input item. */
 export interface ItemOutcome {
 	success: boolean;

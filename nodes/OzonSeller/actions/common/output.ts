@@ -6,6 +6,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import type { ItemError, ItemWarning } from '../../domain/types';
+import { inputIndexOf } from './ledger';
 import { choiceReader } from './parameters';
 
 export type OutputFormat = 'full' | 'flatRow';
@@ -124,7 +125,7 @@ export function finishOutput(ctx: IExecuteFunctions, operation: string, results:
 	return results.map((item, index) => {
 		const result = item.json as unknown as FullResult;
 		const shaped: INodeExecutionData = flatRow ? { json: flatRow(result), pairedItem: item.pairedItem } : item;
-		if (toErrorOutput && result.success === false) markFailed(ctx, shaped, result, index);
+		if (toErrorOutput && result.success === false) markFailed(ctx, shaped, result, inputIndexOf(item, index));
 		return shaped;
 	});
 }
@@ -173,7 +174,8 @@ function failedItemsText(failed: Array<{ result: FullResult; index: number }>): 
  * only the error and not the node's output.
  */
 export function failedItemsError(ctx: IExecuteFunctions, operation: string, results: INodeExecutionData[]): NodeOperationError | undefined {
-	const all = results.map((item, index) => ({ result: item.json as unknown as FullResult, index }));
+	// An item naming several products (storage objects) has a result per product: each names its input item.
+	const all = results.map((item, index) => ({ result: item.json as unknown as FullResult, index: inputIndexOf(item, index) }));
 	const failed = all.filter(({ result }) => result.success === false);
 	if (failed.length === 0) return undefined;
 	const succeeded = all.filter(({ result }) => result.success !== false).map(({ result }) => result);

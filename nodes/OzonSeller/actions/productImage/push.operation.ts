@@ -1,21 +1,21 @@
-import { updateDisplayOptions, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
 import type { ApiVersion, IdentifyBy, PushMode, TooManyImages } from '../../domain/types';
 import type { RawPushInput } from '../../domain/validate';
 import { identifyProductFields, requestOptionFields } from '../common.descriptions';
-import { readIdentifyBy, resolveProducts } from '../common/identify';
+import { readIdentifyBy } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, holdsExpression, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';
 import { outputOption } from '../common/output';
-import { checkUrls } from './push/checkUrls';
-import { answerDryRuns } from './push/dryRun';
 import type { PushSettings, ValidEntry } from './push/entries';
 import type { NodeProcess } from '../../runtime/nodeProcess';
 import { ExecutionWrites } from '../../writes/execution';
 import { MAX_RESULT_TIMEOUT_MS } from '../../writes/settings';
-import { planDryRuns } from './push/plan';
 import { readInTurns, type PushItemInput } from './push/read';
+import { pushReadEntries } from './push/stages';
+import { pushStorageObjects, type PushChoices, type StorageItemInput } from './push/storage';
+import type { KeysOutsidePattern } from '../../domain/storage/item';
 
 /** The parameter type of a URL field (see Color Image URL). */
 const URL_TEXT = 'string' as const;
@@ -23,40 +23,97 @@ const URL_TEXT = 'string' as const;
 const URL_LIST_HINT =
 	'An array from an expression, or one text of URLs separated by commas, semicolons, spaces or new lines (e.g. a spreadsheet cell)';
 
+const URL_SOURCE = 'urls';
+const STORAGE_SOURCE = 'storageObjects';
+
+/** The properties, shown only with this Image Source (with storage objects the key names the product and the photo). */
+function forSource(source: string, properties: INodeProperties[]): INodeProperties[] {
+	return properties.map((property) => ({ ...property, displayOptions: { ...property.displayOptions, show: { ...property.displayOptions?.show, imageSource: [source] } } }));
+}
+
+const storageObjectFields = forSource(STORAGE_SOURCE, [
+	{
+		displayName: 'Storage Object',
+		name: 'storageObject',
+		type: 'string',
+		default: '={{ $json }}',
+		required: true,
+		description:
+			"The upload event, queue message or listing entry the item carries (an object or its JSON text): an R2 event notification, a Worker's { messages: [{ body }] } batch, an R2 HTTP pull message, an S3 event (Records), an SNS notification holding one, a MinIO webhook body, an item of n8n's S3 node listing (Key), { key } or a plain key",
+	},
+	{
+		displayName: 'Public Base URL',
+		name: 'publicBaseUrl',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'https://pub-0123456789abcdef.r2.dev',
+		description: "Where the bucket's objects are public: each photo's URL is this base plus its key, every path segment percent-encoded",
+	},
+	{
+		displayName: 'Key Pattern',
+		name: 'keyPattern',
+		type: 'string',
+		default: '{offer_id}/*',
+		required: true,
+		description:
+			'Where the key names the product and the photo\'s place: exactly one of {offer_id}, {product_id} or {sku}; optionally {position} (a whole number, 1 = main photo); * is any text within one folder level, ** any text; the rest is literal, and the whole key must match',
+		hint: 'E.g. products/{offer_id}/{position}.jpg or {offer_id}_{position}.*',
+	},
+]);
+
 const properties: INodeProperties[] = [
-	...identifyProductFields,
 	{
-		displayName: 'Image URLs',
-		name: 'images',
-		type: 'string',
-		default: '',
-		placeholder: 'https://cdn.example.com/sku-001/1.jpg, https://cdn.example.com/sku-001/2.jpg',
-		description: `Public JPEG or PNG URLs in the order they should appear on the product card. ${URL_LIST_HINT}.`,
-		hint: 'With Mode "Replace", any photo of the product not listed here is removed from Ozon',
+		displayName: 'Image Source',
+		name: 'imageSource',
+		type: 'options',
+		noDataExpression: true,
+		default: URL_SOURCE,
+		options: [
+			{ name: 'Image URLs', value: URL_SOURCE, description: "The item gives the product and its photos' URLs" },
+			{
+				name: 'Storage Objects',
+				value: STORAGE_SOURCE,
+				description: 'The item carries storage upload events, queue messages or listing entries (R2, S3, MinIO): the keys name the products and photos',
+			},
+		],
 	},
-	{
-		displayName: 'Primary Image URL',
-		name: 'primaryImage',
-		type: 'string',
-		default: '',
-		description: 'Optional main photo. If empty, the first image URL becomes the main photo.',
-	},
-	{
-		displayName: 'Color Image URL',
-		name: 'colorImage',
-		// A URL, not a colour to pick. n8n's package scanner ignores inline eslint-disable comments, so the
-		// type comes from a constant that the colour-picker rule (node-param-color-type-unused) does not read.
-		type: URL_TEXT,
-		default: '',
-		description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
-	},
-	{
-		displayName: '360° Image URLs',
-		name: 'images360',
-		type: 'string',
-		default: '',
-		description: `Kept for existing workflows: Ozon stopped accepting 360° images on 2026-07-10, on every method (v1 included). URLs given here are checked and reported in the item's warnings, but never sent. ${URL_LIST_HINT}.`,
-	},
+	...forSource(URL_SOURCE, identifyProductFields),
+	...storageObjectFields,
+	...forSource(URL_SOURCE, [
+		{
+			displayName: 'Image URLs',
+			name: 'images',
+			type: 'string',
+			default: '',
+			placeholder: 'https://cdn.example.com/sku-001/1.jpg, https://cdn.example.com/sku-001/2.jpg',
+			description: `Public JPEG or PNG URLs in the order they should appear on the product card. ${URL_LIST_HINT}.`,
+			hint: 'With Mode "Replace", any photo of the product not listed here is removed from Ozon',
+		},
+		{
+			displayName: 'Primary Image URL',
+			name: 'primaryImage',
+			type: 'string',
+			default: '',
+			description: 'Optional main photo. If empty, the first image URL becomes the main photo.',
+		},
+		{
+			displayName: 'Color Image URL',
+			name: 'colorImage',
+			// A URL, not a colour to pick. n8n's package scanner ignores inline eslint-disable comments, so the
+			// type comes from a constant that the colour-picker rule (node-param-color-type-unused) does not read.
+			type: URL_TEXT,
+			default: '',
+			description: 'Optional marketing colour swatch (a JPEG) shown to pick between colour variants',
+		},
+		{
+			displayName: '360° Image URLs',
+			name: 'images360',
+			type: 'string',
+			default: '',
+			description: `Kept for existing workflows: Ozon stopped accepting 360° images on 2026-07-10, on every method (v1 included). URLs given here are checked and reported in the item's warnings, but never sent. ${URL_LIST_HINT}.`,
+		},
+	]),
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -129,6 +186,18 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether to validate, look the product up and show the exact request without changing anything on Ozon',
 			},
+			{
+				displayName: 'Keys Outside the Pattern',
+				name: 'keysOutsidePattern',
+				displayOptions: { show: { '/imageSource': [STORAGE_SOURCE] } },
+				type: 'options',
+				default: 'skip',
+				options: [
+					{ name: 'Skip', value: 'skip', description: 'Send nothing for them and say so in a warning (buckets hold thumbnails and other files)' },
+					{ name: 'Error', value: 'error', description: 'Fail the item and send nothing of it' },
+				],
+				description: 'What to do with a key the Key Pattern does not match',
+			},
 			outputOption('offer_id, product_id, success, status, images_before, images_after (photo counts), task_id'),
 			{
 				displayName: 'Result Timeout (Seconds)',
@@ -178,6 +247,8 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['productImage'], operation: ['push'] } }, properties);
 
+const readImageSource = choiceReader<typeof URL_SOURCE | typeof STORAGE_SOURCE>(properties, 'imageSource');
+const readKeysOutsidePattern = choiceReader<KeysOutsidePattern>(properties, 'keysOutsidePattern');
 const readMode = choiceReader<PushMode>(properties, 'mode');
 const readApiVersion = choiceReader<ApiVersion>(properties, 'apiVersion');
 const readTooManyImages = choiceReader<TooManyImages>(properties, 'tooManyImages');
@@ -186,11 +257,23 @@ const readCheckUrls = booleanReader(properties, 'checkUrls');
 const readWaitForResult = booleanReader(properties, 'waitForResult');
 const readWatchOtherWriters = booleanReader(properties, 'watchOtherWriters');
 
+/** The push's choices item `index` makes, whatever its image source; bad values noted in `reads`. */
+function readChoices(params: ItemParameters, index: number, options: IDataObject, reads: ItemReads): PushChoices {
+	return {
+		mode: reads.take(readMode(params.get('mode', index, 'replace')), 'replace'),
+		tooManyImages: reads.take(readTooManyImages(options.tooManyImages ?? 'truncate'), 'truncate'),
+		apiVersion: reads.take(readApiVersion(options.apiVersion ?? 'v2'), 'v2'),
+		dryRun: reads.take(readDryRun(options.dryRun), false),
+		checkUrls: reads.take(readCheckUrls(options.checkUrls), false),
+	};
+}
+
 /** Per item: what one item asks for, with every choice value normalised or reported. */
 function readPushItem(params: ItemParameters, index: number): PushItemInput {
 	const options = params.options(index);
 	const reads = new ItemReads();
 	const identifyBy = reads.take<IdentifyBy | undefined>(readIdentifyBy(params.get('identifyBy', index)), undefined);
+	const { dryRun, checkUrls, ...choices } = readChoices(params, index, options, reads);
 	const input: RawPushInput = {
 		identifyBy: identifyBy ?? 'offerId',
 		identifier: identifyBy ? params.get(identifyBy, index, undefined) : undefined,
@@ -198,14 +281,27 @@ function readPushItem(params: ItemParameters, index: number): PushItemInput {
 		primaryImage: params.get('primaryImage', index, ''),
 		colorImage: params.get('colorImage', index, ''),
 		images360: params.get('images360', index, ''),
-		mode: reads.take(readMode(params.get('mode', index, 'replace')), 'replace'),
-		tooManyImages: reads.take(readTooManyImages(options.tooManyImages ?? 'truncate'), 'truncate'),
-		apiVersion: reads.take(readApiVersion(options.apiVersion ?? 'v2'), 'v2'),
+		...choices,
 	};
-	const dryRun = reads.take(readDryRun(options.dryRun), false);
-	const checkUrls = reads.take(readCheckUrls(options.checkUrls), false);
 	const ignored = params.ignoredOptions(index, options);
 	return { input, dryRun, checkUrls, errors: reads.errors, identified: identifyBy !== undefined, warnings: ignored ? [ignored] : [] };
+}
+
+/** Per item, with Image Source "Storage Objects": what it carries and how its keys are read. */
+function readStorageParameters(params: ItemParameters, index: number): StorageItemInput {
+	const options = params.options(index);
+	const reads = new ItemReads();
+	const choices = readChoices(params, index, options, reads);
+	const ignored = params.ignoredOptions(index, options);
+	return {
+		object: params.get('storageObject', index),
+		publicBaseUrl: params.get('publicBaseUrl', index, ''),
+		keyPattern: params.get('keyPattern', index, '{offer_id}/*'),
+		keysOutsidePattern: reads.take(readKeysOutsidePattern(options.keysOutsidePattern ?? 'skip'), 'skip'),
+		...choices,
+		errors: reads.errors,
+		warnings: ignored ? [ignored] : [],
+	};
 }
 
 /** Once per execution, from the first item: these govern requests shared by many items. */
@@ -253,6 +349,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return ledger.toExecutionData();
 	}
 
+	const source = readImageSource(this.getNodeParameter('imageSource', 0, URL_SOURCE));
+	if (source instanceof ParameterError) {
+		ledger.failEvery('invalid', source.toItemError());
+		return ledger.toExecutionData();
+	}
+	if (source === STORAGE_SOURCE) {
+		const transportOptions = readTransportOptions(params);
+		return await pushStorageObjects(
+			this,
+			items.length,
+			(index) => readStorageParameters(params, index),
+			(products) => new ExecutionWrites(this, products, settings, transportOptions, false, process),
+			async () => await process.clock.sleep(0),
+		);
+	}
+
 	const inTurns = writesOnly(this, params);
 	const writes = new ExecutionWrites(this, ledger, settings, readTransportOptions(params), inTurns, process);
 	const valid: ValidEntry[] = [];
@@ -264,19 +376,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (writes.cancelled) break;
 	}
 
-	// Read whole first (Dry Run, Check URLs First): after a Stop, no URL is probed and nothing looked up.
-	if (!inTurns && !writes.cancelled) {
-		const checked = await checkUrls(this, ledger, valid);
-		if (checked.length === 0) return ledger.toExecutionData();
-		const transport = await writes.connect();
-
-		// Dry runs only read: looked up and planned here, on the product as it is now.
-		const dryRuns = checked.filter((entry) => entry.dryRun);
-		if (dryRuns.length > 0) answerDryRuns(ledger, planDryRuns(ledger, await resolveProducts(ledger, transport, dryRuns)));
-
-		const toWrite = checked.filter((entry) => !entry.dryRun && !ledger.isSettled(entry.index));
-		if (toWrite.length > 0 && !ledger.stopped) await writes.take(toWrite, 0);
-	}
+	// Read whole first (Dry Run, Check URLs First).
+	if (!inTurns) await pushReadEntries(this, ledger, writes, valid);
 	await writes.finish();
 
 	if (writes.keyWarning) ledger.warnEvery(writes.keyWarning);

@@ -358,6 +358,25 @@ describe('Retry On Fail', () => {
 		]);
 	});
 
+	it('an item naming several products (storage objects) is retried whole while any of its results is worth it; the others keep theirs, every result paired to its item', async () => {
+		// SKU-002's import answers 409 the first time. Item 0 names SKU-001 and SKU-002, item 1 SKU-003.
+		const ozonState = statefulOzon(['SKU-001', 'SKU-002', 'SKU-003'], (offer, attempt) => (offer === 'SKU-002' && attempt === 1 ? 409 : 200));
+		const storage = { resource: 'productImage', operation: 'push', imageSource: 'storageObjects', publicBaseUrl: 'https://cdn.example.com', keyPattern: '{offer_id}/*', storageObject: '={{ $json.keys }}', options: { batchSize: 1 } };
+		const rows = [{ keys: ['SKU-001/new.jpg', 'SKU-002/new.jpg'] }, { keys: 'SKU-003/new.jpg' }];
+		const result = await runWorkflow(ozonWorkflow(rows, storage as INode['parameters'], RETRY), credentials);
+
+		expect(result.error).toBeUndefined();
+		expect((result.output(OZON_NODE_NAME) ?? []).map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status])).toEqual([
+			[{ item: 0 }, true, 'SKU-001', 'skipped'],
+			[{ item: 0 }, true, 'SKU-002', 'imported'],
+			[{ item: 1 }, true, 'SKU-003', 'imported'],
+		]);
+		// The retry looked up item 0's products only; SKU-001 was sent again as it stood (Ozon skipped it), SKU-003 never.
+		expect(ozonState.lookups).toEqual([['SKU-001', 'SKU-002', 'SKU-003'], ['SKU-001', 'SKU-002']]);
+		expect(ozonState.imports.map((item) => item.offer_id)).toEqual(['SKU-001', 'SKU-002', 'SKU-003', 'SKU-001', 'SKU-002']);
+		expect(ozonState.applied['SKU-001']).toEqual([['https://cdn.example.com/SKU-001/new.jpg']]);
+	});
+
 	it('invalid items fail again on every try without a request; the node runs its tries and stops with the same error', async () => {
 		const { lookups, imports } = mockOzon();
 		const { error } = await push({ retryOnFail: true, maxTries: 3, waitBetweenTries: 10 });
