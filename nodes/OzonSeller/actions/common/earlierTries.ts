@@ -23,6 +23,15 @@ interface SettledTry {
 
 const tries = new WeakMap<INodeExecutionData, Map<string, SettledTry>>();
 
+/**
+ * Per input item object and node: its results settled for good, also where others of its results
+ * were not (an item naming several products is run again, but its products already settled are not
+ * sent again: see `settledResultsOf`).
+ */
+const settledOfItem = new WeakMap<INodeExecutionData, Map<string, INodeExecutionData[]>>();
+
+const settledForGood = (result: INodeExecutionData) => result.json.success !== false || !worthRetrying(result.json);
+
 /** Per node: two nodes fed by one output see the same item objects. */
 function keyOf(ctx: IExecuteFunctions): string {
 	return ctx.getNode().name;
@@ -46,16 +55,30 @@ export function rememberSettled(ctx: IExecuteFunctions, items: INodeExecutionDat
 	});
 	const settled = new Map<number, INodeExecutionData[]>();
 	for (const [index, own] of byItem) {
-		if (own.every((result) => result.json.success !== false || !worthRetrying(result.json))) settled.set(index, own);
+		if (own.every(settledForGood)) settled.set(index, own);
+		else if (own.length > 1 && items[index]) {
+			let perNode = settledOfItem.get(items[index]);
+			if (!perNode) settledOfItem.set(items[index], (perNode = new Map()));
+			perNode.set(keyOf(ctx), own.filter(settledForGood));
+		}
 	}
 	let perNode = tries.get(items[0]);
 	if (!perNode) tries.set(items[0], (perNode = new Map()));
 	perNode.set(keyOf(ctx), { items: [...items], settled });
 }
 
+/**
+ * The results an earlier try of this node settled for good for input item `item` (this very object),
+ * where it has others worth another try: one per product it names, for the products not to send again.
+ */
+export function settledResultsOf(ctx: IExecuteFunctions, item: INodeExecutionData | undefined): INodeExecutionData[] {
+	return (item && settledOfItem.get(item)?.get(keyOf(ctx))) ?? [];
+}
+
 /** Drops what an earlier try kept, once the node has finished its items without stopping. */
 export function forgetSettled(ctx: IExecuteFunctions, items: INodeExecutionData[]): void {
 	if (items.length > 0) tries.get(items[0])?.delete(keyOf(ctx));
+	for (const item of items) settledOfItem.get(item)?.delete(keyOf(ctx));
 }
 
 /**

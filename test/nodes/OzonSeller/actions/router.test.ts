@@ -358,7 +358,7 @@ describe('Retry On Fail', () => {
 		]);
 	});
 
-	it('an item naming several products (storage objects) is retried whole while any of its results is worth it; the others keep theirs, every result paired to its item', async () => {
+	it('an item naming several products (storage objects) is retried while any of its results is worth it, but a product it settled is not sent again: it keeps its result, every result paired to its item', async () => {
 		// SKU-002's import answers 409 the first time. Item 0 names SKU-001 and SKU-002, item 1 SKU-003.
 		const ozonState = statefulOzon(['SKU-001', 'SKU-002', 'SKU-003'], (offer, attempt) => (offer === 'SKU-002' && attempt === 1 ? 409 : 200));
 		const storage = { resource: 'productImage', operation: 'push', imageSource: 'storageObjects', publicBaseUrl: 'https://cdn.example.com', keyPattern: '{offer_id}/*', storageObject: '={{ $json.keys }}', options: { batchSize: 1 } };
@@ -367,13 +367,13 @@ describe('Retry On Fail', () => {
 
 		expect(result.error).toBeUndefined();
 		expect((result.output(OZON_NODE_NAME) ?? []).map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status])).toEqual([
-			[{ item: 0 }, true, 'SKU-001', 'skipped'],
+			[{ item: 0 }, true, 'SKU-001', 'imported'],
 			[{ item: 0 }, true, 'SKU-002', 'imported'],
 			[{ item: 1 }, true, 'SKU-003', 'imported'],
 		]);
-		// The retry looked up item 0's products only; SKU-001 was sent again as it stood (Ozon skipped it), SKU-003 never.
-		expect(ozonState.lookups).toEqual([['SKU-001', 'SKU-002', 'SKU-003'], ['SKU-001', 'SKU-002']]);
-		expect(ozonState.imports.map((item) => item.offer_id)).toEqual(['SKU-001', 'SKU-002', 'SKU-003', 'SKU-001', 'SKU-002']);
+		// The retry looked up and sent SKU-002 only: SKU-001 (imported by the first try) and SKU-003 never again.
+		expect(ozonState.lookups).toEqual([['SKU-001', 'SKU-002', 'SKU-003'], ['SKU-002']]);
+		expect(ozonState.imports.map((item) => item.offer_id)).toEqual(['SKU-001', 'SKU-002', 'SKU-003', 'SKU-002']);
 		expect(ozonState.applied['SKU-001']).toEqual([['https://cdn.example.com/SKU-001/new.jpg']]);
 	});
 

@@ -15,6 +15,7 @@ import type { ApiVersion, ItemError, ItemWarning, PushMode, TooManyImages } from
 import { validatePushInput } from '../../../domain/validate';
 import type { ExecutionWrites } from '../../../writes/execution';
 import { ITEMS_PER_TURN } from '../../common/concurrency';
+import { settledResultsOf } from '../../common/earlierTries';
 import { identifierData } from '../../common/identify';
 import { ItemLedger, resultForItem } from '../../common/ledger';
 import type { ValidEntry } from './entries';
@@ -131,6 +132,12 @@ function productEntry(products: ItemLedger, index: number, group: ProductGroup, 
 	return { index, identifyBy: group.identifyBy, identifier: request.identifier, request, dryRun: choices.dryRun, checkUrls: choices.checkUrls };
 }
 
+/** Whether an earlier result is the one of `group`'s product (it names it as the key did). */
+function namesProduct(result: INodeExecutionData, group: ProductGroup): boolean {
+	const data = (result.json.data ?? {}) as IDataObject;
+	return Object.entries(identifierData(group.identifyBy, group.identifier)).every(([field, value]) => String(data[field]) === String(value));
+}
+
 /**
  * Runs Push Images over storage objects. `readItem` reads item `index`'s parameters; `writesFor`
  * gives the execution's writes for the products' ledger; `yieldTurn` lets the event loop run
@@ -160,8 +167,11 @@ export async function pushStorageObjects(
 	}
 
 	const groups = groupByProduct(named);
+	// Retry On Fail: a product an earlier try settled for good is not sent again; its items keep that result.
+	const inputItems = ctx.getInputData();
+	const earlier = groups.map((group) => group.items.map((item) => settledResultsOf(ctx, inputItems[item]).find((result) => namesProduct(result, group))));
 	const products = new ItemLedger(ctx, groups.length);
-	const entries = groups.flatMap((group, index) => productEntry(products, index, group, inputs[group.items[0]]) ?? []);
+	const entries = groups.flatMap((group, index) => (earlier[index].some(Boolean) ? [] : (productEntry(products, index, group, inputs[group.items[0]]) ?? [])));
 	const writes = writesFor(products);
 	await pushReadEntries(ctx, products, writes, entries);
 	await writes.finish();
@@ -179,6 +189,10 @@ export async function pushStorageObjects(
 		const mine = productsOf.get(index);
 		if (!mine) return [result];
 		const itemWarnings = items.outcomes[index].warnings;
-		return mine.map((product) => resultForItem(productResults[product], index, [...itemWarnings, ...ownWarnings(groups[product], index, inputs)]));
+		return mine.map((product) => {
+			const kept = earlier[product].find(Boolean);
+			if (kept) return { ...(earlier[product][groups[product].items.indexOf(index)] ?? kept), pairedItem: { item: index } };
+			return resultForItem(productResults[product], index, [...itemWarnings, ...ownWarnings(groups[product], index, inputs)]);
+		});
 	});
 }
