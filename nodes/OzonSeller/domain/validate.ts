@@ -4,7 +4,7 @@ import { hasControlCharacter } from './characters';
 import { refuse } from './refuse';
 
 import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
-import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
+import { formatWarnings, parseSingleUrl, parseUrlList, sameFileKey } from './urls';
 import type {
 	ApiVersion,
 	IdentifyBy,
@@ -114,9 +114,11 @@ export function validatePushInput(raw: RawPushInput): Validated<PushRequest> {
 	}
 
 	let galleryUrls = images.urls;
-	if (primary.url && galleryUrls.some(({ url }) => url === primary.url)) {
-		galleryUrls = galleryUrls.filter(({ url }) => url !== primary.url);
-		warnings.push({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: [primary.url] });
+	const primaryKey = primary.url === undefined ? undefined : sameFileKey(primary.url);
+	const asPrimary = galleryUrls.filter(({ url }) => sameFileKey(url) === primaryKey);
+	if (asPrimary.length > 0) {
+		galleryUrls = galleryUrls.filter((entry) => !asPrimary.includes(entry));
+		warnings.push({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: asPrimary.map(({ url }) => url) });
 	}
 	warnings.push(...formatWarnings('images', galleryUrls.map(({ url }) => url)));
 	if (primary.url) warnings.push(...formatWarnings('primary_image', [primary.url]));

@@ -105,6 +105,17 @@ describe('validatePushInput', () => {
 		expect(result.warnings).toContainEqual({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: ['https://a.io/1.jpg'] });
 	});
 
+	it('drops from the gallery the primary image written with %7E for ~', () => {
+		const result = validatePushInput({ ...base, images: ['https://a.io/%7Eshop/1.jpg', 'https://a.io/2.jpg'], primaryImage: 'https://a.io/~shop/1.jpg' });
+		expect(result.ok && result.value.images.map((u) => u.url)).toEqual(['https://a.io/2.jpg']);
+		expect(result.warnings).toContainEqual({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: ['https://a.io/%7Eshop/1.jpg'] });
+	});
+
+	it('a primary image URL with a semicolon inside is one URL', () => {
+		const result = validatePushInput({ ...base, primaryImage: 'https://cdn.io/img;v=2/main.jpg' });
+		expect(result.ok && result.value.primaryImage).toBe('https://cdn.io/img;v=2/main.jpg');
+	});
+
 	it('warns when the colour image is not a JPEG', () => {
 		const result = validatePushInput({ ...base, colorImage: 'https://a.io/c.png' });
 		expect(result.warnings).toContainEqual(expect.objectContaining({ field: 'color_image', urls: ['https://a.io/c.png'] }));
