@@ -377,10 +377,12 @@ export class OzonMethods {
 				errors: [importError('PRODUCT_NOT_FOUND', 'offer_id', 'Product not found', `no product with offer_id ${item.offer_id}`)],
 			};
 		}
-		const source = JSON.stringify([item.primary_image ?? null, item.images, item.color_image ?? null]);
+		// The card in order: the main photo (primary_image, else the first of images), then the rest.
+		// One card sent either way is one card: sent again unchanged, it is skipped.
+		const photos = [...(item.primary_image ? [item.primary_image] : []), ...item.images];
+		const source = JSON.stringify([photos, item.color_image ?? null]);
 		if (source === product.sourceUrls) return { offer_id: item.offer_id, product_id: product.id, status: 'skipped', errors: [] };
 
-		const photos = [...(item.primary_image ? [item.primary_image] : []), ...item.images];
 		const failing = [...photos, ...(item.color_image ? [item.color_image] : [])].filter(downloadFails);
 		if (photos.length > 0 && photos.every(downloadFails)) {
 			return {

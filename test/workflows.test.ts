@@ -23,7 +23,7 @@ test('push-sheet-rows.json: rows become one import, each row one paired result',
 
 	expect(imports.map((call) => call.items)).toEqual([
 		[
-			{ offer_id: 'SKU-001', images: ['https://img.example/SKU-001/1.jpg', 'https://img.example/SKU-001/2.jpg'] },
+			{ offer_id: 'SKU-001', primary_image: 'https://img.example/SKU-001/1.jpg', images: ['https://img.example/SKU-001/2.jpg'] },
 			{ offer_id: 'SKU-002', primary_image: 'https://img.example/SKU-002/main.jpg', images: ['https://img.example/SKU-002/1.jpg', 'https://img.example/SKU-002/2.jpg'] },
 		],
 	]);

@@ -3,7 +3,7 @@
  * not accept or send does not: unknown request fields (Ozon's decoder), `images360` on v1, `url` in
  * import errors, `photo_360`, `is_360`, limits, error bodies and 429 headers.
  */
-import { LIMITS, METHODS, answerViolations, requestViolations } from './ozonContract';
+import { LIMITS, METHODS, PRIMARY_IMAGE_RULE, answerViolations, requestViolations } from './ozonContract';
 import { checkRequest, takeViolations } from './violations';
 
 const HEADERS = { 'client-id': '123456', 'api-key': 'key', 'content-type': 'application/json' };
@@ -88,6 +88,14 @@ describe('what Ozon refuses or does not send does not fit', () => {
 		['a method not in the contract', '/v4/product/info/limit', {}, /not a method/],
 	])('request: %s', (_name, path, body, pattern) => {
 		expect(request(path, body).join('\n')).toMatch(pattern);
+	});
+
+	it('an import item without primary_image, in every import (Ozon\'s support advises naming the main photo)', () => {
+		const named = { offer_id: 'A', primary_image: url(0), images: [url(1)] };
+		expect(request('/v2/product/pictures/import', { items: [named] })).toEqual([]);
+		expect(request('/v2/product/pictures/import', { items: [named, { offer_id: 'B', images: [url(2), url(3)] }, { offer_id: 'C', color_image: url(4) }] })).toEqual([
+			`POST /v2/product/pictures/import: request items.1.primary_image: ${PRIMARY_IMAGE_RULE}; items.2.primary_image: ${PRIMARY_IMAGE_RULE}`,
+		]);
 	});
 
 	it('requests without Ozon headers, or not as JSON', () => {

@@ -95,6 +95,17 @@ export function catalogueEntry(offerId: string): MockProduct {
 	return product;
 }
 
+/** A product's photos in the mocks' catalogue as its card shows them: the main photo, then the gallery. */
+export function cardOf(offerId: string): string[] {
+	const product = catalogueEntry(offerId);
+	return [...(product.primary_image ?? []), ...(product.images ?? [])];
+}
+
+/** The photos an import item sends, in the card's order: `primary_image` (the main photo), then `images`. */
+export function importedCard(item: { primary_image?: string; images?: string[] }): string[] {
+	return [...(item.primary_image ? [item.primary_image] : []), ...(item.images ?? [])];
+}
+
 /** Answers /v3/product/info/list from a catalogue (copied: tests may share product objects), for any number of calls. */
 export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[] {
 	catalogue = products.map((product) => ({ ...product }));

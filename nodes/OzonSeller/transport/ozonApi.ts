@@ -30,13 +30,20 @@ export interface V1ImportRequest {
 	color_image?: string;
 }
 
-/** Ozon's v2 item for the image set of one product, by offer_id. */
+/**
+ * Ozon's v2 item for the image set of one product, by offer_id. The main photo is always named in
+ * `primary_image`: without it Ozon takes the first of `images`, and Ozon's support advised sellers to
+ * set it explicitly because relying on that caused processing errors (gam6itko/ozon-seller #44). A
+ * set without one sends its first image there and the rest as `images`: the card's order is the same.
+ */
 export function toV2Item(offerId: string, set: ImageSet): V2ImportItem {
+	const [first, ...rest] = set.images;
+	const primaryImage = set.primaryImage ?? first;
 	return {
 		offer_id: offerId,
-		...(set.primaryImage ? { primary_image: set.primaryImage } : {}),
+		...(primaryImage ? { primary_image: primaryImage } : {}),
 		...(set.colorImage ? { color_image: set.colorImage } : {}),
-		images: set.images,
+		images: set.primaryImage !== undefined ? set.images : rest,
 	};
 }
 

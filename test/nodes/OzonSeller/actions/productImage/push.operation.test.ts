@@ -51,7 +51,7 @@ describe('push: batching', () => {
 		const infoCalls = mockInfoList(products);
 		const imports = mockImportV2();
 		const polls = mockImportInfo(imports);
-		const reads = mockPicturesInfo((id) => ({ photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/a.jpg`, `https://cdn1.ozone.ru/s3/multimedia-t/${id}/b.jpg`] }));
+		const reads = mockPicturesInfo((id) => ({ primary_photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/a.jpg`], photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/b.jpg`] }));
 
 		const { json, items } = await push(products.map((p) => row(p)));
 
@@ -100,7 +100,7 @@ describe('push: batching', () => {
 		const { json } = await push([{ id, urls: img('x', 1) }], { identifyBy, [identifyBy]: '={{ $json.id }}' });
 
 		expect(infoCalls).toEqual([expectedLookup]);
-		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('x', 1)] }]);
+		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', primary_image: img('x', 1), images: [] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-001', product_id: 1001 } });
 	});
 
@@ -138,8 +138,8 @@ describe('push: batching', () => {
 		]);
 
 		expect(imports.map((call) => call.items)).toEqual([
-			[{ offer_id: 'SKU-001', images: [img('first', 1)] }],
-			[{ offer_id: 'SKU-001', images: [img('second', 1)] }],
+			[{ offer_id: 'SKU-001', primary_image: img('first', 1), images: [] }],
+			[{ offer_id: 'SKU-001', primary_image: img('second', 1), images: [] }],
 		]);
 		expect(json.map((item) => [item.success, item.data.task_id])).toEqual([
 			[true, 9000],
@@ -206,7 +206,7 @@ describe('push: append and prepend', () => {
 		// Only the known product's append and the replace went to Ozon.
 		expect(imports.flatMap((call) => call.items as IDataObject[])).toEqual([
 			{ offer_id: 'SKU-001', primary_image: 'https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', color_image: 'https://cdn1.ozone.ru/s3/multimedia-t/c.jpg', images: ['https://cdn1.ozone.ru/s3/multimedia-t/a.jpg', img('SKU-001', 1)] },
-			{ offer_id: 'SKU-002', images: [img('SKU-002', 1)] },
+			{ offer_id: 'SKU-002', primary_image: img('SKU-002', 1), images: [] },
 		]);
 		expect(json[3].data.previous_images).toBeNull();
 	});
@@ -278,7 +278,8 @@ describe('push: waiting for the task', () => {
 
 	it('read-back errors for URLs we sent make the item fail, naming field and index', async () => {
 		setup(() => ({ status: 'imported' }), {
-			photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'],
+			primary_photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'],
+			photo: [],
 			errors: [
 				{ url: img('SKU-001', 2), message: 'HTTP 404 when downloading' },
 				{ url: 'https://elsewhere.example/old.jpg', message: 'an old error about another URL' },
@@ -337,7 +338,7 @@ describe('push: v1 (deprecated) path and 360° images', () => {
 		mockImportInfo(imports);
 		mockPicturesInfo(() => ({}));
 		const { json } = await push([row(product(1))], { images360: img('r', 1) });
-		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }]);
+		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [img('SKU-001', 2)] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { updated: { images360: 0 } } });
 		expect(json[0].warnings).toContainEqual({ field: 'images360', message: expect.stringMatching(IMAGES_360_NOT_SENT), urls: [img('r', 1)] });
 	});
@@ -366,7 +367,7 @@ describe('push: dry run', () => {
 			success: true,
 			data: {
 				status: 'dry_run',
-				request: { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }] } },
+				request: { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [img('SKU-001', 2)] }] } },
 			},
 		});
 	});
@@ -425,7 +426,7 @@ describe('push: choice values from expressions', () => {
 		// Replace: the old photo is not kept (a silent prepend would keep it).
 		expect(json[0]).toMatchObject({
 			success: true,
-			data: { status: 'dry_run', request: { body: { items: [{ offer_id: 'SKU-001', images: [img('SKU-001', 1)] }] } } },
+			data: { status: 'dry_run', request: { body: { items: [{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [] }] } } },
 		});
 	});
 
