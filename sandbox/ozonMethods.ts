@@ -298,12 +298,16 @@ export class OzonMethods {
 		const matching =
 			field === 'offer_id'
 				? this.store.withOffers(wanted)
-				: [...this.store.products.values()].filter((product) => wanted.has(String(field === 'sku' ? product.sku : product.id)));
+				: [...this.store.products.values()].filter((product) =>
+						field === 'sku' ? [product.sku, ...(product.olderSkus ?? [])].some((sku) => wanted.has(String(sku))) : wanted.has(String(product.id)),
+					);
 		const items = matching
 			.map((product) => ({
 				id: product.id,
 				offer_id: product.offer_id,
+				// The current SKU; an older one is named only under sources.
 				sku: product.sku,
+				...(product.olderSkus?.length ? { sources: [product.sku, ...product.olderSkus].map((sku) => ({ sku, source: 'sds' })) } : {}),
 				...this.imageFields({ primary_image: product.primary_image, images: product.images, color_image: product.color_image }),
 				statuses: { status: 'price_sent', is_created: true },
 				errors: [],

@@ -16,6 +16,8 @@ export interface MockProduct {
 	id: number;
 	offer_id: string;
 	sku?: number;
+	/** Ozon's `sources[]`: a product found by an older SKU names it only here. */
+	sources?: Array<{ sku: number | string; source?: string }>;
 	/** Left out (undefined) or null: Ozon's answer does not say, so the current images are unknown. */
 	images?: string[] | null;
 	primary_image?: string[] | null;
@@ -116,8 +118,8 @@ export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[
 			const request = body as Record<string, string[]>;
 			calls.push(request);
 			const [field, ids] = Object.entries(request)[0];
-			const key = (p: MockProduct) => (field === 'offer_id' ? p.offer_id : field === 'product_id' ? String(p.id) : String(p.sku));
-			return { items: catalogue.filter((p) => ids.includes(key(p))) };
+			const keys = (p: MockProduct) => (field === 'offer_id' ? [p.offer_id] : field === 'product_id' ? [String(p.id)] : [p.sku, ...(p.sources ?? []).map((source) => source.sku)].map(String));
+			return { items: catalogue.filter((p) => keys(p).some((key) => ids.includes(key))) };
 		});
 	return calls;
 }

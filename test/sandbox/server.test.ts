@@ -107,6 +107,18 @@ describe('/v3/product/info/list', () => {
 	});
 });
 
+describe('older SKUs', () => {
+	it('/v3/product/info/list finds a product by an older SKU and names it only under sources[].sku', async () => {
+		const seeded = sandbox.store.byOffer('SKU-002');
+		if (seeded) seeded.olderSkus = [1900000002];
+		const { items } = json(await call('/v3/product/info/list', { sku: ['1900000002'] }));
+		expect(items).toEqual([expect.objectContaining({ id: 100002, offer_id: 'SKU-002', sku: 2000000002, sources: [{ sku: 2000000002, source: 'sds' }, { sku: 1900000002, source: 'sds' }] })]);
+		expect(json(await call('/v3/product/info/list', { sku: ['2000000002'] })).items.map((item: { id: number }) => item.id)).toEqual([100002]);
+		// A product without older SKUs has no sources, as before.
+		expect(json(await call('/v3/product/info/list', { sku: ['2000000001'] })).items[0]).not.toHaveProperty('sources');
+	});
+});
+
 describe('v2 import → task → pictures', () => {
 	it('is pending until processing time has passed, then imported and visible', async () => {
 		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', primary_image: 'https://img.example/1.jpg', images: ['https://img.example/2.jpg'] }] }));

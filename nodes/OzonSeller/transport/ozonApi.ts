@@ -108,6 +108,22 @@ export type ImportIssue = z.infer<typeof importIssue>;
 const pictureIssue = z.object({ url: text, message: text });
 export type PictureIssue = z.infer<typeof pictureIssue>;
 
+/**
+ * The SKUs under `sources[].sku`: a product found by an older SKU names it only there (its
+ * top-level `sku` is the current one). Read leniently: an entry Ozon writes otherwise is skipped,
+ * never a reason to refuse the answer.
+ */
+const sourceSkus = z.unknown().transform((value) => {
+	if (!Array.isArray(value)) return [] as number[];
+	const skus: number[] = [];
+	for (const source of value as unknown[]) {
+		const sku = source && typeof source === 'object' ? (source as { sku?: unknown }).sku : undefined;
+		if (typeof sku === 'number' && Number.isSafeInteger(sku) && sku > 0) skus.push(sku);
+		else if (typeof sku === 'string' && /^\d+$/.test(sku)) skus.push(Number(sku));
+	}
+	return skus;
+});
+
 const productInfoListResponse = z.object({
 	items: z
 		.array(
@@ -116,6 +132,7 @@ const productInfoListResponse = z.object({
 					id: int64,
 					offer_id: z.string(),
 					sku: int64.optional().nullable(),
+					sources: sourceSkus,
 					images: urlList,
 					primary_image: urlList,
 					color_image: urlList,
@@ -131,6 +148,7 @@ export async function listProducts(transport: OzonTransport, by: IdentifyBy, ids
 		productId: item.id,
 		offerId: item.offer_id,
 		sku: item.sku ?? undefined,
+		...(item.sources.length > 0 ? { sourceSkus: item.sources } : {}),
 		primaryImage: item.primary_image,
 		images: item.images,
 		colorImage: item.color_image,

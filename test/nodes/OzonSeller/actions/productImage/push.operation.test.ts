@@ -411,6 +411,39 @@ describe('push: validation inside a run', () => {
 	});
 });
 
+describe('push: identifiers as catalogues hold them', () => {
+	it('by an older SKU (named only under sources[].sku): the product is found and its import sent by offer_id', async () => {
+		mockInfoList([product(1, { sku: 700001, sources: [{ sku: 700001 }, { sku: 500001 }] })]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push([{ sku: '500001', urls: img('SKU-001', 1) }], { identifyBy: 'sku', sku: '={{ $json.sku }}' });
+		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-001', product_id: 1001, sku: 500001, status: 'imported' } });
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [] }]]);
+	});
+
+	it('an identifier number that is not a safe integer fails its item with nothing sent for it; the others go', async () => {
+		const lookups = mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push([
+			{ offer: 12345678901234567890, urls: img('x', 1) },
+			{ offer: 1e21, urls: img('y', 1) },
+			{ offer: 'SKU-001', urls: img('SKU-001', 1) },
+		]);
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'imported'],
+		]);
+		expect(json[0].errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 12345678901234567000, past 2\^53/) }]);
+		expect(json[1].errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 1e\+21, past 2\^53/) }]);
+		expect(lookups).toEqual([{ offer_id: ['SKU-001'] }]);
+		expect(imports.flatMap((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual(['SKU-001']);
+	});
+});
+
 describe('push: choice values from expressions', () => {
 	it('are trimmed and taken as value or displayed name in any case', async () => {
 		mockInfoList([product(1, { images: ['https://cdn1.ozone.ru/s3/multimedia-t/old.jpg'] })]);
