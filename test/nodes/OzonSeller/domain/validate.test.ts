@@ -1,5 +1,8 @@
 import { validateIdentifier, validatePushInput, validateTaskId, type RawPushInput } from '../../../../nodes/OzonSeller/domain/validate';
 
+/** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
+const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
+
 describe('validateIdentifier', () => {
 	it.each([
 		['offerId', 'SKU-001', 'SKU-001'],
@@ -45,12 +48,12 @@ describe('identifiers that arrive as JSON numbers (a spreadsheet column)', () =>
 	const PAST_2_53 = /came as the number .*, past 2\^53 \(9007199254740991\), where a JSON number no longer holds every digit: its last digits may already be lost, so nothing was sent\. Give it as text/;
 
 	it.each([
-		['offerId', 12345678901234567890, /^Offer ID came as the number 12345678901234567000, past 2\^53/],
+		['offerId', SPREADSHEET_NUMBER, /^Offer ID came as the number 12345678901234567000, past 2\^53/],
 		['offerId', 1e21, /^Offer ID came as the number 1e\+21, past 2\^53/],
 		['offerId', 9007199254740992, /^Offer ID came as the number 9007199254740992, past 2\^53/],
 		['offerId', -9007199254740992, /^Offer ID came as the number -9007199254740992, past 2\^53/],
 		['productId', 2 ** 60, /^Product ID came as the number 1152921504606847000, past 2\^53/],
-		['sku', 12345678901234567890, /^SKU came as the number 12345678901234567000, past 2\^53/],
+		['sku', SPREADSHEET_NUMBER, /^SKU came as the number 12345678901234567000, past 2\^53/],
 	] as const)('%s %p: not a safe integer, refused ("give it as text")', (by, raw, reason) => {
 		const { value, error } = validateIdentifier(by, raw);
 		expect(value).toBeUndefined();

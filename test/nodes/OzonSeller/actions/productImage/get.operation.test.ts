@@ -7,6 +7,9 @@ import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { itemsCountingReads, mostReadBetweenYields } from '../../../../helpers/itemReads';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
+/** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
+const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
+
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
 async function get(items: IDataObject[], parameters: IDataObject) {
@@ -111,7 +114,7 @@ describe('get: identifiers as catalogues hold them', () => {
 	it('an offer_id number past 2^53 fails its item ("give it as text") and is never looked up; a safe integer converts exactly', async () => {
 		const lookups = mockInfoList([product(1, { offer_id: '9007199254740991' })]);
 		mockPicturesInfo(() => ({}));
-		const output = await get([{ offer: 12345678901234567890 }, { offer: 9007199254740991 }], { identifyBy: 'offerId', offerId: '={{ $json.offer }}' });
+		const output = await get([{ offer: SPREADSHEET_NUMBER }, { offer: 9007199254740991 }], { identifyBy: 'offerId', offerId: '={{ $json.offer }}' });
 		expect(output[0].json).toMatchObject({ success: false, data: { status: 'invalid' } });
 		expect(output[0].json.errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 12345678901234567000, past 2\^53 .*Give it as text/) }]);
 		expect(output[1].json).toMatchObject({ success: true, data: { offer_id: '9007199254740991', product_id: 1001 } });

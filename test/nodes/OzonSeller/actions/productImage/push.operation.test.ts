@@ -16,6 +16,9 @@ import {
 } from '../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../helpers/timing';
 
+/** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
+const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
+
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
 const PUSH_BY_OFFER = {
@@ -428,7 +431,7 @@ describe('push: identifiers as catalogues hold them', () => {
 		mockImportInfo(imports);
 		mockPicturesInfo(() => ({}));
 		const { json } = await push([
-			{ offer: 12345678901234567890, urls: img('x', 1) },
+			{ offer: SPREADSHEET_NUMBER, urls: img('x', 1) },
 			{ offer: 1e21, urls: img('y', 1) },
 			{ offer: 'SKU-001', urls: img('SKU-001', 1) },
 		]);
