@@ -2,7 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 
 import { forItems, forgetSettled, rememberSettled, settledEarlier } from './common/earlierTries';
 import { ItemLedger, stopErrorOf } from './common/ledger';
-import { failedItemsError, finishOutput, readOutputFormat } from './common/output';
+import { failedItemsError, finishOutput, pairedInput, readOutputFormat } from './common/output';
 import { ItemParameters, ParameterError, keepFirstOptions } from './common/parameters';
 import { nodeProcess, type NodeProcess } from '../runtime/nodeProcess';
 import * as productImage from './productImage';
@@ -10,7 +10,7 @@ import * as productImage from './productImage';
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-	productImage: { push: productImage.push.execute, get: productImage.get.execute },
+	productImage: { push: productImage.push.execute, get: productImage.get.execute, getPushResult: productImage.getPushResult.execute },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -59,7 +59,8 @@ function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterEr
 
 /**
  * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
- * them, on a first try), and puts the kept results back in their places, paired to their inputs.
+ * them, on a first try), and puts the kept results back in their places, paired to their inputs
+ * (an input item may have several: Get Push Result answers one per product of the task).
  */
 async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject, process: NodeProcess): Promise<INodeExecutionData[]> {
 	const earlier = settledEarlier(ctx, items);
@@ -70,8 +71,11 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
 	const open = items.map((_, index) => index).filter((index) => !earlier.has(index));
 	const fresh = open.length > 0 ? await runRetried(forItems(ctx, open), run, open.map((index) => items[index]), firstOptions, process) : [];
 	const results = new Map(earlier);
-	fresh.forEach((result, position) => results.set(open[position], { ...result, pairedItem: { item: open[position] } }));
-	return items.map((_, index) => results.get(index) as INodeExecutionData);
+	fresh.forEach((result, position) => {
+		const input = open[pairedInput(result, position)];
+		results.set(input, [...(results.get(input) ?? []), { ...result, pairedItem: { item: input } }]);
+	});
+	return items.flatMap((_, index) => results.get(index) ?? []);
 }
 
 /**

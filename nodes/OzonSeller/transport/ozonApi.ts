@@ -177,6 +177,7 @@ const importInfoResponse = z.object({
 				z
 					.object({
 						offer_id: z.string(),
+						product_id: int64.optional().nullable(),
 						status: z.string(),
 						errors: z.array(importIssue).nullable().optional(),
 					}),
@@ -187,6 +188,8 @@ const importInfoResponse = z.object({
 
 export interface TaskItemResult {
 	offerId: string;
+	/** Ozon's product_id, when its answer names one (0 or absent for a product it did not find). */
+	productId?: number;
 	status: TaskItemStatus;
 	/** Ozon's status text when it is none of the four known ones. */
 	rawStatus: string;
@@ -200,12 +203,15 @@ function toTaskStatus(status: string): TaskItemStatus {
 
 /**
  * `POST /v1/product/import/info`: the per-product state of an import task. A refusal that lasts
- * past `deadline` (the end of Result Timeout) is not waited out.
+ * past `deadline` (the end of Result Timeout) is not waited out. `taskId` as digits: an int64 past
+ * a JSON number's exact range goes as text, which Ozon's decoder takes for int64 too.
  */
-export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
-	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline, onSend });
+export async function getImportInfo(transport: OzonTransport, taskId: number | string, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
+	const exact = Number(taskId);
+	const response = await transport.post('/v1/product/import/info', { task_id: Number.isSafeInteger(exact) ? exact : String(taskId) }, importInfoResponse, { deadline, onSend });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
+		...(item.product_id ? { productId: item.product_id } : {}),
 		status: toTaskStatus(item.status),
 		rawStatus: item.status,
 		errors: item.errors ?? [],
@@ -330,6 +336,11 @@ export function importIssueText(issue: ImportIssue, redact: (text: string) => st
 	const text = parts.length > 0 ? parts.join(': ') : `error ${issue.code ?? 'without a description'}`;
 	const code = parts.length > 0 && issue.code !== undefined && issue.code !== null && issue.code !== '' ? ` (Ozon code ${issue.code})` : '';
 	return redactThenShorten(`${text}${code}`, redact, MAX_OZON_TEXT);
+}
+
+/** An import-task error as an item's error: the field Ozon names (else `images`) and its text. */
+export function importIssueError(issue: ImportIssue, redact: (text: string) => string): { field: string; reason: string } {
+	return { field: importIssueField(issue, redact) ?? 'images', reason: importIssueText(issue, redact) };
 }
 
 /** Text of a read-back error (`/v2/product/pictures/info`) for a person: redacted, then shortened. */

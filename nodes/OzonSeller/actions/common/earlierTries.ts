@@ -13,12 +13,13 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { worthRetrying } from './ledger';
+import { pairedInput } from './output';
 
 interface SettledTry {
 	/** The input items of that try, to recognise the same input. */
 	items: INodeExecutionData[];
-	/** Item index → the full result it settled with. */
-	settled: Map<number, INodeExecutionData>;
+	/** Item index → the full results it settled with (one, or one per product for Get Push Result). */
+	settled: Map<number, INodeExecutionData[]>;
 }
 
 const tries = new WeakMap<INodeExecutionData, Map<string, SettledTry>>();
@@ -29,7 +30,7 @@ function keyOf(ctx: IExecuteFunctions): string {
 }
 
 /** The results an earlier try of this node, on these very items, settled for good (empty if none). */
-export function settledEarlier(ctx: IExecuteFunctions, items: INodeExecutionData[]): Map<number, INodeExecutionData> {
+export function settledEarlier(ctx: IExecuteFunctions, items: INodeExecutionData[]): Map<number, INodeExecutionData[]> {
 	const earlier = items.length > 0 ? tries.get(items[0])?.get(keyOf(ctx)) : undefined;
 	if (!earlier || earlier.items.length !== items.length || earlier.items.some((item, index) => item !== items[index])) return new Map();
 	return earlier.settled;
@@ -38,10 +39,16 @@ export function settledEarlier(ctx: IExecuteFunctions, items: INodeExecutionData
 /** Keeps what this try settled for good, for the retry n8n is about to run (only with Retry On Fail on). */
 export function rememberSettled(ctx: IExecuteFunctions, items: INodeExecutionData[], results: INodeExecutionData[]): void {
 	if (ctx.getNode().retryOnFail !== true || items.length === 0) return;
-	const settled = new Map<number, INodeExecutionData>();
-	results.forEach((result, index) => {
-		if (result.json.success !== false || !worthRetrying(result.json)) settled.set(index, result);
+	// Per input item: settled for good when none of its results is a failure worth another try.
+	const byInput = new Map<number, INodeExecutionData[]>();
+	results.forEach((result, position) => {
+		const input = pairedInput(result, position);
+		byInput.set(input, [...(byInput.get(input) ?? []), result]);
 	});
+	const settled = new Map<number, INodeExecutionData[]>();
+	for (const [input, outputs] of byInput) {
+		if (outputs.every((result) => result.json.success !== false || !worthRetrying(result.json))) settled.set(input, outputs);
+	}
 	let perNode = tries.get(items[0]);
 	if (!perNode) tries.set(items[0], (perNode = new Map()));
 	perNode.set(keyOf(ctx), { items: [...items], settled });

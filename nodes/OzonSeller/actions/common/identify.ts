@@ -45,7 +45,7 @@ export function readIdentifier(params: ItemParameters, ledger: ItemLedger, index
 }
 
 /** Ozon's ids as JSON numbers where that is exact, else as text. */
-function asJsonId(digits: string): number | string {
+export function asJsonId(digits: string): number | string {
 	const number = Number(digits);
 	return Number.isSafeInteger(number) ? number : digits;
 }

@@ -80,6 +80,17 @@ function listText(list: unknown): string | null {
 const orNull = (value: unknown) => (value === undefined ? null : value);
 
 /**
+ * The input item an output item is paired to: most operations answer each input item with one
+ * output item in its place, Get Push Result with one per product of the task.
+ */
+export function pairedInput(item: INodeExecutionData, position: number): number {
+	const paired = item.pairedItem;
+	if (typeof paired === 'number') return paired;
+	if (paired && !Array.isArray(paired)) return paired.item;
+	return position;
+}
+
+/**
  * The flat rows, one builder per operation. Every row has the same columns whatever happened, so
  * a sheet's header never shifts; a value not known for the item is null (an empty cell).
  */
@@ -111,6 +122,17 @@ const flatRows: Record<string, (result: FullResult) => IDataObject> = {
 		errors: errorsText(errors),
 		warnings: warningsText(warnings),
 	}),
+	getPushResult: ({ success, data, errors, warnings }) => ({
+		offer_id: orNull(data.offer_id),
+		product_id: orNull(data.product_id),
+		task_id: orNull(data.task_id),
+		success,
+		status: orNull(data.status),
+		current_images: listText(data.current_images),
+		color_image: orNull(data.color_image),
+		errors: errorsText(errors),
+		warnings: warningsText(warnings),
+	}),
 };
 
 
@@ -124,7 +146,7 @@ export function finishOutput(ctx: IExecuteFunctions, operation: string, results:
 	return results.map((item, index) => {
 		const result = item.json as unknown as FullResult;
 		const shaped: INodeExecutionData = flatRow ? { json: flatRow(result), pairedItem: item.pairedItem } : item;
-		if (toErrorOutput && result.success === false) markFailed(ctx, shaped, result, index);
+		if (toErrorOutput && result.success === false) markFailed(ctx, shaped, result, pairedInput(item, index));
 		return shaped;
 	});
 }
@@ -173,7 +195,7 @@ function failedItemsText(failed: Array<{ result: FullResult; index: number }>): 
  * only the error and not the node's output.
  */
 export function failedItemsError(ctx: IExecuteFunctions, operation: string, results: INodeExecutionData[]): NodeOperationError | undefined {
-	const all = results.map((item, index) => ({ result: item.json as unknown as FullResult, index }));
+	const all = results.map((item, position) => ({ result: item.json as unknown as FullResult, index: pairedInput(item, position) }));
 	const failed = all.filter(({ result }) => result.success === false);
 	if (failed.length === 0) return undefined;
 	const succeeded = all.filter(({ result }) => result.success !== false).map(({ result }) => result);
