@@ -15,6 +15,8 @@ describe("Ozon's documented examples fit", () => {
 	it.each([
 		['/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', primary_image: url(0), color_image: url(9), images: [url(1), url(2)] }] }],
 		['/v1/product/import/info', { task_id: 172549793 }],
+		// Get Push Result sends a task_id past a JSON number's exact range as text, as int64 may be.
+		['/v1/product/import/info', { task_id: '9223372036854775807' }],
 		['/v2/product/pictures/info', { product_id: ['137285792'] }],
 		['/v3/product/info/list', { offer_id: ['SKU-001'] }],
 		['/v3/product/info/list', { sku: ['1826453232'] }],

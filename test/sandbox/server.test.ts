@@ -197,8 +197,17 @@ describe('v2 import → task → pictures', () => {
 		expectRefusedByContract(/POST \/v2\/product\/pictures\/import/);
 	});
 
-	it('an unknown task is 404', async () => {
-		expect((await call('/v1/product/import/info', { task_id: 42 })).status).toBe(404);
+	it('an unknown task is 404, in Ozon\'s error shape', async () => {
+		const response = await call('/v1/product/import/info', { task_id: 42 });
+		expect(response.status).toBe(404);
+		expect(json(response)).toEqual({ code: 5, message: 'task 42 not found', details: [] });
+		expect((await call('/v1/product/import/info', { task_id: '9223372036854775807' })).status).toBe(404);
+	});
+
+	it('a task asked for by its task_id as text (int64 as digits) is the same task', async () => {
+		const { task_id } = json(await call('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-004', primary_image: 'https://img.example/4.jpg', images: [] }] }));
+		pass(150);
+		expect(json(await call('/v1/product/import/info', { task_id: String(task_id) })).result.items).toEqual([{ offer_id: 'SKU-004', product_id: 100004, status: 'imported', errors: [] }]);
 	});
 
 	it('Ozon\'s decoder refuses unknown fields: 400 naming the field', async () => {
