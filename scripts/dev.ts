@@ -37,6 +37,7 @@ async function main(): Promise<void> {
 		['webhook-upload-push.json', 'exampleWebhook1'],
 		['backup-images-to-file.json', 'exampleBackup01'],
 		['push-with-error-output.json', 'exampleErrorOut'],
+		['push-then-get-result.json', 'examplePushLate'],
 	]) {
 		await importWorkflow(instance, path.join(ROOT, 'examples', file), id, credential, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
 	console.log(`\nn8n ${instance.version} editor: ${base}`);
 	console.log(setup.ok ? `Log in as ${DEV_OWNER.email} / ${DEV_OWNER.password}` : 'Log in with the owner account you set up.');
 	console.log(`Ozon sandbox: ${sandboxUrl} (credential "Ozon sandbox"; products SKU-001 … SKU-020)`);
-	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images", "…failed products to the error output".');
+	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images", "…failed products to the error output", "…push now, check the result later".');
 	console.log('Ctrl+C to stop.');
 	const stop = async () => {
 		await stopServer(server);

@@ -118,3 +118,33 @@ test('webhook-upload-push.json: a confirmed push takes the first output, a faile
 	expect(saved.connections['Push images to Ozon'].main.map((branch) => branch?.map((connection) => respond(connection.node).responseCode))).toEqual([[200], [422]]);
 	expect(imports.map((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual([['SKU-007']]);
 });
+
+test('push-then-get-result.json: Push with Wait for Result off answers pending with the task_id; after the Wait, Get push result reports each product, paired to its row, and sends nothing', async () => {
+	const saved = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'push-then-get-result.json'), 'utf8')) as WorkflowJson;
+	// Push → Wait (under 65 s: n8n keeps such a wait in memory) → Get push result, failures of each on their error output.
+	expect(saved.connections['Push images to Ozon'].main.map((branch) => branch?.map((connection) => connection.node))).toEqual([['Wait for Ozon'], ['Not sent']]);
+	expect(saved.connections['Wait for Ozon'].main[0]?.map((connection) => connection.node)).toEqual(['Get push result']);
+	expect(saved.connections['Get push result'].main.map((branch) => branch?.map((connection) => connection.node))).toEqual([['On Ozon'], ['Failed or still pending']]);
+	const wait = saved.nodes.find((node) => node.name === 'Wait for Ozon') as INode;
+	expect(wait.parameters).toEqual({ amount: 20, unit: 'seconds' });
+
+	mockInfoList([18, 19, 20].map((n) => product(n)));
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo(() => ({}));
+
+	const { workflow, rows } = example('push-then-get-result.json', 'Product rows', 'Push images to Ozon');
+	const [pushed, notSent] = (await runWorkflow(workflow, credentials)).outputs(OZON_NODE_NAME) ?? [];
+	expect(notSent).toEqual([]);
+	expect(pushed.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status, (item.json.data as IDataObject).task_id])).toEqual(
+		rows.map((row, index) => [{ item: index }, row.article, 'pending', 9000]),
+	);
+
+	// What the Wait node hands on: the Push's items as they are.
+	const getNode = saved.nodes.find((node) => node.name === 'Get push result') as INode;
+	const [onOzon, failed] = (await runWorkflow(ozonWorkflow(pushed.map((item) => item.json), getNode.parameters, { onError: getNode.onError }), credentials)).outputs(OZON_NODE_NAME) ?? [];
+	expect(failed).toEqual([]);
+	expect(onOzon.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status])).toEqual(rows.map((row, index) => [{ item: index }, row.article, 'imported']));
+	expect((onOzon[0].json.data as IDataObject).current_images).toEqual(['https://img.example.com/SKU-018/front.jpg', 'https://img.example.com/SKU-018/back.jpg']);
+	expect(imports).toHaveLength(1);
+});
