@@ -298,12 +298,16 @@ export class OzonMethods {
 		const matching =
 			field === 'offer_id'
 				? this.store.withOffers(wanted)
-				: [...this.store.products.values()].filter((product) => wanted.has(String(field === 'sku' ? product.sku : product.id)));
+				: [...this.store.products.values()].filter((product) =>
+						field === 'sku' ? [product.sku, ...(product.olderSkus ?? [])].some((sku) => wanted.has(String(sku))) : wanted.has(String(product.id)),
+					);
 		const items = matching
 			.map((product) => ({
 				id: product.id,
 				offer_id: product.offer_id,
+				// The current SKU; an older one is named only under sources.
 				sku: product.sku,
+				...(product.olderSkus?.length ? { sources: [product.sku, ...product.olderSkus].map((sku) => ({ sku, source: 'sds' })) } : {}),
 				...this.imageFields({ primary_image: product.primary_image, images: product.images, color_image: product.color_image }),
 				statuses: { status: 'price_sent', is_created: true },
 				errors: [],
@@ -377,10 +381,12 @@ export class OzonMethods {
 				errors: [importError('PRODUCT_NOT_FOUND', 'offer_id', 'Product not found', `no product with offer_id ${item.offer_id}`)],
 			};
 		}
-		const source = JSON.stringify([item.primary_image ?? null, item.images, item.color_image ?? null]);
+		// The card in order: the main photo (primary_image, else the first of images), then the rest.
+		// One card sent either way is one card: sent again unchanged, it is skipped.
+		const photos = [...(item.primary_image ? [item.primary_image] : []), ...item.images];
+		const source = JSON.stringify([photos, item.color_image ?? null]);
 		if (source === product.sourceUrls) return { offer_id: item.offer_id, product_id: product.id, status: 'skipped', errors: [] };
 
-		const photos = [...(item.primary_image ? [item.primary_image] : []), ...item.images];
 		const failing = [...photos, ...(item.color_image ? [item.color_image] : [])].filter(downloadFails);
 		if (photos.length > 0 && photos.every(downloadFails)) {
 			return {

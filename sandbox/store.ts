@@ -7,6 +7,8 @@ export interface SandboxProduct {
 	id: number;
 	offer_id: string;
 	sku: number;
+	/** Earlier SKUs of the product: /v3/product/info/list finds it by them, naming them only under `sources[].sku`. */
+	olderSkus?: number[];
 	primary_image: string[];
 	images: string[];
 	color_image: string[];

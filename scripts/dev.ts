@@ -41,6 +41,7 @@ async function main(): Promise<void> {
 		['minio-upload-to-ozon.json', 'exampleMinioUpl'],
 		['s3-sns-upload-to-ozon.json', 'exampleS3SnsUpl'],
 		['sync-from-bucket.json', 'exampleBktSync1'],
+		['push-then-get-result.json', 'examplePushLate'],
 	]) {
 		await importWorkflow(instance, path.join(ROOT, 'examples', file), id, credential, (workflow) => {
 			const save = workflow.nodes.find((node) => node.name === 'Save the backup');
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
 	console.log(`\nn8n ${instance.version} editor: ${base}`);
 	console.log(setup.ok ? `Log in as ${DEV_OWNER.email} / ${DEV_OWNER.password}` : 'Log in with the owner account you set up.');
 	console.log(`Ozon sandbox: ${sandboxUrl} (credential "Ozon sandbox"; products SKU-001 … SKU-020)`);
-	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images", "…failed products to the error output", and the storage ones: "…photos when they land in R2 / MinIO / S3", "…nightly photo sync from a bucket" (Run now works against the sandbox).');
+	console.log('Examples imported: "Ozon: nightly image sync from a sheet", "…push images when an upload arrives", "…back up product images", "…failed products to the error output", "…push now, check the result later", and the storage ones: "…photos when they land in R2 / MinIO / S3", "…nightly photo sync from a bucket" (Run now works against the sandbox).');
 	console.log('Ctrl+C to stop.');
 	const stop = async () => {
 		await stopServer(server);

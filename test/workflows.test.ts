@@ -27,7 +27,7 @@ test('push-sheet-rows.json: rows become one import, each row one paired result',
 
 	expect(imports.map((call) => call.items)).toEqual([
 		[
-			{ offer_id: 'SKU-001', images: ['https://img.example/SKU-001/1.jpg', 'https://img.example/SKU-001/2.jpg'] },
+			{ offer_id: 'SKU-001', primary_image: 'https://img.example/SKU-001/1.jpg', images: ['https://img.example/SKU-001/2.jpg'] },
 			{ offer_id: 'SKU-002', primary_image: 'https://img.example/SKU-002/main.jpg', images: ['https://img.example/SKU-002/1.jpg', 'https://img.example/SKU-002/2.jpg'] },
 		],
 	]);
@@ -227,4 +227,34 @@ describe('storage examples against the sandbox', () => {
 		const listing = saved('sync-from-bucket.json').nodes.find((candidate) => candidate.type === 'n8n-nodes-base.s3') as INode;
 		expect([listing.disabled, listing.parameters.operation, (listing.parameters.options as IDataObject).folderKey]).toEqual([true, 'getAll', 'products/']);
 	});
+});
+
+test('push-then-get-result.json: Push with Wait for Result off answers pending with the task_id; after the Wait, Get push result reports each product, paired to its row, and sends nothing', async () => {
+	const saved = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'examples', 'push-then-get-result.json'), 'utf8')) as WorkflowJson;
+	// Push → Wait (under 65 s: n8n keeps such a wait in memory) → Get push result, failures of each on their error output.
+	expect(saved.connections['Push images to Ozon'].main.map((branch) => branch?.map((connection) => connection.node))).toEqual([['Wait for Ozon'], ['Not sent']]);
+	expect(saved.connections['Wait for Ozon'].main[0]?.map((connection) => connection.node)).toEqual(['Get push result']);
+	expect(saved.connections['Get push result'].main.map((branch) => branch?.map((connection) => connection.node))).toEqual([['On Ozon'], ['Failed or still pending']]);
+	const wait = saved.nodes.find((node) => node.name === 'Wait for Ozon') as INode;
+	expect(wait.parameters).toEqual({ amount: 20, unit: 'seconds' });
+
+	mockInfoList([18, 19, 20].map((n) => product(n)));
+	const imports = mockImportV2();
+	mockImportInfo(imports);
+	mockPicturesInfo(() => ({}));
+
+	const { workflow, rows } = example('push-then-get-result.json', 'Product rows', 'Push images to Ozon');
+	const [pushed, notSent] = (await runWorkflow(workflow, credentials)).outputs(OZON_NODE_NAME) ?? [];
+	expect(notSent).toEqual([]);
+	expect(pushed.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status, (item.json.data as IDataObject).task_id])).toEqual(
+		rows.map((row, index) => [{ item: index }, row.article, 'pending', 9000]),
+	);
+
+	// What the Wait node hands on: the Push's items as they are.
+	const getNode = saved.nodes.find((node) => node.name === 'Get push result') as INode;
+	const [onOzon, failed] = (await runWorkflow(ozonWorkflow(pushed.map((item) => item.json), getNode.parameters, { onError: getNode.onError }), credentials)).outputs(OZON_NODE_NAME) ?? [];
+	expect(failed).toEqual([]);
+	expect(onOzon.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, (item.json.data as IDataObject).status])).toEqual(rows.map((row, index) => [{ item: index }, row.article, 'imported']));
+	expect((onOzon[0].json.data as IDataObject).current_images).toEqual(['https://img.example.com/SKU-018/front.jpg', 'https://img.example.com/SKU-018/back.jpg']);
+	expect(imports).toHaveLength(1);
 });

@@ -3,7 +3,7 @@
  * not accept or send does not: unknown request fields (Ozon's decoder), `images360` on v1, `url` in
  * import errors, `photo_360`, `is_360`, limits, error bodies and 429 headers.
  */
-import { LIMITS, METHODS, answerViolations, requestViolations } from './ozonContract';
+import { LIMITS, METHODS, PRIMARY_IMAGE_RULE, answerViolations, requestViolations } from './ozonContract';
 import { checkRequest, takeViolations } from './violations';
 
 const HEADERS = { 'client-id': '123456', 'api-key': 'key', 'content-type': 'application/json' };
@@ -15,6 +15,8 @@ describe("Ozon's documented examples fit", () => {
 	it.each([
 		['/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', primary_image: url(0), color_image: url(9), images: [url(1), url(2)] }] }],
 		['/v1/product/import/info', { task_id: 172549793 }],
+		// Get Push Result sends a task_id past a JSON number's exact range as text, as int64 may be.
+		['/v1/product/import/info', { task_id: '9223372036854775807' }],
 		['/v2/product/pictures/info', { product_id: ['137285792'] }],
 		['/v3/product/info/list', { offer_id: ['SKU-001'] }],
 		['/v3/product/info/list', { sku: ['1826453232'] }],
@@ -88,6 +90,14 @@ describe('what Ozon refuses or does not send does not fit', () => {
 		['a method not in the contract', '/v4/product/info/limit', {}, /not a method/],
 	])('request: %s', (_name, path, body, pattern) => {
 		expect(request(path, body).join('\n')).toMatch(pattern);
+	});
+
+	it('an import item without primary_image, in every import (Ozon\'s support advises naming the main photo)', () => {
+		const named = { offer_id: 'A', primary_image: url(0), images: [url(1)] };
+		expect(request('/v2/product/pictures/import', { items: [named] })).toEqual([]);
+		expect(request('/v2/product/pictures/import', { items: [named, { offer_id: 'B', images: [url(2), url(3)] }, { offer_id: 'C', color_image: url(4) }] })).toEqual([
+			`POST /v2/product/pictures/import: request items.1.primary_image: ${PRIMARY_IMAGE_RULE}; items.2.primary_image: ${PRIMARY_IMAGE_RULE}`,
+		]);
 	});
 
 	it('requests without Ozon headers, or not as JSON', () => {

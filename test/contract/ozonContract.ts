@@ -3,7 +3,8 @@
  * Ozon's own documents (its OpenAPI document of 2026-10-06 and News up to 2026-09-22), not from the
  * node or the sandbox. Requests are strict: Ozon's JSON decoder rejects unknown fields. Answers are
  * strict too, so the sandbox cannot drift into fields Ozon does not send (`url` in import errors,
- * `photo_360`, `is_360`).
+ * `photo_360`, `is_360`). One rule goes beyond Ozon's schema, on the advice of Ozon's support: every
+ * import item names its main photo (`primary_image`).
  *
  * Used two ways: every request the node sends in the test suites is checked against it (the nock
  * helper and the sandbox report to test/contract/violations.ts), and every sandbox answer is.
@@ -102,6 +103,9 @@ const v2ImportItem = z
 	})
 	.strict();
 
+/** Every item of an import names its main photo (see the import's request below). */
+export const PRIMARY_IMAGE_RULE = "every import item names its main photo in primary_image, as Ozon's support advises (gam6itko/ozon-seller #44)";
+
 export interface MethodContract {
 	request: z.ZodTypeAny;
 	response: z.ZodTypeAny;
@@ -119,6 +123,13 @@ export const METHODS: Record<string, MethodContract> = {
 			.superRefine((body, ctx) => {
 				const offers = body.items.map((item) => item.offer_id);
 				if (new Set(offers).size !== offers.length) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'a product twice in one request' });
+				// Optional in Ozon's schema, required here: Ozon's support advised sellers to name the main photo,
+				// as leaving it to the first of `images` caused processing errors (gam6itko/ozon-seller #44).
+				body.items.forEach((item, index) => {
+					if (item.primary_image === undefined) {
+						ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['items', index, 'primary_image'], message: PRIMARY_IMAGE_RULE });
+					}
+				});
 			}),
 		response: z.object({ task_id: int64 }).strict(),
 	},

@@ -418,6 +418,99 @@ describe.each(LINES)('n8n %s', (line) => {
 		expect(result?.data.resultData.error?.context?.itemIndex).toBe(1);
 	});
 
+	it('(#24) Get Images by an older SKU reaches the product, and a push by that SKU sets its photos', async () => {
+		// A product whose current SKU replaced an older one: Ozon finds it by either, naming the older only under sources[].sku.
+		const seeded = sandbox.store.byOffer('SKU-001');
+		sandbox.store.products.set(100021, { ...structuredClone(seeded), id: 100021, offer_id: 'SKU-021', sku: 2000000021, olderSkus: [1900000021] } as NonNullable<typeof seeded>);
+		const get = rowsWorkflow(path.join(work, `older-sku-get-${line}.json`), [{ sku: '1900000021' }], { resource: 'productImage', operation: 'get', identifyBy: 'sku', sku: '={{ $json.sku }}', options: {} });
+		const getId = `olderSkuGet${line === '2.x' ? '2' : '1'}x01`;
+		await importWorkflow(instance, get, getId, CREDENTIAL);
+		const read = await instance.execute(getId);
+		expect({ status: read.status, printed: read.result ? '' : read.stdout.slice(-3000) }).toEqual({ status: 0, printed: '' });
+		const [found] = nodeOutput(read.result, 'Ozon') as unknown as Result[];
+		expect(found).toMatchObject({ success: true, data: { offer_id: 'SKU-021', product_id: 100021, sku: 2000000021, status: 'ok' } });
+		expect(found.warnings).toEqual([{ field: 'sku', message: "Found by an older SKU of the product, 1900000021: Ozon's current SKU for it is 2000000021 (shown in sku)" }]);
+
+		const push = rowsWorkflow(path.join(work, `older-sku-push-${line}.json`), [{ sku: 1900000021, photos: 'https://img.example.com/SKU-021/front.jpg;https://img.example.com/SKU-021/img;v=2/back.jpg' }], {
+			resource: 'productImage',
+			operation: 'push',
+			identifyBy: 'sku',
+			sku: '={{ $json.sku }}',
+			images: '={{ $json.photos }}',
+			options: {},
+		});
+		const pushId = `olderSkuPsh${line === '2.x' ? '2' : '1'}x01`;
+		await importWorkflow(instance, push, pushId, CREDENTIAL);
+		const pushed = await instance.execute(pushId);
+		expect({ status: pushed.status, printed: pushed.result ? '' : pushed.stdout.slice(-3000) }).toEqual({ status: 0, printed: '' });
+		const [result] = nodeOutput(pushed.result, 'Ozon') as unknown as Result[];
+		expect(result).toMatchObject({ success: true, data: { offer_id: 'SKU-021', product_id: 100021, sku: 1900000021, status: 'imported' } });
+		// The semicolon inside the second URL stayed in it; the main photo was named in the import.
+		expect(sandbox.store.products.get(100021)).toMatchObject({ primary_image: ['https://img.example.com/SKU-021/front.jpg'], images: ['https://img.example.com/SKU-021/img;v=2/back.jpg'] });
+	});
+
+	it('(#24) an offer_id that arrives as a number past 2^53 fails its item, and nothing is sent for it', async () => {
+		const file = rowsWorkflow(
+			path.join(work, `big-number-${line}.json`),
+			// As a spreadsheet column of 20-digit articles arrives: a JSON number, already rounded.
+			[{ article: JSON.parse('12345678901234567890') as number, photos: 'https://img.example.com/big/1.jpg' }],
+			{ resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.article }}', images: '={{ $json.photos }}', options: {} },
+			{ onError: 'continueRegularOutput' },
+		);
+		const workflowId = `bigNumber${line === '2.x' ? '2' : '1'}x00001`;
+		await importWorkflow(instance, file, workflowId, CREDENTIAL);
+		const logged = sandbox.store.log.length;
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect({ status, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, printed: '' });
+		const [item] = nodeOutput(result, 'Ozon') as unknown as Result[];
+		expect(item).toMatchObject({ success: false, data: { status: 'invalid' } });
+		expect(item.errors).toEqual([
+			{
+				field: 'offer_id',
+				reason:
+					'Offer ID came as the number 12345678901234567000, past 2^53 (9007199254740991), where a JSON number no longer holds every digit: its last digits may already be lost, so nothing was sent. Give it as text (a text column in the sheet, or a string in the expression)',
+			},
+		]);
+		// Nothing reached Ozon for it: no lookup, no import (the key's expiry check is all a run may ask).
+		expect(sandbox.store.log.slice(logged).map((entry) => entry.path).filter((path) => path !== '/v1/roles')).toEqual([]);
+	});
+
+	it('(#24) Push with Wait for Result off, then Get Push Result by the task_id: each product reported imported, paired to its row, with no second import', async () => {
+		const workflowId = `pushThenGet${line === '2.x' ? '2' : '1'}x01`;
+		await importWorkflow(instance, example('push-then-get-result.json'), workflowId, CREDENTIAL, (workflow) => {
+			// Ozon (the sandbox) takes 1 s here: a 3 s Wait is enough, and keeps the run short.
+			const wait = workflow.nodes.find((node) => node.name === 'Wait for Ozon');
+			if (wait) wait.parameters.amount = 3;
+		});
+		const imports = () => sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
+		const importsBefore = imports();
+		const { status, result, stdout } = await instance.execute(workflowId);
+		expect({ status, parsed: result !== undefined, printed: result ? '' : stdout.slice(-3000) }).toEqual({ status: 0, parsed: true, printed: '' });
+
+		const [pushed, notSent] = nodeOutputs(result, 'Push images to Ozon');
+		expect(notSent ?? []).toEqual([]);
+		const taskIds = pushed.map((item) => (item.json as Result).data.task_id);
+		expect(pushed.map((item) => [item.pairedItem, (item.json as Result).data.offer_id, (item.json as Result).data.status])).toEqual([
+			[{ item: 0 }, 'SKU-018', 'pending'],
+			[{ item: 1 }, 'SKU-019', 'pending'],
+			[{ item: 2 }, 'SKU-020', 'pending'],
+		]);
+		expect(new Set(taskIds).size).toBe(1);
+
+		const [onOzon, failed] = nodeOutputs(result, 'Get push result');
+		expect(failed ?? []).toEqual([]);
+		expect(onOzon.map((item) => [item.pairedItem, (item.json as Result).success, (item.json as Result).data.offer_id, (item.json as Result).data.status, (item.json as Result).data.task_id])).toEqual([
+			[{ item: 0 }, true, 'SKU-018', 'imported', taskIds[0]],
+			[{ item: 1 }, true, 'SKU-019', 'imported', taskIds[0]],
+			[{ item: 2 }, true, 'SKU-020', 'imported', taskIds[0]],
+		]);
+		expect((onOzon[0].json as Result).data.current_images).toEqual(['https://img.example.com/SKU-018/front.jpg', 'https://img.example.com/SKU-018/back.jpg']);
+		expect(nodeOutput(result, 'On Ozon')).toHaveLength(3);
+		// One import for the three products, and none from Get Push Result.
+		expect(imports() - importsBefore).toBe(1);
+		expect(sandbox.store.byOffer('SKU-020')).toMatchObject({ primary_image: ['https://img.example.com/SKU-020/front.jpg'], images: ['https://img.example.com/SKU-020/side.jpg'] });
+	});
+
 	it('a wrong API key stops the run with a clear error that does not show the key', async () => {
 		const { status, stdout } = await instance.execute('bulkSyncWrongKy');
 		expect(status).not.toBe(0);

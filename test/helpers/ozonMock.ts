@@ -16,6 +16,8 @@ export interface MockProduct {
 	id: number;
 	offer_id: string;
 	sku?: number;
+	/** Ozon's `sources[]`: a product found by an older SKU names it only here. */
+	sources?: Array<{ sku: number | string; source?: string }>;
 	/** Left out (undefined) or null: Ozon's answer does not say, so the current images are unknown. */
 	images?: string[] | null;
 	primary_image?: string[] | null;
@@ -95,6 +97,17 @@ export function catalogueEntry(offerId: string): MockProduct {
 	return product;
 }
 
+/** A product's photos in the mocks' catalogue as its card shows them: the main photo, then the gallery. */
+export function cardOf(offerId: string): string[] {
+	const product = catalogueEntry(offerId);
+	return [...(product.primary_image ?? []), ...(product.images ?? [])];
+}
+
+/** The photos an import item sends, in the card's order: `primary_image` (the main photo), then `images`. */
+export function importedCard(item: { primary_image?: string; images?: string[] }): string[] {
+	return [...(item.primary_image ? [item.primary_image] : []), ...(item.images ?? [])];
+}
+
 /** Answers /v3/product/info/list from a catalogue (copied: tests may share product objects), for any number of calls. */
 export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[] {
 	catalogue = products.map((product) => ({ ...product }));
@@ -105,8 +118,8 @@ export function mockInfoList(products: MockProduct[], calls: Body[] = []): Body[
 			const request = body as Record<string, string[]>;
 			calls.push(request);
 			const [field, ids] = Object.entries(request)[0];
-			const key = (p: MockProduct) => (field === 'offer_id' ? p.offer_id : field === 'product_id' ? String(p.id) : String(p.sku));
-			return { items: catalogue.filter((p) => ids.includes(key(p))) };
+			const keys = (p: MockProduct) => (field === 'offer_id' ? [p.offer_id] : field === 'product_id' ? [String(p.id)] : [p.sku, ...(p.sources ?? []).map((source) => source.sku)].map(String));
+			return { items: catalogue.filter((p) => keys(p).some((key) => ids.includes(key))) };
 		});
 	return calls;
 }

@@ -122,7 +122,7 @@ describe.each([
 		expect(outcome.items).toHaveLength(cases.length + 1);
 		expect(outcome.items.map((item) => item.pairedItem)).toEqual(outcome.items.map((_, item) => ({ item })));
 		expect((outcome.items[0].json as unknown as Result).success).toBe(true);
-		expect(outcome.imports.flatMap((call) => call.items as unknown[])).toEqual([{ offer_id: 'SKU-001', images: [ok] }]);
+		expect(outcome.imports.flatMap((call) => call.items as unknown[])).toEqual([{ offer_id: 'SKU-001', primary_image: ok, images: [] }]);
 	});
 
 	it.each(cases.map((testCase, index) => [testCase[0], index, testCase] as const))('%s: a clear error on its own item', (_name, index, [, , field, reason]) => {

@@ -37,7 +37,7 @@ it('POST configure switches faults and settings for the next requests, and answe
 it('GET stats counts what reached the Ozon methods; POST reset forgets it and keeps the products', async () => {
 	await ozon('/v1/roles');
 	await ozon('/v3/product/info/list', { offer_id: ['SKU-001'] });
-	await ozon('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', images: ['https://img.example/1.jpg'] }] });
+	await ozon('/v2/product/pictures/import', { items: [{ offer_id: 'SKU-001', primary_image: 'https://img.example/1.jpg', images: [] }] });
 	const stats = await control('GET', 'stats');
 	expect(stats.data).toEqual({
 		requests: 3,

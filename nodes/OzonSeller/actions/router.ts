@@ -10,7 +10,7 @@ import * as productImage from './productImage';
 type Operation = (this: IExecuteFunctions, items: INodeExecutionData[], process: NodeProcess) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-	productImage: { push: productImage.push.execute, get: productImage.get.execute },
+	productImage: { push: productImage.push.execute, get: productImage.get.execute, getPushResult: productImage.getPushResult.execute },
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -59,7 +59,8 @@ function failEvery(ctx: IExecuteFunctions, itemCount: number, error: ParameterEr
 
 /**
  * Runs the operation on the items an earlier try of a Retry On Fail did not settle for good (all of
- * them, on a first try), and puts the kept results back in their places, paired to their inputs.
+ * them, on a first try), and puts the kept results back in their places, paired to their inputs
+ * (an input item may have several: one per product it names, or per product of a task).
  */
 async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INodeExecutionData[], firstOptions: IDataObject, process: NodeProcess): Promise<INodeExecutionData[]> {
 	const earlier = settledEarlier(ctx, items);

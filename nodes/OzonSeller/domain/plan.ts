@@ -1,5 +1,5 @@
 import { IMAGES_360_REMOVED_ON, MAX_IMAGES } from './constants';
-import { listWarningUrls } from './urls';
+import { listWarningUrls, sameFileKey, uniqueFiles } from './urls';
 import type { PushRequest } from './validate';
 import type { ImageField, ItemError, ItemWarning, ProductInfo } from './types';
 
@@ -26,10 +26,6 @@ export interface PlannedImages {
 }
 
 export const IMAGES_360_WARNING = `Not sent: Ozon stopped accepting 360° images on ${IMAGES_360_REMOVED_ON}; no Ozon method takes them any more (v1 included). The URLs were checked and left out; the other images were sent as usual`;
-
-function unique(urls: string[]): string[] {
-	return [...new Set(urls)];
-}
 
 function applyLimit(
 	field: ImageField,
@@ -99,7 +95,7 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 		const currentPrimary = current.primaryImage?.[0];
 		const currentImages = current.images ?? [];
 		// The current main photo stays on the card: as main unless a new one is given, else in the gallery.
-		const kept = unique(primaryImage ? [...(current.primaryImage ?? []), ...currentImages] : currentImages);
+		const kept = uniqueFiles(primaryImage ? [...(current.primaryImage ?? []), ...currentImages] : currentImages);
 		primaryImage = primaryImage ?? currentPrimary;
 		colorImage = colorImage ?? current.colorImage?.[0];
 		// Without a main photo set, Ozon shows the first photo as the main one: a prepend keeps it first,
@@ -107,7 +103,8 @@ export function planImageSet(request: PushRequest, current: ProductInfo | undefi
 		const [shownFirst, ...behind] = kept;
 		const merged =
 			request.mode === 'append' ? [...kept, ...newImages] : primaryImage || shownFirst === undefined ? [...newImages, ...kept] : [shownFirst, ...newImages, ...behind];
-		images = unique(merged).filter((url) => url !== primaryImage);
+		const primaryKey = primaryImage === undefined ? undefined : sameFileKey(primaryImage);
+		images = uniqueFiles(merged).filter((url) => sameFileKey(url) !== primaryKey);
 	}
 
 	images = applyLimit('images', images, MAX_IMAGES, request, warnings, errors, primaryImage ? 1 : 0);
@@ -163,7 +160,7 @@ export function productAfter(product: ProductInfo, set: ImageSet): ProductInfo {
 /** All photos of a product in display order, main first; `null` when Ozon left either list unknown. */
 export function photosOf(product: Pick<ProductInfo, 'primaryImage' | 'images'>): string[] | null {
 	if (product.primaryImage === null || product.images === null) return null;
-	return unique([...product.primaryImage, ...product.images]);
+	return uniqueFiles([...product.primaryImage, ...product.images]);
 }
 
 /** The output's `updated` counts for the set sent. */

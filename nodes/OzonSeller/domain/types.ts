@@ -37,6 +37,8 @@ export interface ProductInfo {
 	productId: number;
 	offerId: string;
 	sku?: number;
+	/** The SKUs Ozon lists under `sources[].sku`: an older SKU of the product is named only there. */
+	sourceSkus?: number[];
 	primaryImage: string[] | null;
 	images: string[] | null;
 	colorImage: string[] | null;

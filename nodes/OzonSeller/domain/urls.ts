@@ -17,6 +17,10 @@ import { hostBlockReason } from './addresses';
 import type { IndexedUrl, ItemError, ItemWarning } from './types';
 
 const COMMA = 0x2c;
+const SEMICOLON = 0x3b;
+
+/** A comma or a semicolon: they separate URLs only where the next URL starts (see splitUrlText). */
+const isSoftSeparator = (code: number) => code === COMMA || code === SEMICOLON;
 
 const HOST_TOO_LONG = `URL host is longer than ${MAX_HOST_LENGTH} characters`;
 
@@ -39,11 +43,13 @@ function hostTextLength(value: string): number {
 
 /**
  * One image URL: http(s), a host, no spaces, control or invisible characters, no embedded login.
- * Parsed once; the result is the canonical form Ozon is sent (punycode host, percent-encoded path).
+ * Parsed once; the result is the canonical form Ozon is sent (punycode host, percent-encoded path),
+ * and Ozon's length limit holds for that form: a Cyrillic path grows six-fold once percent-encoded.
  */
 export const imageUrlSchema = z
 	.string()
-	.max(MAX_URL_LENGTH, `URL is longer than ${MAX_URL_LENGTH} characters`)
+	// Only a bound on the work of parsing: the limit itself is checked on the URL as it is sent.
+	.max(MAX_URL_TEXT_LENGTH, `URL is longer than ${MAX_URL_LENGTH} characters`)
 	.transform((value, ctx) => {
 		if (/\s/.test(value) || hasControlCharacter(value)) return refuse(ctx, 'URL contains whitespace or control characters');
 		// Zero-width spaces, direction overrides and the like: URL parsing would silently encode them.
@@ -70,8 +76,41 @@ export const imageUrlSchema = z
 				`Ozon fetches images from the internet and cannot reach this address: ${notPublic}. Put the image where the internet can reach it (e.g. a public S3/R2 bucket or a CDN)`,
 			);
 		}
+		if (parsed.href.length > MAX_URL_LENGTH) {
+			return refuse(ctx,
+				parsed.href === value
+					? `URL is longer than ${MAX_URL_LENGTH} characters`
+					: `URL is ${parsed.href.length} characters long as it is sent (letters outside ASCII and some signs are percent-encoded: "д" becomes "%D0%B4"); Ozon takes at most ${MAX_URL_LENGTH}`,
+			);
+		}
 		return parsed.href;
 	});
+
+const UNRESERVED = /[A-Za-z0-9\-._~]/;
+
+/**
+ * The form two URLs are compared in, to tell the same file written twice: percent-encoded unreserved
+ * characters decoded (`%7E` is `~`, `%41` is `A`) and other escapes in upper case (`%2f` is `%2F`),
+ * as RFC 3986 (6.2.2) makes them equivalent. Only for comparing: the URL is sent as it was given.
+ */
+export function sameFileKey(url: string): string {
+	if (!url.includes('%')) return url;
+	return url.replace(/%([0-9A-Fa-f]{2})/g, (escape: string, hex: string) => {
+		const character = String.fromCharCode(parseInt(hex, 16));
+		return UNRESERVED.test(character) ? character : escape.toUpperCase();
+	});
+}
+
+/** `urls` without the ones that name a file already listed (see sameFileKey), first kept, in order. */
+export function uniqueFiles(urls: string[]): string[] {
+	const seen = new Set<string>();
+	return urls.filter((url) => {
+		const key = sameFileKey(url);
+		if (seen.has(key)) return false;
+		seen.add(key);
+		return true;
+	});
+}
 
 export interface ParsedUrlList {
 	urls: IndexedUrl[];
@@ -85,10 +124,9 @@ function describeType(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Whitespace as JavaScript's `\s` knows it, and the semicolon: they always separate URLs. */
+/** Whitespace as JavaScript's `\s` knows it: it always separates URLs. */
 function isListSeparator(code: number): boolean {
 	return (
-		code === 0x3b ||
 		code === 0x20 ||
 		(code >= 0x09 && code <= 0x0d) ||
 		code === 0xa0 ||
@@ -115,17 +153,18 @@ function schemeStartsAt(text: string, at: number): boolean {
 }
 
 /**
- * Splits one text cell into URL entries: at whitespace and semicolons, and at a run of commas only
- * where the next URL starts, so commas inside a URL (CDN transforms such as w_100,h_100) survive;
- * commas around an entry are dropped. One pass without regular expressions: linear in the text's
- * length whatever it holds (a scheme check stops at the next comma, so no character is read more
- * than twice), and no garbage for runs of separators.
+ * Splits one text cell into URL entries: at whitespace, and at a run of commas and semicolons only
+ * where the next URL starts, so commas and semicolons inside a URL (CDN transforms such as
+ * w_100,h_100; path parameters such as /img;v=2/) survive; those around an entry are dropped. One
+ * pass without regular expressions: linear in the text's length whatever it holds (a scheme check
+ * stops at the next comma or semicolon, so no character is read more than twice), and no garbage
+ * for runs of separators.
  */
 export function splitUrlText(text: string): string[] {
 	const entries: string[] = [];
 	const add = (from: number, to: number) => {
 		let end = to;
-		while (end > from && text.charCodeAt(end - 1) === COMMA) end--;
+		while (end > from && isSoftSeparator(text.charCodeAt(end - 1))) end--;
 		if (end > from) entries.push(text.slice(from, end));
 	};
 	let entryStart = -1;
@@ -136,9 +175,9 @@ export function splitUrlText(text: string): string[] {
 			if (entryStart !== -1) add(entryStart, at);
 			entryStart = -1;
 			at++;
-		} else if (code === COMMA) {
+		} else if (isSoftSeparator(code)) {
 			let runEnd = at;
-			while (runEnd < text.length && text.charCodeAt(runEnd) === COMMA) runEnd++;
+			while (runEnd < text.length && isSoftSeparator(text.charCodeAt(runEnd))) runEnd++;
 			if (entryStart !== -1 && schemeStartsAt(text, runEnd)) {
 				add(entryStart, at);
 				entryStart = -1;
@@ -211,11 +250,12 @@ export function parseUrlList(field: string, raw: unknown): ParsedUrlList {
 			errors.push({ field, index, url: entry.slice(0, MAX_URL_LENGTH), reason: parsed.error.issues[0].message });
 			return;
 		}
-		if (seen.has(parsed.data)) {
+		const key = sameFileKey(parsed.data);
+		if (seen.has(key)) {
 			duplicates.push(parsed.data);
 			return;
 		}
-		seen.add(parsed.data);
+		seen.add(key);
 		urls.push({ url: parsed.data, index });
 	});
 

@@ -4,7 +4,7 @@ import { hasControlCharacter } from './characters';
 import { refuse } from './refuse';
 
 import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
-import { formatWarnings, parseSingleUrl, parseUrlList } from './urls';
+import { formatWarnings, parseSingleUrl, parseUrlList, sameFileKey } from './urls';
 import type {
 	ApiVersion,
 	IdentifyBy,
@@ -20,10 +20,21 @@ const INT64_MAX = BigInt('9223372036854775807');
 /** Ozon's name for each kind of identifier: the field of its requests and of the node's output. */
 export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
 
+/**
+ * Why a JSON number cannot be taken as an identifier: only a safe integer converts to text exactly.
+ * A spreadsheet's 12345678901234567890 arrives as 12345678901234567000, and 1e21 would become "1e+21".
+ */
+function inexactNumberReason(label: string, value: number): string {
+	if (!Number.isFinite(value)) return `${label} is not a number (${String(value)}): give it as text`;
+	if (!Number.isInteger(value)) return `${label} came as the number ${String(value)}, not a whole number: give it as text`;
+	return `${label} came as the number ${String(value)}, past 2^53 (9007199254740991), where a JSON number no longer holds every digit: its last digits may already be lost, so nothing was sent. Give it as text (a text column in the sheet, or a string in the expression)`;
+}
+
 // One transform per schema rather than z.union and refinement chains: cheaper per item, which
 // matters when a run validates thousands of them.
 const offerIdSchema = z.unknown().transform((value, ctx) => {
-	if (typeof value !== 'string' && !(typeof value === 'number' && Number.isFinite(value))) return refuse(ctx, 'Expected text or a number');
+	if (typeof value === 'number' && !Number.isSafeInteger(value)) return refuse(ctx, inexactNumberReason('Offer ID', value));
+	if (typeof value !== 'string' && typeof value !== 'number') return refuse(ctx, 'Expected text or a number');
 	// Length first: nothing is parsed or trimmed in text that cannot be an article anyway.
 	if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
 		return refuse(ctx, `Offer ID is longer than ${MAX_OFFER_ID_LENGTH} characters (${value.length} given)`);
@@ -41,8 +52,9 @@ const numericIdSchema = (label: string) =>
 		if (typeof value === 'string' && value.length > MAX_ID_TEXT_LENGTH) {
 			return refuse(ctx, `${label} is longer than ${MAX_NUMERIC_ID_DIGITS} digits (${value.length} characters given)`);
 		}
-		const text = typeof value === 'number' ? (Number.isSafeInteger(value) ? String(value) : '') : value.trim();
-		if (text === '') return refuse(ctx, typeof value === 'number' ? `${label} must be a whole number` : `${label} is empty`);
+		if (typeof value === 'number' && !Number.isSafeInteger(value)) return refuse(ctx, inexactNumberReason(label, value));
+		const text = typeof value === 'number' ? String(value) : value.trim();
+		if (text === '') return refuse(ctx, `${label} is empty`);
 		if (!/^\d+$/.test(text)) return refuse(ctx, `${label} must be a positive whole number, got "${text.slice(0, 40)}"`);
 		const digits = text.replace(/^0+(?=\d)/, '');
 		if (digits.length > MAX_NUMERIC_ID_DIGITS || BigInt(digits) > INT64_MAX || BigInt(digits) === BigInt(0)) {
@@ -65,6 +77,20 @@ export function validateIdentifier(identifyBy: IdentifyBy, raw: unknown): { valu
 	}
 	const parsed = identifierSchemas[identifyBy].safeParse(raw);
 	return parsed.success ? { value: parsed.data } : { error: { field, reason: parsed.error.issues[0].message } };
+}
+
+const taskIdSchema = numericIdSchema('Task ID');
+
+/**
+ * Validates Ozon's task_id of a push (text or a number, as a positive whole number up to int64);
+ * returns its digits without leading zeros.
+ */
+export function validateTaskId(raw: unknown): { value?: string; error?: ItemError } {
+	if (raw === undefined || raw === null || raw === '') {
+		return { error: { field: 'task_id', reason: "No task_id given: set Task ID, e.g. to {{ $json.data.task_id }} after a Push with Wait for Result off" } };
+	}
+	const parsed = taskIdSchema.safeParse(raw);
+	return parsed.success ? { value: parsed.data } : { error: { field: 'task_id', reason: parsed.error.issues[0].message } };
 }
 
 /** What the user asked for one item, straight from the node's parameters. */
@@ -114,9 +140,11 @@ export function validatePushInput(raw: RawPushInput): Validated<PushRequest> {
 	}
 
 	let galleryUrls = images.urls;
-	if (primary.url && galleryUrls.some(({ url }) => url === primary.url)) {
-		galleryUrls = galleryUrls.filter(({ url }) => url !== primary.url);
-		warnings.push({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: [primary.url] });
+	const primaryKey = primary.url === undefined ? undefined : sameFileKey(primary.url);
+	const asPrimary = galleryUrls.filter(({ url }) => sameFileKey(url) === primaryKey);
+	if (asPrimary.length > 0) {
+		galleryUrls = galleryUrls.filter((entry) => !asPrimary.includes(entry));
+		warnings.push({ field: 'images', message: 'Dropped a URL that is already the primary image', urls: asPrimary.map(({ url }) => url) });
 	}
 	warnings.push(...formatWarnings('images', galleryUrls.map(({ url }) => url)));
 	if (primary.url) warnings.push(...formatWarnings('primary_image', [primary.url]));

@@ -30,13 +30,20 @@ export interface V1ImportRequest {
 	color_image?: string;
 }
 
-/** Ozon's v2 item for the image set of one product, by offer_id. */
+/**
+ * Ozon's v2 item for the image set of one product, by offer_id. The main photo is always named in
+ * `primary_image`: without it Ozon takes the first of `images`, and Ozon's support advised sellers to
+ * set it explicitly because relying on that caused processing errors (gam6itko/ozon-seller #44). A
+ * set without one sends its first image there and the rest as `images`: the card's order is the same.
+ */
 export function toV2Item(offerId: string, set: ImageSet): V2ImportItem {
+	const [first, ...rest] = set.images;
+	const primaryImage = set.primaryImage ?? first;
 	return {
 		offer_id: offerId,
-		...(set.primaryImage ? { primary_image: set.primaryImage } : {}),
+		...(primaryImage ? { primary_image: primaryImage } : {}),
 		...(set.colorImage ? { color_image: set.colorImage } : {}),
-		images: set.images,
+		images: set.primaryImage !== undefined ? set.images : rest,
 	};
 }
 
@@ -101,6 +108,22 @@ export type ImportIssue = z.infer<typeof importIssue>;
 const pictureIssue = z.object({ url: text, message: text });
 export type PictureIssue = z.infer<typeof pictureIssue>;
 
+/**
+ * The SKUs under `sources[].sku`: a product found by an older SKU names it only there (its
+ * top-level `sku` is the current one). Read leniently: an entry Ozon writes otherwise is skipped,
+ * never a reason to refuse the answer.
+ */
+const sourceSkus = z.unknown().transform((value) => {
+	if (!Array.isArray(value)) return [] as number[];
+	const skus: number[] = [];
+	for (const source of value as unknown[]) {
+		const sku = source && typeof source === 'object' ? (source as { sku?: unknown }).sku : undefined;
+		if (typeof sku === 'number' && Number.isSafeInteger(sku) && sku > 0) skus.push(sku);
+		else if (typeof sku === 'string' && /^\d+$/.test(sku)) skus.push(Number(sku));
+	}
+	return skus;
+});
+
 const productInfoListResponse = z.object({
 	items: z
 		.array(
@@ -109,6 +132,7 @@ const productInfoListResponse = z.object({
 					id: int64,
 					offer_id: z.string(),
 					sku: int64.optional().nullable(),
+					sources: sourceSkus,
 					images: urlList,
 					primary_image: urlList,
 					color_image: urlList,
@@ -124,6 +148,7 @@ export async function listProducts(transport: OzonTransport, by: IdentifyBy, ids
 		productId: item.id,
 		offerId: item.offer_id,
 		sku: item.sku ?? undefined,
+		...(item.sources.length > 0 ? { sourceSkus: item.sources } : {}),
 		primaryImage: item.primary_image,
 		images: item.images,
 		colorImage: item.color_image,
@@ -152,6 +177,7 @@ const importInfoResponse = z.object({
 				z
 					.object({
 						offer_id: z.string(),
+						product_id: int64.optional().nullable(),
 						status: z.string(),
 						errors: z.array(importIssue).nullable().optional(),
 					}),
@@ -162,6 +188,8 @@ const importInfoResponse = z.object({
 
 export interface TaskItemResult {
 	offerId: string;
+	/** Ozon's product_id, when its answer names one (0 or absent for a product it did not find). */
+	productId?: number;
 	status: TaskItemStatus;
 	/** Ozon's status text when it is none of the four known ones. */
 	rawStatus: string;
@@ -175,12 +203,15 @@ function toTaskStatus(status: string): TaskItemStatus {
 
 /**
  * `POST /v1/product/import/info`: the per-product state of an import task. A refusal that lasts
- * past `deadline` (the end of Result Timeout) is not waited out.
+ * past `deadline` (the end of Result Timeout) is not waited out. `taskId` as digits: an int64 past
+ * a JSON number's exact range goes as text, which Ozon's decoder takes for int64 too.
  */
-export async function getImportInfo(transport: OzonTransport, taskId: number, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
-	const response = await transport.post('/v1/product/import/info', { task_id: taskId }, importInfoResponse, { deadline, onSend });
+export async function getImportInfo(transport: OzonTransport, taskId: number | string, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
+	const exact = Number(taskId);
+	const response = await transport.post('/v1/product/import/info', { task_id: Number.isSafeInteger(exact) ? exact : String(taskId) }, importInfoResponse, { deadline, onSend });
 	return response.result.items.map((item) => ({
 		offerId: item.offer_id,
+		...(item.product_id ? { productId: item.product_id } : {}),
 		status: toTaskStatus(item.status),
 		rawStatus: item.status,
 		errors: item.errors ?? [],
@@ -305,6 +336,11 @@ export function importIssueText(issue: ImportIssue, redact: (text: string) => st
 	const text = parts.length > 0 ? parts.join(': ') : `error ${issue.code ?? 'without a description'}`;
 	const code = parts.length > 0 && issue.code !== undefined && issue.code !== null && issue.code !== '' ? ` (Ozon code ${issue.code})` : '';
 	return redactThenShorten(`${text}${code}`, redact, MAX_OZON_TEXT);
+}
+
+/** An import-task error as an item's error: the field Ozon names (else `images`) and its text. */
+export function importIssueError(issue: ImportIssue, redact: (text: string) => string): { field: string; reason: string } {
+	return { field: importIssueField(issue, redact) ?? 'images', reason: importIssueText(issue, redact) };
 }
 
 /** Text of a read-back error (`/v2/product/pictures/info`) for a person: redacted, then shortened. */

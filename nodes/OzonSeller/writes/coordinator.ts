@@ -12,7 +12,7 @@ import type { ImageSet } from '../domain/plan';
 import type { ProductInfo } from '../domain/types';
 import type { Clock } from '../runtime/clock';
 import type { OzonTransport } from '../transport';
-import { getImportInfo } from '../transport/ozonApi';
+import { getImportInfo, type TaskItemStatus } from '../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
 import { Batcher } from './batcher';
 import { Flight } from './flight';
@@ -21,7 +21,7 @@ import { step, type Lane, type LaneEvent } from './lanes';
 import { TaskPace } from './pace';
 import type { Participant, Push } from './participant';
 import type { WriteSettings } from './settings';
-import type { Handover, PushSettings, WriteEntry } from './types';
+import type { Handover, PushSettings, TaskLane, WriteEntry } from './types';
 
 /** How long the set this process last sent with v1 counts as newer than what a lookup shows (v1 answers before processing). */
 const V1_MEMORY_MS = 60_000;
@@ -108,6 +108,30 @@ export class AccountWrites {
 	tidy(): void {
 		if (!this.flying && this.lanes.size === 0) return this.known.clear();
 		for (const [key, productId] of this.known) if (!this.lanes.has(productId)) this.known.delete(key);
+	}
+
+	/** What the lanes know of import task `taskId`: each product a lane holds for it, with Ozon's answer where one came. */
+	lanesOfTask(taskId: number): TaskLane[] {
+		const found: TaskLane[] = [];
+		for (const [productId, lane] of this.lanes) {
+			if (lane.taskId !== taskId) continue;
+			found.push({ productId, offerId: lane.offerId, state: lane.state, ...(lane.state === 'confirming' ? { status: lane.status } : {}) });
+		}
+		return found;
+	}
+
+	/**
+	 * Ozon's answers for products of task `taskId`, learnt outside the write path (Get Push Result).
+	 * A lane whose answer no execution waits for any more (`unknown`) takes a final one as from the
+	 * background poll: the product's next push goes without waiting for that poll. Other lanes
+	 * belong to a flight, which asks for itself.
+	 */
+	taskAnswered(taskId: number, answers: Array<{ productId: number; status: TaskItemStatus }>): void {
+		const nextPollAt = this.clock.now() + this.settings.backgroundPollMs;
+		for (const { productId, status } of answers) {
+			const lane = this.lanes.get(productId);
+			if (lane?.state === 'unknown' && lane.taskId === taskId && status !== 'pending') this.lane(productId, { type: 'background', status, nextPollAt });
+		}
 	}
 
 	/**

@@ -23,8 +23,8 @@ export type Lane =
 	 * pushes that are backing off before they are planned again (see `passed`), at most until then.
 	 */
 	| { state: 'writing'; holder: LaneHolder; taskId?: number; offerId?: string; set?: ImageSet; sentAt?: number; until?: number }
-	/** Ozon processed the write: its read-back decides the pushes' outcome. */
-	| { state: 'confirming'; holder: LaneHolder; taskId?: number; set?: ImageSet }
+	/** Ozon processed the write (`status`, its answer): its read-back decides the pushes' outcome. */
+	| { state: 'confirming'; holder: LaneHolder; taskId?: number; offerId?: string; set?: ImageSet; status: 'imported' | 'skipped' }
 	/** Ozon accepted the write, but no answer came before every push's deadline: asked about in the background. */
 	| { state: 'unknown'; taskId: number; offerId: string; set?: ImageSet; sentAt: number; since: number; nextPollAt: number };
 
@@ -78,7 +78,7 @@ export function step(lane: Lane | undefined, event: LaneEvent): LaneStep {
 			return lane.state === 'writing' ? { lane: { ...lane, taskId: event.taskId, offerId: event.offerId, set: event.set, sentAt: event.at }, applied: true } : refused(lane);
 		case 'answered':
 			if (event.status === 'failed') return { lane: undefined, applied: true };
-			return { lane: { state: 'confirming', holder: lane.holder, taskId: lane.taskId, set: lane.set }, applied: true };
+			return { lane: { state: 'confirming', holder: lane.holder, taskId: lane.taskId, offerId: lane.offerId, set: lane.set, status: event.status }, applied: true };
 		case 'confirmed':
 		case 'unsent':
 			return { lane: undefined, applied: true };

@@ -8,7 +8,7 @@ import type { ItemError } from '../domain/types';
 import type { PushRequest } from '../domain/validate';
 import type { OzonTransport } from '../transport';
 import { OzonRequestError, type OzonFailureKind } from '../transport/errors';
-import { getImportInfo, importIssueField, importIssueText, type ImportIssue } from '../transport/ozonApi';
+import { getImportInfo, importIssueError, importIssueText, type ImportIssue } from '../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from '../actions/common/concurrency';
 import type { FlightBook } from './book';
 import type { FlightHost, WriteEvents } from './host';
@@ -23,10 +23,9 @@ const TRANSIENT: ReadonlySet<OzonFailureKind> = new Set<OzonFailureKind>(['unava
  */
 function taskErrors(request: PushRequest, issues: ImportIssue[], redact: (text: string) => string): ItemError[] {
 	return issues.map((issue) => {
-		const reason = importIssueText(issue, redact);
 		const named = urlMentionedIn(request, `${issue.message ?? ''} ${issue.description ?? ''}`);
-		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason };
-		return { field: importIssueField(issue, redact) ?? 'images', reason };
+		if (named) return { field: named.field, ...(named.index !== undefined ? { index: named.index } : {}), url: named.url, reason: importIssueText(issue, redact) };
+		return importIssueError(issue, redact);
 	});
 }
 

@@ -5,8 +5,10 @@
  */
 import type { Clock } from '../runtime/clock';
 import type { OzonTransport } from '../transport';
+import type { TaskItemStatus } from '../transport/ozonApi';
 import { AccountWrites, WriteCoordinator } from './coordinator';
 import type { WriteSettings } from './settings';
+import type { TaskLane } from './types';
 
 const IDLE_DROP_MS = 3_600_000;
 const SWEEP_EVERY_MS = 300_000;
@@ -65,6 +67,19 @@ export class WriteRegistry {
 	/** Coordinators kept (one per key in use; for tests and the soak). */
 	get keys(): number {
 		return this.coordinators.size;
+	}
+
+	/**
+	 * What the product lanes of the transport's account know of import task `taskId` (Get Push
+	 * Result): nothing when this process holds no lane for it. Read only: no lane or account is made.
+	 */
+	lanesOfTask(transport: OzonTransport, taskId: number): TaskLane[] {
+		return this.accounts.get(transport.account)?.lanesOfTask(taskId) ?? [];
+	}
+
+	/** Ozon's answers for products of `taskId`, learnt outside the write path: see AccountWrites.taskAnswered. */
+	taskAnswered(transport: OzonTransport, taskId: number, answers: Array<{ productId: number; status: TaskItemStatus }>): void {
+		this.accounts.get(transport.account)?.taskAnswered(taskId, answers);
 	}
 
 	/** Held lanes across accounts (for tests and the soak: memory must stay flat). */

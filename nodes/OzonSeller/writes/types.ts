@@ -110,3 +110,15 @@ export interface ImportTask {
 	/** Why the latest poll failed (Ozon busy or unreachable), until one succeeds. */
 	lastPollError?: string;
 }
+
+/**
+ * What this process's product lanes know of one import task, per product they hold for it: who
+ * holds it (a flight writing or confirming it, or nobody: its answer is `unknown`), and Ozon's
+ * answer once one came (`confirming`).
+ */
+export interface TaskLane {
+	productId: number;
+	offerId?: string;
+	state: 'writing' | 'confirming' | 'unknown';
+	status?: 'imported' | 'skipped';
+}

@@ -45,7 +45,7 @@ export function readIdentifier(params: ItemParameters, ledger: ItemLedger, index
 }
 
 /** Ozon's ids as JSON numbers where that is exact, else as text. */
-function asJsonId(digits: string): number | string {
+export function asJsonId(digits: string): number | string {
 	const number = Number(digits);
 	return Number.isSafeInteger(number) ? number : digits;
 }
@@ -55,10 +55,11 @@ export function identifierData(identifyBy: IdentifyBy, value: string): IDataObje
 	return { [ID_FIELD[identifyBy]]: identifyBy === 'offerId' ? value : asJsonId(value) };
 }
 
-function keyOf(product: ProductInfo, by: IdentifyBy): string | undefined {
-	if (by === 'offerId') return product.offerId;
-	if (by === 'productId') return String(product.productId);
-	return product.sku === undefined ? undefined : String(product.sku);
+/** The identifiers of `by`'s kind that name this product: by SKU, its current one and those under `sources[].sku`. */
+function keysOf(product: ProductInfo, by: IdentifyBy): string[] {
+	if (by === 'offerId') return [product.offerId];
+	if (by === 'productId') return [String(product.productId)];
+	return [...(product.sku === undefined ? [] : [product.sku]), ...(product.sourceSkus ?? [])].map(String);
 }
 
 /**
@@ -78,13 +79,13 @@ export async function resolveProducts<T extends Identified>(
 	);
 	await mapConcurrent(lookups, REQUEST_CONCURRENCY, async ({ by, ids, group }) => {
 		if (ledger.stopped) return;
+		const wanted = new Set(ids);
 		try {
 			for (const product of await listProducts(transport, by, ids)) {
-				const key = keyOf(product, by);
-				if (key !== undefined) found.set(`${by}:${key}`, product);
+				// A product Ozon found by a SKU it names only under sources is the product asked for.
+				for (const key of keysOf(product, by)) if (wanted.has(key)) found.set(`${by}:${key}`, product);
 			}
 		} catch (error) {
-			const wanted = new Set(ids);
 			ledger.requestFailed(
 				error,
 				group.filter((entry) => wanted.has(entry.identifier)).map((entry) => entry.index),

@@ -146,12 +146,14 @@ export class ItemLedger implements Ledger {
 		this.outcomes.forEach((_, index) => this.fail(index, status, [error]));
 	}
 
-	fail(index: number, status: string, errors: ItemError[]): void {
+	/** `retryable`: another try may cure it (see WORTH_RETRYING), e.g. a task Ozon is still processing. */
+	fail(index: number, status: string, errors: ItemError[], retryable = false): void {
 		const outcome = this.outcomes[index];
 		outcome.success = false;
 		outcome.settled = true;
 		outcome.data.status = status;
 		outcome.errors.push(...errors);
+		if (retryable) outcome.retryable = true;
 	}
 
 	succeed(index: number, status: string): void {

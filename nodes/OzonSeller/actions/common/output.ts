@@ -112,6 +112,17 @@ const flatRows: Record<string, (result: FullResult) => IDataObject> = {
 		errors: errorsText(errors),
 		warnings: warningsText(warnings),
 	}),
+	getPushResult: ({ success, data, errors, warnings }) => ({
+		offer_id: orNull(data.offer_id),
+		product_id: orNull(data.product_id),
+		task_id: orNull(data.task_id),
+		success,
+		status: orNull(data.status),
+		current_images: listText(data.current_images),
+		color_image: orNull(data.color_image),
+		errors: errorsText(errors),
+		warnings: warningsText(warnings),
+	}),
 };
 
 

@@ -68,6 +68,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const keyWarning = await keyExpiryWarning(transport);
 	const redact = (text: string) => transport.redact(text);
 	const resolved = await resolveProducts(ledger, transport, identified);
+	for (const { index, identifyBy, identifier, product } of resolved) {
+		if (identifyBy === 'sku' && product.sku !== undefined && String(product.sku) !== identifier) {
+			ledger.warn(index, { field: 'sku', message: `Found by an older SKU of the product, ${identifier}: Ozon's current SKU for it is ${product.sku} (shown in sku)` });
+		}
+	}
 
 	await readPictures(ledger, transport, resolved, {
 		answered(pictures, entries) {

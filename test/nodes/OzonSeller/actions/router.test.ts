@@ -33,7 +33,7 @@ function mockOzon() {
 	const lookups = mockInfoList([product(1), product(2), product(3)]);
 	const imports = mockImportV2();
 	mockImportInfo(imports);
-	mockPicturesInfo((id) => ({ photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/1.jpg`] }));
+	mockPicturesInfo((id) => ({ primary_photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/1.jpg`], photo: [] }));
 	return { lookups, imports };
 }
 
@@ -183,7 +183,7 @@ describe('On Error → Stop Workflow (the default)', () => {
 
 	it('Get Images: every product is read, then the workflow stops on the first one Ozon does not know', async () => {
 		const lookups = mockInfoList([product(1), product(2)]);
-		const reads = mockPicturesInfo(() => ({ photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'] }));
+		const reads = mockPicturesInfo(() => ({ primary_photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'], photo: [] }));
 		const result = await runWorkflow(
 			ozonWorkflow([{ offer: 'SKU-001' }, { offer: 'SKU-404' }, { offer: 'SKU-002' }], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}' } as INode['parameters']),
 			credentials,
@@ -435,7 +435,7 @@ describe('Get Images', () => {
 	it('under Continue (using error output) a product Ozon does not know takes the error output, in either Output', async () => {
 		for (const output of ['full', 'flatRow']) {
 			mockInfoList([product(1)]);
-			mockPicturesInfo(() => ({ photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'] }));
+			mockPicturesInfo(() => ({ primary_photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'], photo: [] }));
 			const result = await runWorkflow(
 				ozonWorkflow([{ offer: 'SKU-001' }, { offer: 'SKU-404' }], { resource: 'productImage', operation: 'get', identifyBy: 'offerId', offerId: '={{ $json.offer }}', options: { output } } as INode['parameters'], {
 					onError: 'continueErrorOutput',

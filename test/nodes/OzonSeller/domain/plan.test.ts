@@ -53,6 +53,12 @@ describe('planImageSet', () => {
 		expect(plan.set.images).toEqual([u('old1'), u('old2'), u('n1')]);
 	});
 
+	it('append drops a new image the product already has under another spelling (%7E for ~), and the main photo likewise', () => {
+		const product = { ...current, primaryImage: ['https://a.io/~m/main.jpg'], images: ['https://a.io/~m/1.jpg'] };
+		const plan = planImageSet(request({ mode: 'append', images: [{ url: 'https://a.io/%7Em/1.jpg', index: 0 }, { url: 'https://a.io/%7em/main.jpg', index: 1 }, { url: u('n1'), index: 2 }] }), product);
+		expect(plan.set).toMatchObject({ primaryImage: 'https://a.io/~m/main.jpg', images: ['https://a.io/~m/1.jpg', u('n1')] });
+	});
+
 	it('truncates to the limit, counting the main photo, and names what was dropped', () => {
 		const many = Array.from({ length: 35 }, (_, i) => `p${i}`);
 		const plan = planImageSet(request({ images: urls(...many), primaryImage: u('main') }), undefined);

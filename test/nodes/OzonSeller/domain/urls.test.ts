@@ -1,5 +1,5 @@
 import { MAX_URL_ENTRIES, MAX_URL_LENGTH } from '../../../../nodes/OzonSeller/domain/constants';
-import { formatWarnings, parseSingleUrl, parseUrlList, splitUrlText } from '../../../../nodes/OzonSeller/domain/urls';
+import { formatWarnings, parseSingleUrl, parseUrlList, sameFileKey, splitUrlText } from '../../../../nodes/OzonSeller/domain/urls';
 
 describe('splitUrlText', () => {
 	it.each([
@@ -20,13 +20,25 @@ describe('splitUrlText', () => {
 		expect(splitUrlText(text)).toEqual(expected);
 	});
 
-	it('splits short texts exactly as the former regular-expression split did', () => {
-		// The former rules, fine on short texts but quadratic on long runs of commas.
+	it.each([
+		['a semicolon inside a URL is kept (path parameters)', 'https://cdn.io/img;v=2/a.jpg', ['https://cdn.io/img;v=2/a.jpg']],
+		['a semicolon inside a URL, then another URL', 'https://cdn.io/img;v=2/a.jpg;https://cdn.io/img;v=2/b.jpg', ['https://cdn.io/img;v=2/a.jpg', 'https://cdn.io/img;v=2/b.jpg']],
+		['commas and semicolons inside URLs, spaces between', 'https://cdn.io/w_100,h_100;q=80/a.jpg https://cdn.io/b.jpg;x', ['https://cdn.io/w_100,h_100;q=80/a.jpg', 'https://cdn.io/b.jpg;x']],
+		['a run of commas and semicolons before a URL', 'https://a.io/1.jpg;,;https://a.io/2.jpg', ['https://a.io/1.jpg', 'https://a.io/2.jpg']],
+		['a semicolon before something that is no URL', 'https://a.io/1.jpg;x', ['https://a.io/1.jpg;x']],
+		['leading semicolons', ';;https://a.io/1.jpg', ['https://a.io/1.jpg']],
+	])('semicolons are treated as commas: %s', (_name, text, expected) => {
+		expect(splitUrlText(text)).toEqual(expected);
+	});
+
+	it('splits short texts exactly as the same rules written as regular expressions', () => {
+		// The rules, fine on short texts but quadratic on long runs of commas: split at whitespace, and at a
+		// run of commas and semicolons where a URL starts; drop those around an entry.
 		const former = (text: string) =>
 			text
-				.split(/[\s;]+/)
-				.flatMap((token) => token.split(/,+(?=\s*[a-z][a-z0-9+.-]*:\/\/)/i))
-				.map((token) => token.replace(/^,+|,+$/g, '').trim())
+				.split(/\s+/)
+				.flatMap((token) => token.split(/[,;]+(?=[a-z][a-z0-9+.-]*:\/\/)/i))
+				.map((token) => token.replace(/^[,;]+|[,;]+$/g, ''))
 				.filter((token) => token.length > 0);
 		const pieces = [',', ',,', ';', ' ', '\n', '\u00a0', '\u3000', 'h', 'x', 'https://', 'HTTP://', 'a+b.c-d://', '1://', 'a.io/1.jpg', ':', '/'];
 		let seed = 42;
@@ -155,6 +167,55 @@ describe('parseUrlList: every rule with its error', () => {
 		const result = parseUrlList('images', ['https://ПРИМЕР.рф/фото 1.jpg'.replace(' ', '%20'), 'https://xn--e1afmkfd.xn--p1ai/%D1%84%D0%BE%D1%82%D0%BE%201.jpg']);
 		expect(result.urls).toHaveLength(1);
 		expect(result.urls[0].url).toBe('https://xn--e1afmkfd.xn--p1ai/%D1%84%D0%BE%D1%82%D0%BE%201.jpg');
+	});
+
+	it.each([
+		['%7E and ~', 'https://a.io/~user/1.jpg', 'https://a.io/%7Euser/1.jpg'],
+		['lower-case %7e', 'https://a.io/~user/1.jpg', 'https://a.io/%7euser/1.jpg'],
+		['an encoded letter and digit', 'https://a.io/A1.jpg', 'https://a.io/%411.jpg'],
+		['%2d %2e %5f', 'https://a.io/a-b.c_d.jpg', 'https://a.io/a%2Db%2Ec%5Fd.jpg'],
+		['a reserved escape in either case', 'https://a.io/a%2Fb.jpg', 'https://a.io/a%2fb.jpg'],
+		['in the query', 'https://a.io/1.jpg?v=~2', 'https://a.io/1.jpg?v=%7E2'],
+	])('drops a duplicate written with percent-encoded unreserved characters (%s), keeping the first as given', (_name, first, second) => {
+		const result = parseUrlList('images', [first, second]);
+		expect(result.urls).toEqual([{ url: first, index: 0 }]);
+		expect(result.warnings).toEqual([{ field: 'images', message: 'Dropped 1 duplicate URL(s)', urls: [second] }]);
+	});
+
+	it('an encoded reserved character is another file: %2F is not /', () => {
+		expect(parseUrlList('images', ['https://a.io/a/b.jpg', 'https://a.io/a%2Fb.jpg']).urls).toHaveLength(2);
+	});
+
+	it('sameFileKey: unreserved escapes decoded, other escapes upper-cased, the rest untouched', () => {
+		expect(sameFileKey('https://a.io/%7e%41%2f%d0%b4%20~.jpg')).toBe('https://a.io/~A%2F%D0%B4%20~.jpg');
+		expect(sameFileKey('https://a.io/plain.jpg')).toBe('https://a.io/plain.jpg');
+	});
+
+	it('checks the 2,048-character limit on the URL as it is sent: a Cyrillic path six times as long once percent-encoded', () => {
+		// The issue's case: 1,928 characters as written, 11,428 once encoded; one such URL made Ozon reject the whole request.
+		const cyrillic = `https://img.example.com/${'д'.repeat(1900)}.jpg`;
+		expect(cyrillic).toHaveLength(1928);
+		expect(new URL(cyrillic).href).toHaveLength(11_428);
+		const result = parseUrlList('images', ['https://a.io/ok.jpg', cyrillic]);
+		expect(result.urls.map(({ url }) => url)).toEqual(['https://a.io/ok.jpg']);
+		expect(result.errors).toEqual([
+			{
+				field: 'images',
+				index: 1,
+				url: cyrillic,
+				reason: 'URL is 11428 characters long as it is sent (letters outside ASCII and some signs are percent-encoded: "д" becomes "%D0%B4"); Ozon takes at most 2048',
+			},
+		]);
+		expect(parseSingleUrl('primary_image', cyrillic).errors).toEqual([expect.objectContaining({ field: 'primary_image', reason: expect.stringMatching(/^URL is 11428 characters long as it is sent/) })]);
+	});
+
+	it('accepts a URL of exactly 2,048 characters as sent, whatever it was as written', () => {
+		const prefix = 'https://img.example/';
+		// 335 Cyrillic letters are 2,010 characters encoded; 2048 in all with the ASCII around them.
+		const encoded = `${prefix}${'д'.repeat(335)}${'x'.repeat(2048 - prefix.length - 335 * 6 - 4)}.jpg`;
+		expect(new URL(encoded).href).toHaveLength(2048);
+		expect(parseUrlList('images', [encoded]).errors).toEqual([]);
+		expect(parseUrlList('images', [`${encoded.slice(0, -4)}x.jpg`]).errors[0].reason).toMatch(/^URL is 2049 characters long as it is sent/);
 	});
 
 	it.each([

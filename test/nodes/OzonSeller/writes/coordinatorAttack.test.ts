@@ -7,7 +7,7 @@ import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
-import { catalogueEntry, credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
+import { cardOf, catalogueEntry, credentials, importedCard, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
 import { tuneProcess } from '../../../helpers/nodeProcess';
 import { useVirtualTime } from '../../../helpers/virtualTime';
@@ -142,7 +142,7 @@ describe('the carrier execution is stopped while its flight is out', () => {
 				const refused = path === 'readBack' && reads === 2 ? stopA() : undefined;
 				if (refused) return refused;
 				const ids = ((body as IDataObject).product_id as string[]).map(Number);
-				return [200, { items: ids.map((id) => ({ product_id: id, primary_photo: [], photo: catalogueEntry(`SKU-00${id - 1000}`).images, color_photo: [], errors: [] })) }];
+				return [200, { items: ids.map((id) => ({ product_id: id, primary_photo: catalogueEntry(`SKU-00${id - 1000}`).primary_image, photo: catalogueEntry(`SKU-00${id - 1000}`).images, color_photo: [], errors: [] })) }];
 			});
 
 		const lone = start([{ offer: 'SKU-003', urls: img('lone') }]);
@@ -160,7 +160,7 @@ describe('the carrier execution is stopped while its flight is out', () => {
 		expect(stopped).toBe(true);
 		expect(b).toHaveLength(1);
 		expect(b[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
-		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('B')]);
+		expect(cardOf('SKU-002')).toEqual([OLD, img('B')]);
 	});
 
 	it('stopped during the shared poll: the other execution is still answered with its task result', async () => {
@@ -220,7 +220,7 @@ describe('v1 and v2 pushes of one product', () => {
 
 		expect(v1Bodies).toEqual([{ product_id: 1001, images: [OLD, img('A')] }]);
 		expect([one[0].success, two[0].success]).toEqual([true, true]);
-		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [img('A'), img('B')] }]]);
 	});
 
 	it('a v1 append after a confirmed v2 append builds on the v2 set, not on the older set v1 sent before it', async () => {
@@ -242,7 +242,7 @@ describe('v1 and v2 pushes of one product', () => {
 		expect((await run('B', {}))[0].success).toBe(true);
 		expect((await run('C', { apiVersion: 'v1' }))[0].success).toBe(true);
 
-		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, img('A'), img('B')] }]]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [img('A'), img('B')] }]]);
 		expect(v1Bodies.at(-1)).toEqual({ product_id: 1001, images: [OLD, img('A'), img('B'), img('C')] });
 	});
 });
@@ -340,11 +340,11 @@ describe('one product, named differently by overlapping executions', () => {
 			[true, 'imported'],
 			[true, 'imported'],
 		]);
-		expect(imports.map((call) => call.items[0].images)).toEqual([
+		expect(imports.map((call) => importedCard(call.items[0]))).toEqual([
 			[OLD, img('A')],
 			[OLD, img('A'), img('B')],
 		]);
-		expect(catalogueEntry('SKU-001').images).toEqual([OLD, img('A'), img('B')]);
+		expect(cardOf('SKU-001')).toEqual([OLD, img('A'), img('B')]);
 	});
 });
 
@@ -422,7 +422,7 @@ describe("another execution's bad item in a shared import request", () => {
 
 		expect(outputOf(goodResult)[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-002', status: 'imported' } });
 		expect(outputOf(badResult)[0]).toMatchObject({ success: false, data: { offer_id: 'SKU-001', status: 'failed' } });
-		expect(catalogueEntry('SKU-002').images).toEqual([OLD, img('good')]);
+		expect(cardOf('SKU-002')).toEqual([OLD, img('good')]);
 		expect(imports.flatMap((call) => call.items.map((item) => item.offer_id))).toEqual(['SKU-003', 'SKU-002']);
 	});
 });
@@ -445,7 +445,7 @@ describe('one product pushed with two keys of one Client-Id at once', () => {
 			.post('/v2/product/pictures/import')
 			.times(20)
 			.reply(function (_uri, body) {
-				imports.push({ key: String(this.req.headers['api-key']), images: (body as ImportCall).items[0].images ?? [] });
+				imports.push({ key: String(this.req.headers['api-key']), images: importedCard((body as ImportCall).items[0]) });
 				return [200, { task_id: imports.length }];
 			});
 		ozonAnyKey()
@@ -495,6 +495,6 @@ describe('an execution stopped before its write is sent', () => {
 		await sleep(100);
 
 		expect(imports).toHaveLength(0);
-		expect(catalogueEntry('SKU-001').images).toEqual([OLD]);
+		expect(cardOf('SKU-001')).toEqual([OLD]);
 	});
 });

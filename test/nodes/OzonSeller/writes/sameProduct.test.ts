@@ -7,6 +7,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import {
+	cardOf,
 	catalogueEntry,
 	credentials,
 	mockImportInfo,
@@ -59,8 +60,8 @@ describe('one product twice in a run', () => {
 			[true, 'dry_run'],
 			[true, 'imported'],
 		]);
-		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, B] }]]);
-		expect(catalogueEntry('SKU-001').images).toEqual([OLD, B]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [B] }]]);
+		expect(cardOf('SKU-001')).toEqual([OLD, B]);
 	});
 
 	it('a rejected write is never built on: both appends travel in the one rejected request, none reports success, Ozon keeps the old photos', async () => {
@@ -83,8 +84,8 @@ describe('one product twice in a run', () => {
 			[false, 'failed'],
 			[false, 'failed'],
 		]);
-		expect(sent.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, A, B] }]]);
-		expect(catalogueEntry('SKU-001').images).toEqual([OLD]);
+		expect(sent.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [A, B] }]]);
+		expect(cardOf('SKU-001')).toEqual([OLD]);
 	});
 
 	it('a push that arrives while a write is failing builds on what Ozon has, not on the failed set', async () => {
@@ -100,7 +101,7 @@ describe('one product twice in a run', () => {
 		const [one, two] = await Promise.all([first.result, second.result]).then((runs) => runs.map((run) => (run.output(OZON_NODE_NAME) ?? [])[0].json as unknown as Output));
 
 		expect([one.success, one.data.status, two.success, two.data.status]).toEqual([false, 'failed', true, 'imported']);
-		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, A] }], [{ offer_id: 'SKU-001', images: [OLD, B] }]]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [A] }], [{ offer_id: 'SKU-001', primary_image: OLD, images: [B] }]]);
 		expect(two.data.previous_images).toEqual([OLD]);
 	});
 });
@@ -154,7 +155,7 @@ describe('another writer (another worker, tool or person) between the write and 
 
 		const [item] = await push([{ offer: 'SKU-001', urls: A, mode: 'append' }]);
 
-		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', images: [OLD, A] }], [{ offer_id: 'SKU-001', images: [X, A] }]]);
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: OLD, images: [A] }], [{ offer_id: 'SKU-001', primary_image: X, images: [A] }]]);
 		expect(item).toMatchObject({ success: true, data: { status: 'imported', current_images: [X, A] } });
 		expect(item.warnings).toContainEqual(expect.objectContaining({ field: 'images', message: expect.stringMatching(/^Applied again on the product's new photos/) }));
 	});

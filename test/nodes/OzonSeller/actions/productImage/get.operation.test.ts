@@ -7,7 +7,10 @@ import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { itemsCountingReads, mostReadBetweenYields } from '../../../../helpers/itemReads';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
 
-type Output = { success: boolean; data: IDataObject; errors: IDataObject[] };
+/** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
+const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
+
+type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
 async function get(items: IDataObject[], parameters: IDataObject) {
 	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
@@ -89,6 +92,33 @@ describe('get', () => {
 		]);
 		expect(output[1].json.errors[0]).toEqual({ field: 'product_id', reason: 'Product ID must be a positive whole number, got "-3"' });
 		expect(output[2].json.errors[0]).toEqual({ field: 'product_id', reason: 'No product with product_id "4242" in this Ozon account' });
+	});
+});
+
+describe('get: identifiers as catalogues hold them', () => {
+	it('a product found by an older SKU, which Ozon names only under sources[].sku, is read; the current SKU is shown, with a warning', async () => {
+		const lookups = mockInfoList([product(1, { sku: 700001, sources: [{ sku: 700001, source: 'sds' }, { sku: '500001', source: 'fbo' }] }), product(2)]);
+		const reads = mockPicturesInfo(() => ({ primary_photo: ['https://cdn1.ozone.ru/s3/multimedia-t/m.jpg'], photo: [] }));
+		const output = await get([{ sku: '500001' }, { sku: 700001 }, { sku: '500002' }], { identifyBy: 'sku', sku: '={{ $json.sku }}' });
+		expect(lookups).toEqual([{ sku: ['500001', '700001', '500002'] }]);
+		expect(reads).toEqual([{ product_id: ['1001', '1002'] }]);
+		expect(output.map((o) => [o.paired, o.json.success, o.json.data.offer_id, o.json.data.sku])).toEqual([
+			[{ item: 0 }, true, 'SKU-001', 700001],
+			[{ item: 1 }, true, 'SKU-001', 700001],
+			[{ item: 2 }, true, 'SKU-002', 500002],
+		]);
+		expect(output[0].json.warnings).toEqual([{ field: 'sku', message: "Found by an older SKU of the product, 500001: Ozon's current SKU for it is 700001 (shown in sku)" }]);
+		expect(output[1].json.warnings).toEqual([]);
+	});
+
+	it('an offer_id number past 2^53 fails its item ("give it as text") and is never looked up; a safe integer converts exactly', async () => {
+		const lookups = mockInfoList([product(1, { offer_id: '9007199254740991' })]);
+		mockPicturesInfo(() => ({}));
+		const output = await get([{ offer: SPREADSHEET_NUMBER }, { offer: 9007199254740991 }], { identifyBy: 'offerId', offerId: '={{ $json.offer }}' });
+		expect(output[0].json).toMatchObject({ success: false, data: { status: 'invalid' } });
+		expect(output[0].json.errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 12345678901234567000, past 2\^53 .*Give it as text/) }]);
+		expect(output[1].json).toMatchObject({ success: true, data: { offer_id: '9007199254740991', product_id: 1001 } });
+		expect(lookups).toEqual([{ offer_id: ['9007199254740991'] }]);
 	});
 });
 

@@ -17,6 +17,9 @@ import {
 } from '../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../helpers/timing';
 
+/** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
+const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
+
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
 const PUSH_BY_OFFER = {
@@ -52,7 +55,7 @@ describe('push: batching', () => {
 		const infoCalls = mockInfoList(products);
 		const imports = mockImportV2();
 		const polls = mockImportInfo(imports);
-		const reads = mockPicturesInfo((id) => ({ photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/a.jpg`, `https://cdn1.ozone.ru/s3/multimedia-t/${id}/b.jpg`] }));
+		const reads = mockPicturesInfo((id) => ({ primary_photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/a.jpg`], photo: [`https://cdn1.ozone.ru/s3/multimedia-t/${id}/b.jpg`] }));
 
 		const { json, items } = await push(products.map((p) => row(p)));
 
@@ -101,7 +104,7 @@ describe('push: batching', () => {
 		const { json } = await push([{ id, urls: img('x', 1) }], { identifyBy, [identifyBy]: '={{ $json.id }}' });
 
 		expect(infoCalls).toEqual([expectedLookup]);
-		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('x', 1)] }]);
+		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', primary_image: img('x', 1), images: [] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-001', product_id: 1001 } });
 	});
 
@@ -139,8 +142,8 @@ describe('push: batching', () => {
 		]);
 
 		expect(imports.map((call) => call.items)).toEqual([
-			[{ offer_id: 'SKU-001', images: [img('first', 1)] }],
-			[{ offer_id: 'SKU-001', images: [img('second', 1)] }],
+			[{ offer_id: 'SKU-001', primary_image: img('first', 1), images: [] }],
+			[{ offer_id: 'SKU-001', primary_image: img('second', 1), images: [] }],
 		]);
 		expect(json.map((item) => [item.success, item.data.task_id])).toEqual([
 			[true, 9000],
@@ -207,7 +210,7 @@ describe('push: append and prepend', () => {
 		// Only the known product's append and the replace went to Ozon.
 		expect(imports.flatMap((call) => call.items as IDataObject[])).toEqual([
 			{ offer_id: 'SKU-001', primary_image: 'https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', color_image: 'https://cdn1.ozone.ru/s3/multimedia-t/c.jpg', images: ['https://cdn1.ozone.ru/s3/multimedia-t/a.jpg', img('SKU-001', 1)] },
-			{ offer_id: 'SKU-002', images: [img('SKU-002', 1)] },
+			{ offer_id: 'SKU-002', primary_image: img('SKU-002', 1), images: [] },
 		]);
 		expect(json[3].data.previous_images).toBeNull();
 	});
@@ -279,7 +282,8 @@ describe('push: waiting for the task', () => {
 
 	it('read-back errors for URLs we sent make the item fail, naming field and index', async () => {
 		setup(() => ({ status: 'imported' }), {
-			photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'],
+			primary_photo: ['https://cdn1.ozone.ru/s3/multimedia-t/1.jpg'],
+			photo: [],
 			errors: [
 				{ url: img('SKU-001', 2), message: 'HTTP 404 when downloading' },
 				{ url: 'https://elsewhere.example/old.jpg', message: 'an old error about another URL' },
@@ -338,7 +342,7 @@ describe('push: v1 (deprecated) path and 360° images', () => {
 		mockImportInfo(imports);
 		mockPicturesInfo(() => ({}));
 		const { json } = await push([row(product(1))], { images360: img('r', 1) });
-		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }]);
+		expect(imports[0].items).toEqual([{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [img('SKU-001', 2)] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { updated: { images360: 0 } } });
 		expect(json[0].warnings).toContainEqual({ field: 'images360', message: expect.stringMatching(IMAGES_360_NOT_SENT), urls: [img('r', 1)] });
 	});
@@ -391,7 +395,7 @@ describe('push: dry run', () => {
 			success: true,
 			data: {
 				status: 'dry_run',
-				request: { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', images: [img('SKU-001', 1), img('SKU-001', 2)] }] } },
+				request: { method: 'POST', endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [img('SKU-001', 2)] }] } },
 			},
 		});
 	});
@@ -435,6 +439,39 @@ describe('push: validation inside a run', () => {
 	});
 });
 
+describe('push: identifiers as catalogues hold them', () => {
+	it('by an older SKU (named only under sources[].sku): the product is found and its import sent by offer_id', async () => {
+		mockInfoList([product(1, { sku: 700001, sources: [{ sku: 700001 }, { sku: 500001 }] })]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push([{ sku: '500001', urls: img('SKU-001', 1) }], { identifyBy: 'sku', sku: '={{ $json.sku }}' });
+		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-001', product_id: 1001, sku: 500001, status: 'imported' } });
+		expect(imports.map((call) => call.items)).toEqual([[{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [] }]]);
+	});
+
+	it('an identifier number that is not a safe integer fails its item with nothing sent for it; the others go', async () => {
+		const lookups = mockInfoList([product(1)]);
+		const imports = mockImportV2();
+		mockImportInfo(imports);
+		mockPicturesInfo(() => ({}));
+		const { json } = await push([
+			{ offer: SPREADSHEET_NUMBER, urls: img('x', 1) },
+			{ offer: 1e21, urls: img('y', 1) },
+			{ offer: 'SKU-001', urls: img('SKU-001', 1) },
+		]);
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'imported'],
+		]);
+		expect(json[0].errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 12345678901234567000, past 2\^53/) }]);
+		expect(json[1].errors).toEqual([{ field: 'offer_id', reason: expect.stringMatching(/^Offer ID came as the number 1e\+21, past 2\^53/) }]);
+		expect(lookups).toEqual([{ offer_id: ['SKU-001'] }]);
+		expect(imports.flatMap((call) => (call.items as IDataObject[]).map((item) => item.offer_id))).toEqual(['SKU-001']);
+	});
+});
+
 describe('push: choice values from expressions', () => {
 	it('are trimmed and taken as value or displayed name in any case', async () => {
 		mockInfoList([product(1, { images: ['https://cdn1.ozone.ru/s3/multimedia-t/old.jpg'] })]);
@@ -450,7 +487,7 @@ describe('push: choice values from expressions', () => {
 		// Replace: the old photo is not kept (a silent prepend would keep it).
 		expect(json[0]).toMatchObject({
 			success: true,
-			data: { status: 'dry_run', request: { body: { items: [{ offer_id: 'SKU-001', images: [img('SKU-001', 1)] }] } } },
+			data: { status: 'dry_run', request: { body: { items: [{ offer_id: 'SKU-001', primary_image: img('SKU-001', 1), images: [] }] } } },
 		});
 	});
 

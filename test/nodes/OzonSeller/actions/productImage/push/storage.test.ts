@@ -45,8 +45,9 @@ async function push(items: unknown[], parameters: IDataObject = {}, nodeOptions:
 	return { error: result.error, output, json: output.map((item) => item.json as unknown as Output) };
 }
 
-/** The offers and images of every import request, in order. */
-const sent = (imports: Array<Record<string, unknown>>) => imports.map((call) => (call.items as IDataObject[]).map((item) => [item.offer_id, item.images]));
+/** The offers and cards (main photo, then the rest: every import names its main photo) of every import request, in order. */
+const sent = (imports: Array<Record<string, unknown>>) =>
+	imports.map((call) => (call.items as IDataObject[]).map((item) => [item.offer_id, [...(item.primary_image ? [item.primary_image] : []), ...((item.images as string[]) ?? [])]]));
 
 const summary = (output: INodeExecutionData[]) => output.map((item) => [item.pairedItem, (item.json as unknown as Output).success, (item.json.data as IDataObject).status, (item.json.data as IDataObject).offer_id]);
 
@@ -243,13 +244,14 @@ describe('storage objects: Dry Run and Mode', () => {
 		expect(imports).toEqual([]);
 		const keys = ['SKU-001/1.jpg', 'SKU-001/2.jpg', 'SKU-001/10.jpg'];
 		for (const item of json) {
-			expect(item).toMatchObject({ success: true, data: { status: 'dry_run', offer_id: 'SKU-001', keys, urls: keys.map(url), request: { endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', images: keys.map(url) }] } } } });
+			expect(item).toMatchObject({ success: true, data: { status: 'dry_run', offer_id: 'SKU-001', keys, urls: keys.map(url), request: { endpoint: '/v2/product/pictures/import', body: { items: [{ offer_id: 'SKU-001', primary_image: url(keys[0]), images: keys.slice(1).map(url) }] } } } });
 		}
 	});
 
 	it.each([
-		['append', ['https://cdn1.ozone.ru/s3/multimedia-t/old.jpg', url('SKU-001/1.jpg'), url('SKU-001/2.jpg')]],
-		['prepend', [url('SKU-001/1.jpg'), url('SKU-001/2.jpg'), 'https://cdn1.ozone.ru/s3/multimedia-t/old.jpg']],
+		// Append and Prepend keep the product's main photo first (named in primary_image); the gallery gets the new ones.
+		['append', ['https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', 'https://cdn1.ozone.ru/s3/multimedia-t/old.jpg', url('SKU-001/1.jpg'), url('SKU-001/2.jpg')]],
+		['prepend', ['https://cdn1.ozone.ru/s3/multimedia-t/main.jpg', url('SKU-001/1.jpg'), url('SKU-001/2.jpg'), 'https://cdn1.ozone.ru/s3/multimedia-t/old.jpg']],
 		['replace', [url('SKU-001/1.jpg'), url('SKU-001/2.jpg')]],
 	])('Mode %s applies to the grouped product', async (mode, images) => {
 		const { imports } = mockOzon([product(1, { primary_image: ['https://cdn1.ozone.ru/s3/multimedia-t/main.jpg'], images: ['https://cdn1.ozone.ru/s3/multimedia-t/old.jpg'] })]);
