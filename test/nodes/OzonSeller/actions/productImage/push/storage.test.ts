@@ -6,7 +6,7 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
-import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../../../helpers/ozonMock';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../../helpers/timing';
 import {
 	S3_TEST_EVENT,
@@ -232,6 +232,14 @@ describe('storage objects: bad input fails only its own item', () => {
 		const { error } = await push([r2Event('SKU-001/1.jpg'), s3Event(['SKU-001/2.jpg'], ['SKU-404/1.jpg'])], {}, {});
 		expect(error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect((error as NodeOperationError).context.itemIndex).toBe(1);
+	});
+	it("under Stop Workflow, a failure that stops the node names the input item of its product, not the product's place among the products", async () => {
+		// Two deletions first: the one product (product 0) is named by input item 2.
+		ozon().post('/v3/product/info/list').reply(403, { code: 7, message: 'Invalid Api-Key, please contact support' });
+		const { error, output } = await push([r2Event('SKU-001/1.jpg', 'DeleteObject'), r2Event('SKU-002/1.jpg', 'DeleteObject'), r2Event('SKU-001/1.jpg')], {}, {});
+		expect(output).toEqual([]);
+		expect(error?.message).toContain('Ozon refused access to /v3/product/info/list (HTTP 403)');
+		expect((error as NodeOperationError).context.itemIndex).toBe(2);
 	});
 });
 
