@@ -17,6 +17,8 @@ export interface StorageItemRequest {
 	base: PublicBase;
 	pattern: KeyPattern;
 	keysOutsidePattern: KeysOutsidePattern;
+	/** The credential's Api-Key: never shown nor sent, wherever an event holds it. */
+	secrets?: readonly string[];
 }
 
 /** A photo one item names: its product, its place and its URL. */
@@ -72,7 +74,7 @@ function ignoredWarning(reason: IgnoredReason, records: Array<Extract<StorageRec
 /** Reads one item's storage objects. `meter` counts the Key Pattern's matching steps. */
 export function readStorageItem(request: StorageItemRequest, meter?: StepMeter): StorageItemReading {
 	const warnings: ItemWarning[] = [];
-	const records = readStorageObject(request.object);
+	const records = readStorageObject(request.object, request.secrets);
 	if (records instanceof StorageObjectError) return { ok: false, errors: [{ field: FIELD, reason: records.message }], warnings };
 
 	const ignored = new Map<IgnoredReason, Array<Extract<StorageRecord, { kind: 'ignored' }>>>();

@@ -13,6 +13,7 @@ import { KeyPattern, PatternError } from '../../../domain/storage/pattern';
 import { BaseUrlError, PublicBase } from '../../../domain/storage/publicUrl';
 import type { ApiVersion, ItemError, ItemWarning, PushMode, TooManyImages } from '../../../domain/types';
 import { validatePushInput } from '../../../domain/validate';
+import { credentialSecrets } from '../../../transport';
 import type { ExecutionWrites } from '../../../writes/execution';
 import { ITEMS_PER_TURN } from '../../common/concurrency';
 import { settledResultsOf } from '../../common/earlierTries';
@@ -71,7 +72,7 @@ class ItemSettings {
 }
 
 /** Reads one item into the photos it names; an item that names none is settled here (`ignored` or `invalid`). */
-function readItemPhotos(ledger: ItemLedger, settings: ItemSettings, index: number, input: StorageItemInput): NamedPhoto[] {
+function readItemPhotos(ledger: ItemLedger, settings: ItemSettings, index: number, input: StorageItemInput, secrets: readonly string[]): NamedPhoto[] {
 	ledger.warn(index, ...input.warnings);
 	const pattern = settings.pattern(input.keyPattern);
 	const base = settings.base(input.publicBaseUrl);
@@ -80,7 +81,7 @@ function readItemPhotos(ledger: ItemLedger, settings: ItemSettings, index: numbe
 		ledger.fail(index, 'invalid', errors);
 		return [];
 	}
-	const reading = readStorageItem({ object: input.object, pattern: pattern as KeyPattern, base: base as PublicBase, keysOutsidePattern: input.keysOutsidePattern });
+	const reading = readStorageItem({ object: input.object, pattern: pattern as KeyPattern, base: base as PublicBase, keysOutsidePattern: input.keysOutsidePattern, secrets });
 	ledger.warn(index, ...reading.warnings);
 	if (!reading.ok) {
 		ledger.fail(index, 'invalid', reading.errors);
@@ -154,6 +155,7 @@ export async function pushStorageObjects(
 	const settings = new ItemSettings();
 	const inputs: StorageItemInput[] = [];
 	const named: ItemPhotos[] = [];
+	const secrets = await credentialSecrets(ctx);
 	for (let index = 0; index < itemCount; index++) {
 		if (index > 0 && index % ITEMS_PER_TURN === 0) await yieldTurn();
 		try {
@@ -162,7 +164,7 @@ export async function pushStorageObjects(
 			items.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
 			continue;
 		}
-		const photos = readItemPhotos(items, settings, index, inputs[index]);
+		const photos = readItemPhotos(items, settings, index, inputs[index], secrets);
 		if (photos.length > 0) named.push({ item: index, photos });
 	}
 

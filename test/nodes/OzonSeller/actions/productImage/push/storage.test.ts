@@ -6,7 +6,7 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
-import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../../helpers/ozonMock';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product, API_KEY } from '../../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../../helpers/timing';
 import {
 	S3_TEST_EVENT,
@@ -202,6 +202,45 @@ describe('storage objects: bad input fails only its own item', () => {
 			'Key is 2000 characters long; storage keys are at most 1024 bytes',
 			'10000 queue messages in one item; at most 1000 are read per item (split the batch)',
 			expect.stringMatching(/^Not a storage event, queue message or listing entry: .*got an object with hello$/),
+		]);
+	});
+
+	it("the credential's Api-Key in an event is never shown, not even in part, nor sent in a URL: an item whose key or text holds it fails alone", async () => {
+		const { imports } = mockOzon();
+		const long = `${'x'.repeat(110)}${API_KEY}`;
+		const items = [
+			{ text: `{"Records": [ ${API_KEY}` },
+			{ text: snsNotification(`not json ${API_KEY}`) },
+			{ text: r2Event(`SKU-001/${API_KEY}.jpg`) },
+			{ text: r2Event(`SKU-001/${long}.jpg`, 'DeleteObject') },
+			{ text: { Type: 'SubscriptionConfirmation', TopicArn: 'arn', SubscribeURL: `https://sns.eu-west-1.amazonaws.com/?Token=${API_KEY}` } },
+			{ text: r2Event('SKU-001/1.jpg', `${'y'.repeat(70)}${API_KEY}`) },
+			{ text: { [API_KEY]: 1 } },
+			{ text: { key: `SKU-001/${long}` } },
+			{ text: s3Event([`SKU-001/${encodeURIComponent(API_KEY)}%ZZ.jpg`]) },
+			{ text: pullMessage({ note: API_KEY }) },
+			{ text: r2Event('SKU-002/1.jpg') },
+		];
+		const { output, json } = await push(items, { storageObject: '={{ $json.text }}', keyPattern: '{offer_id}/*' });
+
+		const shown = JSON.stringify(output);
+		// No run of 8 of the key's characters, wherever it starts.
+		for (let at = 0; at + 8 <= API_KEY.length; at++) expect(shown).not.toContain(API_KEY.slice(at, at + 8));
+		expect(JSON.stringify(imports)).not.toContain(API_KEY);
+		expect(sent(imports)).toEqual([[['SKU-002', [url('SKU-002/1.jpg')]]]]);
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'ignored'],
+			[true, 'ignored'],
+			[true, 'ignored'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'imported'],
 		]);
 	});
 
