@@ -160,6 +160,14 @@ describe('storage objects: what sends nothing', () => {
 		]);
 	});
 
+	it('one key under two Public Base URLs (two buckets) is two photos, not a repeat: only the same URL is dropped', async () => {
+		const { imports } = mockOzon();
+		const other = 'https://cdn.example.com/mirror';
+		const { json } = await push([{ key: 'SKU-001/1.jpg', base: BASE }, { key: 'SKU-001/1.jpg', base: other }, { key: 'SKU-001/1.jpg', base: BASE }], { storageObject: '={{ $json.key }}', publicBaseUrl: '={{ $json.base }}' });
+		expect(sent(imports)).toEqual([[['SKU-001', [url('SKU-001/1.jpg'), `${other}/SKU-001/1.jpg`]]]]);
+		expect(json.map((item) => item.warnings.length)).toEqual([0, 0, 1]);
+	});
+
 	it('Keys Outside the Pattern "error" fails the item with the outsider, sending none of its keys; the others go', async () => {
 		const { imports } = mockOzon();
 		const { json } = await push([s3Event(['SKU-001/1.jpg'], ['SKU-001/thumb.jpg']), listingEntry('SKU-002/1.jpg')], { options: { keysOutsidePattern: 'error' } });
