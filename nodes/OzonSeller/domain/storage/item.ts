@@ -30,8 +30,14 @@ export interface NamedPhoto {
 	position?: number;
 }
 
+/** A deletion the item names: the URL its key had, and how many of the item's photos came before it. */
+export interface NamedDeletion {
+	url: string;
+	after: number;
+}
+
 export type StorageItemReading =
-	| { ok: true; photos: NamedPhoto[]; warnings: ItemWarning[] }
+	| { ok: true; photos: NamedPhoto[]; deletions: NamedDeletion[]; warnings: ItemWarning[] }
 	| { ok: false; errors: ItemError[]; warnings: ItemWarning[] };
 
 const FIELD = 'storageObject';
@@ -80,8 +86,12 @@ export function readStorageItem(request: StorageItemRequest, meter?: StepMeter):
 	const ignored = new Map<IgnoredReason, Array<Extract<StorageRecord, { kind: 'ignored' }>>>();
 	const outside: string[] = [];
 	const photos: NamedPhoto[] = [];
+	const deletions: NamedDeletion[] = [];
 	for (const record of records) {
 		if (record.kind === 'ignored') {
+			// An upload deleted after it (in this item or a later one) cannot be fetched by Ozon: see storage.ts.
+			const deleted = record.reason === 'deletion' && record.key !== undefined ? request.base.urlOf(record.key) : undefined;
+			if (typeof deleted === 'string') deletions.push({ url: deleted, after: photos.length });
 			const list = ignored.get(record.reason) ?? [];
 			ignored.set(record.reason, list);
 			list.push(record);
@@ -107,5 +117,5 @@ export function readStorageItem(request: StorageItemRequest, meter?: StepMeter):
 	if (outside.length > 0) {
 		warnings.push({ field: 'keyPattern', message: `Skipped ${outside.length} key(s) that do not match the Key Pattern "${request.pattern.text}" (nothing sent for them): ${keysText(outside)}` });
 	}
-	return { ok: true, photos, warnings };
+	return { ok: true, photos, deletions, warnings };
 }

@@ -168,6 +168,23 @@ describe('storage objects: what sends nothing', () => {
 		expect(json.map((item) => item.warnings.length)).toEqual([0, 0, 1]);
 	});
 
+	it('an upload deleted later in the same execution (in its batch or a later item) is not sent: Ozon could not fetch it; deleted first and uploaded again, it is', async () => {
+		const { imports } = mockOzon();
+		const { json, output } = await push([
+			workerBatch(r2Event('SKU-001/1.jpg'), r2Event('SKU-001/2.jpg'), r2Event('SKU-001/2.jpg', 'DeleteObject')),
+			workerBatch(r2Event('SKU-002/1.jpg'), r2Event('SKU-003/1.jpg', 'DeleteObject'), r2Event('SKU-003/1.jpg')),
+			r2Event('SKU-002/1.jpg', 'DeleteObject'),
+		]);
+		expect(sent(imports)).toEqual([[['SKU-001', [url('SKU-001/1.jpg')]], ['SKU-003', [url('SKU-003/1.jpg')]]]]);
+		expect(summary(output)).toEqual([
+			[{ item: 0 }, true, 'imported', 'SKU-001'],
+			[{ item: 1 }, true, 'imported', 'SKU-003'],
+			[{ item: 2 }, true, 'ignored', undefined],
+		]);
+		expect(json[0].warnings.map((warning) => warning.message)).toContain('Not sent: 1 upload(s) deleted later in this execution (Ozon could not fetch them): "SKU-001/2.jpg"');
+		expect(json[1].warnings.map((warning) => warning.message)).toContain('Not sent: 1 upload(s) deleted later in this execution (Ozon could not fetch them): "SKU-002/1.jpg"');
+	});
+
 	it('Keys Outside the Pattern "error" fails the item with the outsider, sending none of its keys; the others go', async () => {
 		const { imports } = mockOzon();
 		const { json } = await push([s3Event(['SKU-001/1.jpg'], ['SKU-001/thumb.jpg']), listingEntry('SKU-002/1.jpg')], { options: { keysOutsidePattern: 'error' } });
