@@ -9,7 +9,7 @@ import { OzonSandbox } from '../sandbox/server';
 import { seedProducts } from '../sandbox/store';
 import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
 import { S3_TEST_EVENT, minioEvent, r2Event, s3Event, snsNotification, webhookItem, workerBatch } from './fixtures/storageEvents';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
 
@@ -224,6 +224,16 @@ describe('storage examples against the sandbox', () => {
 			const held = photos('SKU-003');
 			expect([...(held.primary_image ?? []), ...(held.images ?? [])]).toEqual([...SEED('SKU-003').primary_image, ...SEED('SKU-003').images, ...kept(file)]);
 			expect(imports()).toBe(3);
+		});
+
+		it('minio-upload-to-ozon.json: three uploads whose executions overlap each keep their photo (the write path takes appends of one product in turn)', async () => {
+			const workflow = saved('minio-upload-to-ozon.json');
+			const node = pushNode(workflow);
+			const runs = keys.map((key) => startWorkflow(ozonWorkflow([upload('minio-upload-to-ozon.json', key)] as IDataObject[], node.parameters, { onError: node.onError }), sandboxCredentials()).result);
+			const results = await Promise.all(runs);
+			expect(results.map((result) => (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json.success))).toEqual([[true], [true], [true]]);
+			const held = photos('SKU-003');
+			expect([...(held.images ?? [])].sort()).toEqual([...SEED('SKU-003').images, ...kept('minio-upload-to-ozon.json')].sort());
 		});
 
 		it('with Replace instead, only the last upload is left on Ozon: why the upload examples use Append', async () => {
