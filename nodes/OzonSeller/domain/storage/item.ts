@@ -106,7 +106,8 @@ export function readStorageItem(request: StorageItemRequest, meter?: StepMeter):
 			outside.push(key);
 			continue;
 		}
-		const id = validateIdentifier(match.identifyBy, match.identifier);
+		// Composed (NFC), as articles are typed: macOS names files decomposed (NFD), and "Café" must find one product.
+		const id = validateIdentifier(match.identifyBy, match.identifier.normalize('NFC'));
 		if (id.error) return { ok: false, errors: [{ field: FIELD, reason: `Key "${shownKey(key)}": ${id.error.reason}` }], warnings };
 		const url = request.base.urlOf(key);
 		if (url instanceof BaseUrlError) return { ok: false, errors: [{ field: 'publicBaseUrl', reason: url.message }], warnings };

@@ -185,6 +185,16 @@ describe('storage objects: what sends nothing', () => {
 		expect(json[1].warnings.map((warning) => warning.message)).toContain('Not sent: 1 upload(s) deleted later in this execution (Ozon could not fetch them): "SKU-002/1.jpg"');
 	});
 
+	it('an article in a key decomposed (NFD, as macOS names files) names the same product as the composed one (NFC): one push, found', async () => {
+		const { imports } = mockOzon([product(1, { offer_id: 'Caf\u00e9' })]);
+		const { json } = await push([{ key: 'Cafe\u0301/1.jpg' }, { key: 'Caf\u00e9/2.jpg' }]);
+		expect(sent(imports)).toEqual([[['Caf\u00e9', [url('Cafe\u0301/1.jpg'), url('Caf\u00e9/2.jpg')]]]]);
+		expect(json.map((item) => [item.success, item.data.offer_id])).toEqual([
+			[true, 'Caf\u00e9'],
+			[true, 'Caf\u00e9'],
+		]);
+	});
+
 	it('Keys Outside the Pattern "error" fails the item with the outsider, sending none of its keys; the others go', async () => {
 		const { imports } = mockOzon();
 		const { json } = await push([s3Event(['SKU-001/1.jpg'], ['SKU-001/thumb.jpg']), listingEntry('SKU-002/1.jpg')], { options: { keysOutsidePattern: 'error' } });
