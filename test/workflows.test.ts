@@ -9,7 +9,7 @@ import { OzonSandbox } from '../sandbox/server';
 import { seedProducts } from '../sandbox/store';
 import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
 import { S3_TEST_EVENT, minioEvent, r2Event, s3Event, snsNotification, webhookItem, workerBatch } from './fixtures/storageEvents';
-import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
+import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
 
@@ -155,14 +155,14 @@ describe('storage examples against the sandbox', () => {
 	const imports = () => sandbox.store.log.filter((entry) => entry.path === '/v2/product/pictures/import').length;
 	const statuses = (output: Array<{ pairedItem?: unknown; json: IDataObject }>) => output.map((item) => [item.pairedItem, item.json.success, (item.json.data as IDataObject).status, (item.json.data as IDataObject).offer_id]);
 
-	it('r2-upload-to-ozon.json: a Worker batch (two photos in reverse order, a deletion, a thumbnail) gives SKU-001 exactly its photos in order; the Worker gets 200 only when every product went through', async () => {
+	it("r2-upload-to-ozon.json: a Worker batch (two photos in reverse order, a deletion, a thumbnail) appends SKU-001's photos in position order after those it had; the Worker gets 200 only when every product went through", async () => {
 		const workflow = saved('r2-upload-to-ozon.json');
 		const base = pushNode(workflow).parameters.publicBaseUrl as string;
 		const batch = workerBatch(r2Event('products/SKU-001/2.jpg'), r2Event('products/SKU-001/1.jpg'), r2Event('products/SKU-002/1.jpg', 'DeleteObject'), r2Event('products/SKU-002/thumbs/1.jpg'));
 		const output = await run(workflow, [webhookItem(batch)]);
 
 		expect(statuses(output)).toEqual([[{ item: 0 }, true, 'imported', 'SKU-001']]);
-		expect(photos('SKU-001')).toEqual({ primary_image: [`${base}/products/SKU-001/1.jpg`], images: [`${base}/products/SKU-001/2.jpg`] });
+		expect(photos('SKU-001')).toEqual({ primary_image: SEED('SKU-001').primary_image, images: [...SEED('SKU-001').images, `${base}/products/SKU-001/1.jpg`, `${base}/products/SKU-001/2.jpg`] });
 		expect(photos('SKU-002')).toEqual(SEED('SKU-002'));
 		expect(imports()).toBe(1);
 		expect(((output[0].json.warnings as IDataObject[]) ?? []).map((warning) => warning.field)).toEqual(['storageObject', 'keyPattern']);
@@ -173,7 +173,7 @@ describe('storage examples against the sandbox', () => {
 		expect(workflow.nodes.find((node) => node.name === 'R2 upload batch')?.parameters.responseMode).toBe('responseNode');
 	});
 
-	it("minio-upload-to-ozon.json: MinIO's escaped keys are decoded and each product pushed; the webhook answers MinIO's HEAD check on an output of its own", async () => {
+	it("minio-upload-to-ozon.json: MinIO's escaped keys are decoded and each product's photos appended; the webhook answers MinIO's HEAD check on an output of its own", async () => {
 		const workflow = saved('minio-upload-to-ozon.json');
 		const output = await run(workflow, [webhookItem(minioEvent('SKU-003/2.jpg', 'SKU-003%2F2.jpg')), webhookItem(minioEvent('SKU-003/1.jpg', 'SKU-003%2F1.jpg')), webhookItem(minioEvent('SKU-004/1.jpg', 'SKU-004%2F1.jpg', 's3:ObjectRemoved:Delete'))]);
 
@@ -182,7 +182,7 @@ describe('storage examples against the sandbox', () => {
 			[{ item: 1 }, true, 'imported', 'SKU-003'],
 			[{ item: 2 }, true, 'ignored', undefined],
 		]);
-		expect(photos('SKU-003')).toEqual({ primary_image: ['https://minio.example.com/photos/SKU-003/1.jpg'], images: ['https://minio.example.com/photos/SKU-003/2.jpg'] });
+		expect(photos('SKU-003')).toEqual({ primary_image: SEED('SKU-003').primary_image, images: [...SEED('SKU-003').images, 'https://minio.example.com/photos/SKU-003/1.jpg', 'https://minio.example.com/photos/SKU-003/2.jpg'] });
 		expect(photos('SKU-004')).toEqual(SEED('SKU-004'));
 		const webhook = workflow.nodes.find((node) => node.name === 'MinIO bucket events') as INode;
 		expect([webhook.typeVersion, webhook.parameters.multipleMethods, webhook.parameters.httpMethod]).toEqual([2.1, true, ['HEAD', 'POST']]);
@@ -197,9 +197,51 @@ describe('storage examples against the sandbox', () => {
 			[{ item: 0 }, true, 'ignored', undefined],
 			[{ item: 1 }, true, 'imported', 'SKU-005'],
 		]);
-		expect(photos('SKU-005')).toEqual({ primary_image: ['https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/back.jpg'], images: ['https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/front%20view.jpg'] });
+		expect(photos('SKU-005')).toEqual({ primary_image: SEED('SKU-005').primary_image, images: [...SEED('SKU-005').images, 'https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/back.jpg', 'https://photos.s3.eu-central-1.amazonaws.com/products/SKU-005/front%20view.jpg'] });
 		// The trigger subscribes and confirms by itself; n8n refuses a space in its name.
 		expect(workflow.nodes.find((node) => node.type === 'n8n-nodes-base.awsSnsTrigger')?.name).not.toMatch(/\s/);
+	});
+
+	/**
+	 * MinIO and S3 → SNS deliver one event per object, so each upload is an execution of its own. Each
+	 * upload example must keep every photo of a product uploaded one by one: Replace would leave only the last.
+	 */
+	describe('three uploads of one product, one execution each', () => {
+		const upload = (file: string, key: string) => {
+			if (file.startsWith('minio')) return webhookItem(minioEvent(key, encodeURIComponent(key)));
+			if (file.startsWith('s3-sns')) return snsNotification(s3Event([`products/${key}`]));
+			return webhookItem(workerBatch(r2Event(`products/${key}`)));
+		};
+		const keys = ['SKU-003/1.jpg', 'SKU-003/2.jpg', 'SKU-003/3.jpg'];
+		const kept = (file: string) => {
+			const base = pushNode(saved(file)).parameters.publicBaseUrl as string;
+			return keys.map((key) => `${base}/${file.startsWith('minio') ? '' : 'products/'}${key}`);
+		};
+
+		it.each(['r2-upload-to-ozon.json', 'minio-upload-to-ozon.json', 's3-sns-upload-to-ozon.json'])('%s: uses Append, so the product keeps its photos and gets all three, in upload order', async (file) => {
+			const workflow = saved(file);
+			for (const key of keys) await run(workflow, [upload(file, key)]);
+			const held = photos('SKU-003');
+			expect([...(held.primary_image ?? []), ...(held.images ?? [])]).toEqual([...SEED('SKU-003').primary_image, ...SEED('SKU-003').images, ...kept(file)]);
+			expect(imports()).toBe(3);
+		});
+
+		it('minio-upload-to-ozon.json: three uploads whose executions overlap each keep their photo (the write path takes appends of one product in turn)', async () => {
+			const workflow = saved('minio-upload-to-ozon.json');
+			const node = pushNode(workflow);
+			const runs = keys.map((key) => startWorkflow(ozonWorkflow([upload('minio-upload-to-ozon.json', key)] as IDataObject[], node.parameters, { onError: node.onError }), sandboxCredentials()).result);
+			const results = await Promise.all(runs);
+			expect(results.map((result) => (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json.success))).toEqual([[true], [true], [true]]);
+			const held = photos('SKU-003');
+			expect([...(held.images ?? [])].sort()).toEqual([...SEED('SKU-003').images, ...kept('minio-upload-to-ozon.json')].sort());
+		});
+
+		it('with Replace instead, only the last upload is left on Ozon: why the upload examples use Append', async () => {
+			const workflow = saved('minio-upload-to-ozon.json');
+			pushNode(workflow).parameters.mode = 'replace';
+			for (const key of keys) await run(workflow, [upload('minio-upload-to-ozon.json', key)]);
+			expect(photos('SKU-003')).toEqual({ primary_image: [kept('minio-upload-to-ozon.json')[2]], images: [] });
+		});
 	});
 
 	it("sync-from-bucket.json: the listing's rows give each product exactly its folder's photos in position order, in one import; the folder entry and the thumbnail send nothing", async () => {

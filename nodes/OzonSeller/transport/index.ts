@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 
-import { NodeOperationError, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
+import { NodeOperationError, type ICredentialDataDecryptedObject, type IExecuteFunctions, type IHttpRequestOptions } from 'n8n-workflow';
 import type { z } from 'zod';
 
 import { CREDENTIAL_NAME, DEFAULT_BASE_URL } from '../../../credentials/OzonSellerApi.credentials';
@@ -94,6 +94,21 @@ interface FullResponse {
 /** Methods that count against Ozon's product-update quota (per minute and per day); the others only against the per-second limit. */
 const PRODUCT_UPDATES = new Set(['/v2/product/pictures/import', V1_PICTURES_IMPORT]);
 
+/** The credential's values that must never show: its Api-Key (a few characters are no secret to hide). */
+function secretsOf(credentials: ICredentialDataDecryptedObject): string[] {
+	return [String(credentials.apiKey ?? '').trim()].filter((secret) => secret.length >= 4);
+}
+
+/** The secrets of the node's credential, for input that may hold them (storage events); none when it cannot be read. */
+export async function credentialSecrets(ctx: IExecuteFunctions): Promise<string[]> {
+	try {
+		return secretsOf(await ctx.getCredentials(CREDENTIAL_NAME));
+	} catch {
+		// No credential to read: the requests fail with their own error, and there is no key to hide.
+		return [];
+	}
+}
+
 /**
  * The one place that talks HTTP to Ozon: base URL, authentication (through n8n's credential),
  * timeouts, retries with backoff, the rate limit and the mapping of failures to OzonRequestError.
@@ -124,7 +139,7 @@ export class OzonTransport {
 		const baseUrl = String(credentials.baseUrl || DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
 		const clientId = String(credentials.clientId ?? '').trim();
 		const apiKey = String(credentials.apiKey ?? '').trim();
-		const secrets = [apiKey].filter((secret) => secret.length >= 4);
+		const secrets = secretsOf(credentials);
 		const account = `${baseUrl} ${clientId}`;
 		const keyId = createHash('sha256').update(`${account}\n${apiKey}`).digest('hex');
 		return new OzonTransport(ctx, baseUrl, state.limiterFor(clientId, options.requestsPerSecond), secrets, options, account, keyId, state);

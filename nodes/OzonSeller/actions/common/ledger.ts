@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeApiError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 
 import type { ItemError, ItemWarning } from '../../domain/types';
 import { OzonRequestError, toNodeApiError, type OzonFailureKind } from '../../transport/errors';
@@ -33,9 +33,12 @@ const stoppingResults = new WeakMap<object, Error>();
  * Ozon accepted is never sent again).
  */
 export function stopErrorOf(results: INodeExecutionData[]): Error | undefined {
-	for (const result of results) {
+	for (const [position, result] of results.entries()) {
 		const error = stoppingResults.get(result.json);
-		if (error) return error;
+		if (!error) continue;
+		// The ledger knew only its own index (a product's, or an item's among a retry's open ones): name the input item.
+		if (error instanceof NodeApiError) error.context.itemIndex = inputIndexOf(result, position);
+		return error;
 	}
 	return undefined;
 }

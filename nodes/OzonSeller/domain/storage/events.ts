@@ -36,13 +36,30 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const R2_UPLOADS = new Set(['PutObject', 'CopyObject', 'CompleteMultipartUpload']);
 const R2_DELETIONS = new Set(['DeleteObject', 'LifecycleDeletion']);
 
+/**
+ * The node's secrets (its Ozon Api-Key) as they must never show: text holding one is not read, a key
+ * holding one is refused (its URL would carry it to Ozon), and what a message quotes is cleaned before
+ * it is shortened, so no part of a secret survives the cut.
+ */
+class Secrets {
+	constructor(private readonly secrets: readonly string[]) {}
+
+	holds(text: string): boolean {
+		return this.secrets.some((secret) => text.includes(secret));
+	}
+
+	clean(text: string): string {
+		return this.secrets.reduce((result, secret) => (result.includes(secret) ? result.split(secret).join('[redacted]') : result), text);
+	}
+}
+
 /** What a value is, for a message: never the value itself, which may be anything. */
-function describe(value: unknown): string {
+function describe(value: unknown, secrets: Secrets): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
 	if (isObject(value)) {
 		const fields = Object.keys(value);
-		const named = fields.slice(0, 6).join(', ');
+		const named = secrets.clean(fields.slice(0, 6).join(', '));
 		return fields.length === 0 ? 'an empty object' : `an object with ${named}${fields.length > 6 ? ', …' : ''}`;
 	}
 	return `a ${typeof value}`;
@@ -51,6 +68,8 @@ function describe(value: unknown): string {
 /** The records of one item, read in one pass; at most MAX_RECORDS_PER_ITEM. */
 class RecordReader {
 	readonly records: StorageRecord[] = [];
+
+	constructor(private readonly secrets: Secrets) {}
 
 	/** Refuses, before reading any of them, more entries than the item may still hold. */
 	private room(count: number, what: string): void {
@@ -65,23 +84,25 @@ class RecordReader {
 	}
 
 	private upload(raw: unknown, encoding: KeyEncoding, where: string): void {
-		if (typeof raw !== 'string') throw new StorageObjectError(`${where} has no key (got ${describe(raw)})`);
-		const key = decodeKey(raw, encoding);
+		if (typeof raw !== 'string') throw new StorageObjectError(`${where} has no key (got ${this.describe(raw)})`);
+		const key = this.secrets.holds(raw) ? raw : decodeKey(raw, encoding);
+		if (typeof key === 'string' && this.secrets.holds(key)) throw new StorageObjectError(HOLDS_SECRET('A key'));
 		if (key instanceof KeyError) throw new StorageObjectError(key.message);
 		this.add({ kind: 'upload', key });
 	}
 
 	private ignored(reason: IgnoredReason, raw: unknown, encoding: KeyEncoding, detail?: string): void {
 		// A key that cannot be decoded is no reason to fail an event that sends nothing anyway.
-		const key = typeof raw === 'string' ? decodeKey(raw, encoding) : undefined;
-		this.add({ kind: 'ignored', reason, key: key instanceof KeyError ? undefined : key, detail });
+		const key = typeof raw === 'string' && !this.secrets.holds(raw) ? decodeKey(raw, encoding) : undefined;
+		const shown = key instanceof KeyError || (key !== undefined && this.secrets.holds(key)) ? undefined : key;
+		this.add({ kind: 'ignored', reason, key: shown, detail: detail === undefined ? undefined : this.secrets.clean(detail).slice(0, 80) });
 	}
 
 	read(value: unknown, depth: number): void {
 		if (depth > MAX_NESTING) throw new StorageObjectError(`Nested more than ${MAX_NESTING} levels deep: not a storage event`);
 		if (typeof value === 'string') return this.readText(value, depth);
 		if (Array.isArray(value)) return this.readList(value, depth, 'entries');
-		if (!isObject(value)) throw new StorageObjectError(`Expected a storage event, queue message, listing entry or key, got ${describe(value)}`);
+		if (!isObject(value)) throw new StorageObjectError(`Expected a storage event, queue message, listing entry or key, got ${this.describe(value)}`);
 		this.readObject(value, depth);
 	}
 
@@ -93,7 +114,7 @@ class RecordReader {
 	/** JSON text (an SNS body handed over as text, a message body) or a plain key. */
 	private readText(text: string, depth: number): void {
 		const trimmed = text.trim();
-		if (/^[[{"]/.test(trimmed)) return this.read(parseJson(trimmed, 'The storage object'), depth + 1);
+		if (/^[[{"]/.test(trimmed)) return this.read(this.parseJson(trimmed, 'The storage object'), depth + 1);
 		this.upload(text, 'plain', 'The text');
 	}
 
@@ -112,7 +133,7 @@ class RecordReader {
 		if (typeof value.Key === 'string') return this.readListingEntry(value.Key);
 		if (typeof value.key === 'string') return this.upload(value.key, 'plain', 'The object');
 		throw new StorageObjectError(
-			`Not a storage event, queue message or listing entry: expected an R2 notification (action, object.key), an S3 or MinIO event (Records), an SNS message (Type, Message), a queue batch (messages), a listing entry (Key) or { key }; got ${describe(value)}`,
+			`Not a storage event, queue message or listing entry: expected an R2 notification (action, object.key), an S3 or MinIO event (Records), an SNS message (Type, Message), a queue batch (messages), a listing entry (Key) or { key }; got ${this.describe(value)}`,
 		);
 	}
 
@@ -120,19 +141,20 @@ class RecordReader {
 	private readSns(value: Json, depth: number): void {
 		if (value.Type === 'Notification') {
 			if (typeof value.Message !== 'string') throw new StorageObjectError('SNS notification without a Message text');
-			return this.read(parseJson(value.Message, 'The SNS notification\'s Message'), depth + 1);
+			return this.read(this.parseJson(value.Message, 'The SNS notification\'s Message'), depth + 1);
 		}
 		if (value.Type === 'SubscriptionConfirmation') {
-			const url = typeof value.SubscribeURL === 'string' ? value.SubscribeURL.slice(0, 2048) : undefined;
+			// A URL holding a secret is not offered at all: cut short, it would still show part of it.
+			const url = typeof value.SubscribeURL === 'string' && !this.secrets.holds(value.SubscribeURL) ? value.SubscribeURL.slice(0, 2048) : undefined;
 			return this.add({ kind: 'ignored', reason: 'subscription', detail: url });
 		}
-		this.add({ kind: 'ignored', reason: value.Type === 'UnsubscribeConfirmation' ? 'subscription' : 'other', detail: `SNS ${String(value.Type).slice(0, 60)}` });
+		this.add({ kind: 'ignored', reason: value.Type === 'UnsubscribeConfirmation' ? 'subscription' : 'other', detail: `SNS ${this.secrets.clean(String(value.Type)).slice(0, 60)}` });
 	}
 
 	private readRecords(records: unknown[]): void {
 		this.room(records.length, 'event records');
 		for (const record of records) {
-			if (!isObject(record) || !isObject(record.s3)) throw new StorageObjectError(`An event record without s3 (got ${describe(record)})`);
+			if (!isObject(record) || !isObject(record.s3)) throw new StorageObjectError(`An event record without s3 (got ${this.describe(record)})`);
 			this.readS3Record(record);
 		}
 	}
@@ -145,7 +167,7 @@ class RecordReader {
 		if (name === undefined) throw new StorageObjectError('An S3 event record without eventName');
 		if (name.startsWith('ObjectCreated:')) return this.upload(key, 'form', 'An S3 event record');
 		const deletion = name.startsWith('ObjectRemoved:') || name.startsWith('LifecycleExpiration:');
-		this.ignored(deletion ? 'deletion' : 'other', key, 'form', name.slice(0, 80));
+		this.ignored(deletion ? 'deletion' : 'other', key, 'form', name);
 	}
 
 	/** An R2 event notification, as R2 puts it on the queue: the key as given. */
@@ -153,13 +175,13 @@ class RecordReader {
 		const key = (value.object as Json).key;
 		const action = String(value.action);
 		if (R2_UPLOADS.has(action)) return this.upload(key, 'plain', 'An R2 event notification');
-		this.ignored(R2_DELETIONS.has(action) ? 'deletion' : 'other', key, 'plain', action.slice(0, 80));
+		this.ignored(R2_DELETIONS.has(action) ? 'deletion' : 'other', key, 'plain', action);
 	}
 
 	private readMessages(messages: unknown[], depth: number): void {
 		this.room(messages.length, 'queue messages');
 		for (const message of messages) {
-			if (!isObject(message) || !('body' in message)) throw new StorageObjectError(`A queue message without a body (got ${describe(message)})`);
+			if (!isObject(message) || !('body' in message)) throw new StorageObjectError(`A queue message without a body (got ${this.describe(message)})`);
 			this.readMessage(message, depth + 1);
 		}
 	}
@@ -173,10 +195,10 @@ class RecordReader {
 		const body = message.body;
 		if (typeof body !== 'string') return this.read(body, depth + 1);
 		const contentType = isObject(message.metadata) ? message.metadata['CF-Content-Type'] : undefined;
-		if (contentType === 'json' || contentType === 'bytes') return this.read(parseJson(fromBase64(body), 'The message body'), depth + 1);
+		if (contentType === 'json' || contentType === 'bytes') return this.read(this.parseJson(fromBase64(body), 'The message body'), depth + 1);
 		if (contentType === undefined && !/^\s*[[{"]/.test(body)) {
 			const decoded = tryBase64(body);
-			if (decoded !== undefined && /^\s*[[{]/.test(decoded)) return this.read(parseJson(decoded, 'The message body'), depth + 1);
+			if (decoded !== undefined && /^\s*[[{]/.test(decoded)) return this.read(this.parseJson(decoded, 'The message body'), depth + 1);
 		}
 		this.readText(body, depth + 1);
 	}
@@ -186,7 +208,20 @@ class RecordReader {
 		if (key.endsWith('/')) return this.ignored('folder', key, 'plain');
 		this.upload(key, 'plain', 'The listing entry');
 	}
+
+	private describe(value: unknown): string {
+		return describe(value, this.secrets);
+	}
+
+	/** JSON text, unless it holds a secret: a parse error quotes the text around where it failed. */
+	private parseJson(text: string, what: string): unknown {
+		if (this.secrets.holds(text)) throw new StorageObjectError(HOLDS_SECRET(what));
+		return parseJson(text, what);
+	}
 }
+
+/** An item holding the credential's Api-Key is not read: nothing of it could be shown or sent safely. */
+const HOLDS_SECRET = (what: string) => `${what} holds this node's Ozon API key: not read, nor shown, nor sent`;
 
 function parseJson(text: string, what: string): unknown {
 	if (text.length > MAX_OBJECT_TEXT_LENGTH) throw new StorageObjectError(`${what} is ${text.length} characters long; at most ${MAX_OBJECT_TEXT_LENGTH} are read`);
@@ -217,10 +252,11 @@ function fromBase64(text: string): string {
 
 /**
  * The records of what one item carries, or why it cannot be read (then nothing of it is sent): not
- * a shape the node knows, malformed JSON, too many records, a key the node refuses.
+ * a shape the node knows, malformed JSON, too many records, a key the node refuses, text or a key
+ * holding one of `secrets` (the credential's Api-Key).
  */
-export function readStorageObject(value: unknown): StorageRecord[] | StorageObjectError {
-	const reader = new RecordReader();
+export function readStorageObject(value: unknown, secrets: readonly string[] = []): StorageRecord[] | StorageObjectError {
+	const reader = new RecordReader(new Secrets(secrets));
 	try {
 		reader.read(value, 0);
 	} catch (error) {

@@ -1,7 +1,7 @@
 /**
  * The photos of one execution's storage objects, grouped per product: one push each, its photos
  * ordered by `{position}`, then by key in natural order (`2.jpg` before `10.jpg`). A key named
- * twice (storage delivers events at least once) is kept once.
+ * twice under one Public Base URL (storage delivers events at least once) is kept once.
  */
 import type { IdentifyBy } from '../types';
 import type { NamedPhoto } from './item';
@@ -93,7 +93,7 @@ function photoOrder(a: GroupedPhoto, b: GroupedPhoto): number {
 /** Groups the items' photos per product, in the order the products are first named. */
 export function groupByProduct(items: ItemPhotos[]): ProductGroup[] {
 	const groups = new Map<string, ProductGroup>();
-	const keysOf = new Map<ProductGroup, Set<string>>();
+	const urlsOf = new Map<ProductGroup, Set<string>>();
 	for (const { item, photos } of items) {
 		for (const photo of photos) {
 			const id = `${photo.identifyBy}:${photo.identifier}`;
@@ -101,15 +101,16 @@ export function groupByProduct(items: ItemPhotos[]): ProductGroup[] {
 			if (!group) {
 				group = { identifyBy: photo.identifyBy, identifier: photo.identifier, photos: [], items: [], repeated: [] };
 				groups.set(id, group);
-				keysOf.set(group, new Set());
+				urlsOf.set(group, new Set());
 			}
 			if (group.items[group.items.length - 1] !== item) group.items.push(item);
-			const keys = keysOf.get(group) as Set<string>;
-			if (keys.has(photo.key)) {
+			// A repeat is the same photo: one key under two Public Base URLs (two buckets) is two photos.
+			const urls = urlsOf.get(group) as Set<string>;
+			if (urls.has(photo.url)) {
 				group.repeated.push({ item, key: photo.key });
 				continue;
 			}
-			keys.add(photo.key);
+			urls.add(photo.url);
 			group.photos.push({ ...photo, item });
 		}
 	}

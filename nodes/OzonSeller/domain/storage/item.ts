@@ -17,6 +17,8 @@ export interface StorageItemRequest {
 	base: PublicBase;
 	pattern: KeyPattern;
 	keysOutsidePattern: KeysOutsidePattern;
+	/** The credential's Api-Key: never shown nor sent, wherever an event holds it. */
+	secrets?: readonly string[];
 }
 
 /** A photo one item names: its product, its place and its URL. */
@@ -28,8 +30,14 @@ export interface NamedPhoto {
 	position?: number;
 }
 
+/** A deletion the item names: the URL its key had, and how many of the item's photos came before it. */
+export interface NamedDeletion {
+	url: string;
+	after: number;
+}
+
 export type StorageItemReading =
-	| { ok: true; photos: NamedPhoto[]; warnings: ItemWarning[] }
+	| { ok: true; photos: NamedPhoto[]; deletions: NamedDeletion[]; warnings: ItemWarning[] }
 	| { ok: false; errors: ItemError[]; warnings: ItemWarning[] };
 
 const FIELD = 'storageObject';
@@ -72,14 +80,18 @@ function ignoredWarning(reason: IgnoredReason, records: Array<Extract<StorageRec
 /** Reads one item's storage objects. `meter` counts the Key Pattern's matching steps. */
 export function readStorageItem(request: StorageItemRequest, meter?: StepMeter): StorageItemReading {
 	const warnings: ItemWarning[] = [];
-	const records = readStorageObject(request.object);
+	const records = readStorageObject(request.object, request.secrets);
 	if (records instanceof StorageObjectError) return { ok: false, errors: [{ field: FIELD, reason: records.message }], warnings };
 
 	const ignored = new Map<IgnoredReason, Array<Extract<StorageRecord, { kind: 'ignored' }>>>();
 	const outside: string[] = [];
 	const photos: NamedPhoto[] = [];
+	const deletions: NamedDeletion[] = [];
 	for (const record of records) {
 		if (record.kind === 'ignored') {
+			// An upload deleted after it (in this item or a later one) cannot be fetched by Ozon: see storage.ts.
+			const deleted = record.reason === 'deletion' && record.key !== undefined ? request.base.urlOf(record.key) : undefined;
+			if (typeof deleted === 'string') deletions.push({ url: deleted, after: photos.length });
 			const list = ignored.get(record.reason) ?? [];
 			ignored.set(record.reason, list);
 			list.push(record);
@@ -94,7 +106,8 @@ export function readStorageItem(request: StorageItemRequest, meter?: StepMeter):
 			outside.push(key);
 			continue;
 		}
-		const id = validateIdentifier(match.identifyBy, match.identifier);
+		// Composed (NFC), as articles are typed: macOS names files decomposed (NFD), and "Café" must find one product.
+		const id = validateIdentifier(match.identifyBy, match.identifier.normalize('NFC'));
 		if (id.error) return { ok: false, errors: [{ field: FIELD, reason: `Key "${shownKey(key)}": ${id.error.reason}` }], warnings };
 		const url = request.base.urlOf(key);
 		if (url instanceof BaseUrlError) return { ok: false, errors: [{ field: 'publicBaseUrl', reason: url.message }], warnings };
@@ -105,5 +118,5 @@ export function readStorageItem(request: StorageItemRequest, meter?: StepMeter):
 	if (outside.length > 0) {
 		warnings.push({ field: 'keyPattern', message: `Skipped ${outside.length} key(s) that do not match the Key Pattern "${request.pattern.text}" (nothing sent for them): ${keysText(outside)}` });
 	}
-	return { ok: true, photos, warnings };
+	return { ok: true, photos, deletions, warnings };
 }

@@ -7,12 +7,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { groupByProduct, type ItemPhotos, type ProductGroup } from '../../../domain/storage/group';
-import { readStorageItem, type KeysOutsidePattern, type NamedPhoto } from '../../../domain/storage/item';
+import { readStorageItem, type KeysOutsidePattern, type NamedDeletion, type NamedPhoto } from '../../../domain/storage/item';
 import { keysText } from '../../../domain/storage/keys';
 import { KeyPattern, PatternError } from '../../../domain/storage/pattern';
 import { BaseUrlError, PublicBase } from '../../../domain/storage/publicUrl';
 import type { ApiVersion, ItemError, ItemWarning, PushMode, TooManyImages } from '../../../domain/types';
 import { validatePushInput } from '../../../domain/validate';
+import { credentialSecrets } from '../../../transport';
 import type { ExecutionWrites } from '../../../writes/execution';
 import { ITEMS_PER_TURN } from '../../common/concurrency';
 import { settledResultsOf } from '../../common/earlierTries';
@@ -70,25 +71,58 @@ class ItemSettings {
 	}
 }
 
-/** Reads one item into the photos it names; an item that names none is settled here (`ignored` or `invalid`). */
-function readItemPhotos(ledger: ItemLedger, settings: ItemSettings, index: number, input: StorageItemInput): NamedPhoto[] {
+/** What one item names: its photos, and the deletions among its records. */
+interface ItemReading {
+	photos: NamedPhoto[];
+	deletions: NamedDeletion[];
+}
+
+/** Reads one item; an item that can name no photo is settled here (`ignored` or `invalid`). */
+function readItemPhotos(ledger: ItemLedger, settings: ItemSettings, index: number, input: StorageItemInput, secrets: readonly string[]): ItemReading {
 	ledger.warn(index, ...input.warnings);
 	const pattern = settings.pattern(input.keyPattern);
 	const base = settings.base(input.publicBaseUrl);
 	const errors = [...input.errors, ...[pattern, base].filter((value): value is ItemError => !(value instanceof KeyPattern || value instanceof PublicBase))];
 	if (errors.length > 0) {
 		ledger.fail(index, 'invalid', errors);
-		return [];
+		return { photos: [], deletions: [] };
 	}
-	const reading = readStorageItem({ object: input.object, pattern: pattern as KeyPattern, base: base as PublicBase, keysOutsidePattern: input.keysOutsidePattern });
+	const reading = readStorageItem({ object: input.object, pattern: pattern as KeyPattern, base: base as PublicBase, keysOutsidePattern: input.keysOutsidePattern, secrets });
 	ledger.warn(index, ...reading.warnings);
 	if (!reading.ok) {
 		ledger.fail(index, 'invalid', reading.errors);
-	} else if (reading.photos.length === 0) {
+		return { photos: [], deletions: [] };
+	}
+	if (reading.photos.length === 0) {
 		if (reading.warnings.length === 0) ledger.warn(index, { field: 'storageObject', message: 'The item names no storage object: nothing to send' });
 		ledger.succeed(index, 'ignored');
 	}
-	return reading.ok ? reading.photos : [];
+	return { photos: reading.photos, deletions: reading.deletions };
+}
+
+/**
+ * Drops the uploads a later record of this execution deleted (later in the item's batch, or in a later
+ * item): the object is gone, so Ozon could not fetch it. An item left with no photo is `ignored`.
+ * Linear in the records: each URL keeps only its last deletion.
+ */
+function dropDeleted(ledger: ItemLedger, readings: Map<number, ItemReading>): ItemPhotos[] {
+	const lastDeletion = new Map<string, { item: number; after: number }>();
+	for (const [item, { deletions }] of readings) for (const { url, after } of deletions) lastDeletion.set(url, { item, after });
+	const named: ItemPhotos[] = [];
+	for (const [item, { photos }] of readings) {
+		const deletedLater = (photo: NamedPhoto, place: number) => {
+			const deletion = lastDeletion.get(photo.url);
+			return deletion !== undefined && (deletion.item > item || (deletion.item === item && deletion.after > place));
+		};
+		const dropped = photos.filter(deletedLater);
+		const kept = dropped.length === 0 ? photos : photos.filter((photo, place) => !deletedLater(photo, place));
+		if (dropped.length > 0) {
+			ledger.warn(item, { field: 'storageObject', message: `Not sent: ${dropped.length} upload(s) deleted later in this execution (Ozon could not fetch them): ${keysText(dropped.map((photo) => photo.key))}` });
+		}
+		if (kept.length > 0) named.push({ item, photos: kept });
+		else if (photos.length > 0) ledger.succeed(item, 'ignored');
+	}
+	return named;
 }
 
 /** What one item's result for one product says of that item alone: choices of its own not used, keys it named again. */
@@ -153,7 +187,8 @@ export async function pushStorageObjects(
 	const items = new ItemLedger(ctx, itemCount);
 	const settings = new ItemSettings();
 	const inputs: StorageItemInput[] = [];
-	const named: ItemPhotos[] = [];
+	const readings = new Map<number, ItemReading>();
+	const secrets = await credentialSecrets(ctx);
 	for (let index = 0; index < itemCount; index++) {
 		if (index > 0 && index % ITEMS_PER_TURN === 0) await yieldTurn();
 		try {
@@ -162,11 +197,11 @@ export async function pushStorageObjects(
 			items.fail(index, 'invalid', [{ field: 'parameters', reason: (error as Error).message }]);
 			continue;
 		}
-		const photos = readItemPhotos(items, settings, index, inputs[index]);
-		if (photos.length > 0) named.push({ item: index, photos });
+		const reading = readItemPhotos(items, settings, index, inputs[index], secrets);
+		if (reading.photos.length > 0 || reading.deletions.length > 0) readings.set(index, reading);
 	}
 
-	const groups = groupByProduct(named);
+	const groups = groupByProduct(dropDeleted(items, readings));
 	// Retry On Fail: a product an earlier try settled for good is not sent again; its items keep that result.
 	const inputItems = ctx.getInputData();
 	const earlier = groups.map((group) => group.items.map((item) => settledResultsOf(ctx, inputItems[item]).find((result) => namesProduct(result, group))));

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, NodeApiError } from 'n8n-workflow';
 
 import { ItemLedger, stopErrorOf, worthRetrying } from '../../../../../nodes/OzonSeller/actions/common/ledger';
 import { OzonRequestError, type OzonFailureKind } from '../../../../../nodes/OzonSeller/transport/errors';
@@ -23,6 +23,15 @@ describe('ItemLedger', () => {
 		const ledger = new ItemLedger(context(false), 3);
 		ledger.requestFailed(failure('invalid'), [0, 1]);
 		expect([0, 1, 2].map((index) => ledger.isSettled(index))).toEqual([true, true, false]);
+	});
+
+	it("the stopping error names the input item its result is paired to, not the ledger's own index (a product's, or a retry's open item's)", () => {
+		const stopping = new ItemLedger(context(false), 2);
+		stopping.succeed(0, 'imported');
+		stopping.requestFailed(failure('auth'), [1]);
+		// As the storage path or a retry hands them on: paired to input item 5.
+		const results = stopping.toExecutionData().map((result) => ({ ...result, pairedItem: { item: 5 } }));
+		expect((stopErrorOf(results) as NodeApiError).context.itemIndex).toBe(5);
 	});
 
 	it('a rejected credential stops the node once every item has its result (kept for Retry On Fail), or under continue-on-fail settles every open item and stops requests', () => {

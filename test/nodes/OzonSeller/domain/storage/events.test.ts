@@ -137,3 +137,21 @@ describe('readStorageObject: bad input fails with a reason', () => {
 		expect(failure(`{"key": "${'k'.repeat(4_000_000)}"}`)).toMatch(/^The storage object is 4000011 characters long; at most 4000000 are read$/);
 	});
 });
+
+describe('readStorageObject: the credential Api-Key in what an item carries', () => {
+	const SECRET = 'SECRET-KEY-0123456789';
+
+	it('text or a key holding it is not read, and the reason does not quote it; what a warning would quote is cleaned before it is cut short', () => {
+		for (const value of [`{"Records": [ ${SECRET}`, r2Event(`SKU-001/${SECRET}.jpg`), snsNotification(`x ${SECRET}`), { key: `${'x'.repeat(200)}${SECRET}` }]) {
+			const read = readStorageObject(value, [SECRET]);
+			expect(read).toBeInstanceOf(StorageObjectError);
+			expect((read as Error).message).not.toContain(SECRET.slice(0, 8));
+		}
+		const ignored = readStorageObject([r2Event(`SKU-001/${SECRET}.jpg`, 'DeleteObject'), r2Event('SKU-001/1.jpg', `${'y'.repeat(75)}${SECRET}`)], [SECRET]);
+		expect(JSON.stringify(ignored)).not.toContain(SECRET.slice(0, 4));
+		expect(ignored).toEqual([
+			{ kind: 'ignored', reason: 'deletion', key: undefined, detail: 'DeleteObject' },
+			{ kind: 'ignored', reason: 'other', key: 'SKU-001/1.jpg', detail: `${'y'.repeat(75)}[reda` },
+		]);
+	});
+});

@@ -15,6 +15,7 @@ describe('readStorageItem', () => {
 		expect(read(s3Event(['products/SKU-001/2.jpg'], ['products/SKU-002/1.jpg']))).toEqual({
 			ok: true,
 			warnings: [],
+			deletions: [],
 			photos: [
 				{ key: 'products/SKU-001/2.jpg', url: 'https://pub-0123456789abcdef.r2.dev/products/SKU-001/2.jpg', identifyBy: 'offerId', identifier: 'SKU-001', position: 2 },
 				{ key: 'products/SKU-002/1.jpg', url: 'https://pub-0123456789abcdef.r2.dev/products/SKU-002/1.jpg', identifyBy: 'offerId', identifier: 'SKU-002', position: 1 },
@@ -27,6 +28,11 @@ describe('readStorageItem', () => {
 		expect(deletion).toEqual({
 			ok: true,
 			photos: [],
+			// Their URLs, and how many of the item's photos came before each: an earlier upload of one is not sent.
+			deletions: [
+				{ url: 'https://pub-0123456789abcdef.r2.dev/products/SKU-001/1.jpg', after: 0 },
+				{ url: 'https://pub-0123456789abcdef.r2.dev/products/SKU-001/2.jpg', after: 0 },
+			],
 			warnings: [
 				{
 					field: 'storageObject',

@@ -6,7 +6,7 @@
 import type { IDataObject, INode, INodeExecutionData, NodeOperationError } from 'n8n-workflow';
 
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../../../helpers/n8nEngine';
-import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../../../helpers/ozonMock';
+import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product, API_KEY } from '../../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../../helpers/timing';
 import {
 	S3_TEST_EVENT,
@@ -161,6 +161,41 @@ describe('storage objects: what sends nothing', () => {
 		]);
 	});
 
+	it('one key under two Public Base URLs (two buckets) is two photos, not a repeat: only the same URL is dropped', async () => {
+		const { imports } = mockOzon();
+		const other = 'https://cdn.example.com/mirror';
+		const { json } = await push([{ key: 'SKU-001/1.jpg', base: BASE }, { key: 'SKU-001/1.jpg', base: other }, { key: 'SKU-001/1.jpg', base: BASE }], { storageObject: '={{ $json.key }}', publicBaseUrl: '={{ $json.base }}' });
+		expect(sent(imports)).toEqual([[['SKU-001', [url('SKU-001/1.jpg'), `${other}/SKU-001/1.jpg`]]]]);
+		expect(json.map((item) => item.warnings.length)).toEqual([0, 0, 1]);
+	});
+
+	it('an upload deleted later in the same execution (in its batch or a later item) is not sent: Ozon could not fetch it; deleted first and uploaded again, it is', async () => {
+		const { imports } = mockOzon();
+		const { json, output } = await push([
+			workerBatch(r2Event('SKU-001/1.jpg'), r2Event('SKU-001/2.jpg'), r2Event('SKU-001/2.jpg', 'DeleteObject')),
+			workerBatch(r2Event('SKU-002/1.jpg'), r2Event('SKU-003/1.jpg', 'DeleteObject'), r2Event('SKU-003/1.jpg')),
+			r2Event('SKU-002/1.jpg', 'DeleteObject'),
+		]);
+		expect(sent(imports)).toEqual([[['SKU-001', [url('SKU-001/1.jpg')]], ['SKU-003', [url('SKU-003/1.jpg')]]]]);
+		expect(summary(output)).toEqual([
+			[{ item: 0 }, true, 'imported', 'SKU-001'],
+			[{ item: 1 }, true, 'imported', 'SKU-003'],
+			[{ item: 2 }, true, 'ignored', undefined],
+		]);
+		expect(json[0].warnings.map((warning) => warning.message)).toContain('Not sent: 1 upload(s) deleted later in this execution (Ozon could not fetch them): "SKU-001/2.jpg"');
+		expect(json[1].warnings.map((warning) => warning.message)).toContain('Not sent: 1 upload(s) deleted later in this execution (Ozon could not fetch them): "SKU-002/1.jpg"');
+	});
+
+	it('an article in a key decomposed (NFD, as macOS names files) names the same product as the composed one (NFC): one push, found', async () => {
+		const { imports } = mockOzon([product(1, { offer_id: 'Caf\u00e9' })]);
+		const { json } = await push([{ key: 'Cafe\u0301/1.jpg' }, { key: 'Caf\u00e9/2.jpg' }]);
+		expect(sent(imports)).toEqual([[['Caf\u00e9', [url('Cafe\u0301/1.jpg'), url('Caf\u00e9/2.jpg')]]]]);
+		expect(json.map((item) => [item.success, item.data.offer_id])).toEqual([
+			[true, 'Caf\u00e9'],
+			[true, 'Caf\u00e9'],
+		]);
+	});
+
 	it('Keys Outside the Pattern "error" fails the item with the outsider, sending none of its keys; the others go', async () => {
 		const { imports } = mockOzon();
 		const { json } = await push([s3Event(['SKU-001/1.jpg'], ['SKU-001/thumb.jpg']), listingEntry('SKU-002/1.jpg')], { options: { keysOutsidePattern: 'error' } });
@@ -206,6 +241,45 @@ describe('storage objects: bad input fails only its own item', () => {
 		]);
 	});
 
+	it("the credential's Api-Key in an event is never shown, not even in part, nor sent in a URL: an item whose key or text holds it fails alone", async () => {
+		const { imports } = mockOzon();
+		const long = `${'x'.repeat(110)}${API_KEY}`;
+		const items = [
+			{ text: `{"Records": [ ${API_KEY}` },
+			{ text: snsNotification(`not json ${API_KEY}`) },
+			{ text: r2Event(`SKU-001/${API_KEY}.jpg`) },
+			{ text: r2Event(`SKU-001/${long}.jpg`, 'DeleteObject') },
+			{ text: { Type: 'SubscriptionConfirmation', TopicArn: 'arn', SubscribeURL: `https://sns.eu-west-1.amazonaws.com/?Token=${API_KEY}` } },
+			{ text: r2Event('SKU-001/1.jpg', `${'y'.repeat(70)}${API_KEY}`) },
+			{ text: { [API_KEY]: 1 } },
+			{ text: { key: `SKU-001/${long}` } },
+			{ text: s3Event([`SKU-001/${encodeURIComponent(API_KEY)}%ZZ.jpg`]) },
+			{ text: pullMessage({ note: API_KEY }) },
+			{ text: r2Event('SKU-002/1.jpg') },
+		];
+		const { output, json } = await push(items, { storageObject: '={{ $json.text }}', keyPattern: '{offer_id}/*' });
+
+		const shown = JSON.stringify(output);
+		// No run of 8 of the key's characters, wherever it starts.
+		for (let at = 0; at + 8 <= API_KEY.length; at++) expect(shown).not.toContain(API_KEY.slice(at, at + 8));
+		expect(JSON.stringify(imports)).not.toContain(API_KEY);
+		expect(sent(imports)).toEqual([[['SKU-002', [url('SKU-002/1.jpg')]]]]);
+		expect(output.map((item) => item.pairedItem)).toEqual(items.map((_, item) => ({ item })));
+		expect(json.map((item) => [item.success, item.data.status])).toEqual([
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'ignored'],
+			[true, 'ignored'],
+			[true, 'ignored'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[false, 'invalid'],
+			[true, 'imported'],
+		]);
+	});
+
 	it('a bad Public Base URL or Key Pattern fails the items it is read for, naming the parameter', async () => {
 		const { imports } = mockOzon();
 		const { json } = await push([{ key: 'SKU-001/1.jpg', base: 'http://10.0.0.5/photos', pattern: '{offer_id}/*' }, { key: 'SKU-001/1.jpg', base: BASE, pattern: '{offer}/*' }, { key: 'SKU-002/1.jpg', base: BASE, pattern: '{offer_id}/*' }], {
@@ -233,6 +307,14 @@ describe('storage objects: bad input fails only its own item', () => {
 		const { error } = await push([r2Event('SKU-001/1.jpg'), s3Event(['SKU-001/2.jpg'], ['SKU-404/1.jpg'])], {}, {});
 		expect(error?.message).toBe('Failed on item 1 (SKU-404): offer_id: No product with offer_id "SKU-404" in this Ozon account');
 		expect((error as NodeOperationError).context.itemIndex).toBe(1);
+	});
+	it("under Stop Workflow, a failure that stops the node names the input item of its product, not the product's place among the products", async () => {
+		// Two deletions first: the one product (product 0) is named by input item 2.
+		ozon().post('/v3/product/info/list').reply(403, { code: 7, message: 'Invalid Api-Key, please contact support' });
+		const { error, output } = await push([r2Event('SKU-001/1.jpg', 'DeleteObject'), r2Event('SKU-002/1.jpg', 'DeleteObject'), r2Event('SKU-001/1.jpg')], {}, {});
+		expect(output).toEqual([]);
+		expect(error?.message).toContain('Ozon refused access to /v3/product/info/list (HTTP 403)');
+		expect((error as NodeOperationError).context.itemIndex).toBe(2);
 	});
 });
 
