@@ -122,7 +122,7 @@ describe('getPushResult: one item per product of the task', () => {
 	it('a Push item whose product the task does not list is told so; an item naming the task alone gets the products no Push item claims', async () => {
 		answerTasks({ '9000': [{ offer_id: 'SKU-001', product_id: 1001, status: 'imported' }, { offer_id: 'SKU-002', product_id: 1002, status: 'skipped' }] });
 		mockPicturesInfo(() => ({ primary_photo: [cdn('m')], photo: [] }));
-		const { json, output } = await getResult([{ task: 9000, data: { offer_id: 'SKU-001' } }, { task: 9000 }, { task: 9000, data: { offer_id: 'SKU-404' } }]);
+		const { json, output } = await getResult([{ task: 9000, data: { offer_id: 'SKU-001', task_id: 9000 } }, { task: 9000 }, { task: 9000, data: { offer_id: 'SKU-404', task_id: 9000 } }]);
 		expect(output.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, item.json.success, (item.json.data as IDataObject).status])).toEqual([
 			[{ item: 0 }, 'SKU-001', true, 'imported'],
 			[{ item: 1 }, 'SKU-002', true, 'skipped'],
