@@ -267,8 +267,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				ledger.setData(index, { product_id: product.productId });
 				toRead.push({ index, slot: slots[index], product });
 			} else {
-				ledger.warn(index, { field: 'product_id', message: `No product with offer_id "${offerId}" in this Ozon account now: its photos could not be read back` });
-				ledger.succeed(index, ledger.outcomes[index].data.status as string);
+				// Whatever the task said, its photos are not on Ozon now: no success to report.
+				ledger.setData(index, { current_images: null });
+				ledger.fail(index, ledger.outcomes[index].data.status as string, [
+					{ field: 'product_id', reason: `No product with offer_id "${offerId}" in this Ozon account now: its photos could not be read back, and are on no product of this account` },
+				]);
 			}
 		}
 	}
@@ -291,8 +294,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (ledger.isSettled(index)) continue;
 		const product = slot.product as TaskProduct;
 		if (!('current_images' in ledger.outcomes[index].data)) {
+			// Ozon's read-back leaves out a product the account no longer has (deleted, or moved to another account):
+			// its photos cannot be shown to be on Ozon, as Get Images fails such a product too.
 			ledger.setData(index, { current_images: null });
-			ledger.warn(index, { field: 'current_images', message: `Ozon returned no pictures for product ${product.productId}: its current images are unknown` });
+			const errors = product.status === 'failed' ? product.errors.map((issue) => importIssueError(issue, redact)) : [];
+			ledger.fail(index, product.status, [
+				...errors,
+				{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}: it may no longer be in this Ozon account, so its photos cannot be confirmed` },
+			]);
+			continue;
 		}
 		if (product.status === 'failed') {
 			const errors = product.errors.map((issue) => importIssueError(issue, redact));

@@ -139,7 +139,8 @@ describe('getPushResult: one item per product of the task', () => {
 		expect(lookups).toEqual([{ offer_id: ['SKU-007', 'SKU-GONE'] }]);
 		expect(reads).toEqual([{ product_id: ['1007'] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-007', product_id: 1007, status: 'imported', current_images: [cdn('m')] } });
-		expect(json[1]).toMatchObject({ success: true, data: { offer_id: 'SKU-GONE', product_id: null, status: 'skipped' }, warnings: [{ field: 'product_id', message: expect.stringMatching(/^No product with offer_id "SKU-GONE"/) }] });
+		// A product the account no longer has: its photos are on no product of it, so no success.
+		expect(json[1]).toMatchObject({ success: false, data: { offer_id: 'SKU-GONE', product_id: null, status: 'skipped', current_images: null }, errors: [{ field: 'product_id', reason: expect.stringMatching(/^No product with offer_id "SKU-GONE"/) }] });
 	});
 });
 
