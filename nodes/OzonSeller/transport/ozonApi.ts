@@ -170,20 +170,27 @@ export async function importPicturesV2(transport: OzonTransport, items: V2Import
 
 export type TaskItemStatus = 'pending' | 'imported' | 'failed' | 'skipped';
 
+// A task Ozon knows nothing of may come back without products in any form (its answer for an unknown
+// task is not documented): items left out or null, result null or left out all mean "no products",
+// which Get Push Result reports as an unknown task, rather than a broken answer retried to no end.
 const importInfoResponse = z.object({
-	result: z.object({
-		items: z
-			.array(
-				z
-					.object({
-						offer_id: z.string(),
-						product_id: int64.optional().nullable(),
-						status: z.string(),
-						errors: z.array(importIssue).nullable().optional(),
-					}),
-			)
-			.default([]),
-	}),
+	result: z
+		.object({
+			items: z
+				.array(
+					z
+						.object({
+							offer_id: z.string(),
+							product_id: int64.optional().nullable(),
+							status: z.string(),
+							errors: z.array(importIssue).nullable().optional(),
+						}),
+				)
+				.nullable()
+				.optional(),
+		})
+		.nullable()
+		.optional(),
 });
 
 export interface TaskItemResult {
@@ -209,7 +216,7 @@ function toTaskStatus(status: string): TaskItemStatus {
 export async function getImportInfo(transport: OzonTransport, taskId: number | string, deadline?: number, onSend?: (at: number) => void): Promise<TaskItemResult[]> {
 	const exact = Number(taskId);
 	const response = await transport.post('/v1/product/import/info', { task_id: Number.isSafeInteger(exact) ? exact : String(taskId) }, importInfoResponse, { deadline, onSend });
-	return response.result.items.map((item) => ({
+	return (response.result?.items ?? []).map((item) => ({
 		offerId: item.offer_id,
 		...(item.product_id ? { productId: item.product_id } : {}),
 		status: toTaskStatus(item.status),

@@ -72,6 +72,7 @@ export async function resolveProducts<T extends Identified>(
 	entries: T[],
 ): Promise<Array<T & { product: ProductInfo }>> {
 	const found = new Map<string, ProductInfo>();
+	const twice = new Map<string, ProductInfo[]>();
 	const byKind = groupBy(entries, (entry) => entry.identifyBy);
 
 	const lookups = [...byKind].flatMap(([by, group]) =>
@@ -83,7 +84,14 @@ export async function resolveProducts<T extends Identified>(
 		try {
 			for (const product of await listProducts(transport, by, ids)) {
 				// A product Ozon found by a SKU it names only under sources is the product asked for.
-				for (const key of keysOf(product, by)) if (wanted.has(key)) found.set(`${by}:${key}`, product);
+				for (const key of keysOf(product, by)) {
+					if (!wanted.has(key)) continue;
+					const earlier = found.get(`${by}:${key}`);
+					// One SKU, two products (one's current SKU, another's older one): neither is taken, as a push would
+					// replace the photos of whichever came first in Ozon's answer.
+					if (earlier && earlier.productId !== product.productId) twice.set(`${by}:${key}`, [...(twice.get(`${by}:${key}`) ?? [earlier]), product]);
+					else found.set(`${by}:${key}`, product);
+				}
 			}
 		} catch (error) {
 			ledger.requestFailed(
@@ -97,6 +105,15 @@ export async function resolveProducts<T extends Identified>(
 	for (const entry of entries) {
 		if (ledger.isSettled(entry.index)) continue;
 		const product = found.get(`${entry.identifyBy}:${entry.identifier}`);
+		const several = twice.get(`${entry.identifyBy}:${entry.identifier}`);
+		if (several) {
+			const field = ID_FIELD[entry.identifyBy];
+			const named = several.map((candidate) => `offer_id "${candidate.offerId}" (product_id ${candidate.productId}, current sku ${candidate.sku ?? 'unknown'})`).join(', ');
+			ledger.fail(entry.index, 'invalid', [
+				{ field, reason: `${field} "${entry.identifier}" names ${several.length} products in this Ozon account, as a current SKU of one and an older SKU of another: ${named}. Nothing was done; identify the product by offer_id or product_id` },
+			]);
+			continue;
+		}
 		if (!product) {
 			const field = ID_FIELD[entry.identifyBy];
 			ledger.fail(entry.index, 'invalid', [

@@ -70,10 +70,16 @@ interface TaskProduct extends TaskItemResult {
 /** What Ozon answered for one task: its products, or the failed request. */
 type TaskAnswer = { products: TaskProduct[] } | { error: OzonRequestError };
 
-/** The product a Push item (full result or flat row) was about, if the input item is one. */
-function pushedOffer(json: IDataObject): string | undefined {
+/**
+ * The product a Push item (full result or flat row) was about, if the input item is one for this
+ * task: it carries the offer_id it pushed and, beside it, this task_id. Any other item (a sheet row
+ * with its own offer_id, the output of Get Images) only names the task.
+ */
+function pushedOffer(json: IDataObject, taskId: string): string | undefined {
 	const data = json.data;
-	const offer = data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject).offer_id : json.offer_id;
+	const result = data && typeof data === 'object' && !Array.isArray(data) ? (data as IDataObject) : json;
+	const offer = result.offer_id;
+	if (result.task_id === undefined || validateTaskId(result.task_id).value !== taskId) return undefined;
 	return typeof offer === 'string' && offer !== '' ? offer : undefined;
 }
 
@@ -86,16 +92,16 @@ function echo(raw: unknown): IDataObject {
 
 /**
  * The output items of the input items naming one task. Items from a Push (they carry the offer_id
- * they pushed) get their own product: a batch of 100 rows pushed in one task gives 100 results,
+ * they pushed and this task_id) get their own product: a batch of 100 rows pushed in one task gives 100 results,
  * not 100 × 100. Any other item gets the products no item of the task claims (all, if every one
  * is claimed); a Push item whose product Ozon's answer does not list gets that said.
  */
 function slotsOfTask(inputs: number[], items: INodeExecutionData[], taskId: string, products: TaskProduct[]): Slot[] {
 	const offers = new Set(products.map((product) => product.offerId));
-	const claimed = new Set(inputs.map((input) => pushedOffer(items[input].json)).filter((offer): offer is string => offer !== undefined && offers.has(offer)));
+	const claimed = new Set(inputs.map((input) => pushedOffer(items[input].json, taskId)).filter((offer): offer is string => offer !== undefined && offers.has(offer)));
 	const unclaimed = products.filter((product) => !claimed.has(product.offerId));
 	return inputs.flatMap((input): Slot[] => {
-		const offer = pushedOffer(items[input].json);
+		const offer = pushedOffer(items[input].json, taskId);
 		if (offer === undefined) return (unclaimed.length > 0 ? unclaimed : products).map((product) => ({ input, taskId, product }));
 		if (offers.has(offer)) return products.filter((product) => product.offerId === offer).map((product) => ({ input, taskId, product }));
 		return [{ input, taskId, offerId: offer, error: { field: 'offer_id', reason: `Ozon's answer for task_id ${taskId} lists no product with offer_id "${offer}", the one this item pushed` } }];
@@ -261,8 +267,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				ledger.setData(index, { product_id: product.productId });
 				toRead.push({ index, slot: slots[index], product });
 			} else {
-				ledger.warn(index, { field: 'product_id', message: `No product with offer_id "${offerId}" in this Ozon account now: its photos could not be read back` });
-				ledger.succeed(index, ledger.outcomes[index].data.status as string);
+				// Whatever the task said, its photos are not on Ozon now: no success to report.
+				ledger.setData(index, { current_images: null });
+				ledger.fail(index, ledger.outcomes[index].data.status as string, [
+					{ field: 'product_id', reason: `No product with offer_id "${offerId}" in this Ozon account now: its photos could not be read back, and are on no product of this account` },
+				]);
 			}
 		}
 	}
@@ -285,8 +294,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (ledger.isSettled(index)) continue;
 		const product = slot.product as TaskProduct;
 		if (!('current_images' in ledger.outcomes[index].data)) {
+			// Ozon's read-back leaves out a product the account no longer has (deleted, or moved to another account):
+			// its photos cannot be shown to be on Ozon, as Get Images fails such a product too.
 			ledger.setData(index, { current_images: null });
-			ledger.warn(index, { field: 'current_images', message: `Ozon returned no pictures for product ${product.productId}: its current images are unknown` });
+			const errors = product.status === 'failed' ? product.errors.map((issue) => importIssueError(issue, redact)) : [];
+			ledger.fail(index, product.status, [
+				...errors,
+				{ field: 'product_id', reason: `Ozon returned no pictures for product ${product.productId}: it may no longer be in this Ozon account, so its photos cannot be confirmed` },
+			]);
+			continue;
 		}
 		if (product.status === 'failed') {
 			const errors = product.errors.map((issue) => importIssueError(issue, redact));

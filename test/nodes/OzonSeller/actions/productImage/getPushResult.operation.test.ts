@@ -122,7 +122,7 @@ describe('getPushResult: one item per product of the task', () => {
 	it('a Push item whose product the task does not list is told so; an item naming the task alone gets the products no Push item claims', async () => {
 		answerTasks({ '9000': [{ offer_id: 'SKU-001', product_id: 1001, status: 'imported' }, { offer_id: 'SKU-002', product_id: 1002, status: 'skipped' }] });
 		mockPicturesInfo(() => ({ primary_photo: [cdn('m')], photo: [] }));
-		const { json, output } = await getResult([{ task: 9000, data: { offer_id: 'SKU-001' } }, { task: 9000 }, { task: 9000, data: { offer_id: 'SKU-404' } }]);
+		const { json, output } = await getResult([{ task: 9000, data: { offer_id: 'SKU-001', task_id: 9000 } }, { task: 9000 }, { task: 9000, data: { offer_id: 'SKU-404', task_id: 9000 } }]);
 		expect(output.map((item) => [item.pairedItem, (item.json.data as IDataObject).offer_id, item.json.success, (item.json.data as IDataObject).status])).toEqual([
 			[{ item: 0 }, 'SKU-001', true, 'imported'],
 			[{ item: 1 }, 'SKU-002', true, 'skipped'],
@@ -139,7 +139,8 @@ describe('getPushResult: one item per product of the task', () => {
 		expect(lookups).toEqual([{ offer_id: ['SKU-007', 'SKU-GONE'] }]);
 		expect(reads).toEqual([{ product_id: ['1007'] }]);
 		expect(json[0]).toMatchObject({ success: true, data: { offer_id: 'SKU-007', product_id: 1007, status: 'imported', current_images: [cdn('m')] } });
-		expect(json[1]).toMatchObject({ success: true, data: { offer_id: 'SKU-GONE', product_id: null, status: 'skipped' }, warnings: [{ field: 'product_id', message: expect.stringMatching(/^No product with offer_id "SKU-GONE"/) }] });
+		// A product the account no longer has: its photos are on no product of it, so no success.
+		expect(json[1]).toMatchObject({ success: false, data: { offer_id: 'SKU-GONE', product_id: null, status: 'skipped', current_images: null }, errors: [{ field: 'product_id', reason: expect.stringMatching(/^No product with offer_id "SKU-GONE"/) }] });
 	});
 });
 
