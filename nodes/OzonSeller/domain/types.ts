@@ -1,6 +1,9 @@
 /** Plain data shared by validation, planning and the operations. No n8n or HTTP types here. */
 
 export type IdentifyBy = 'offerId' | 'productId' | 'sku';
+
+/** Ozon's name for each kind of identifier: the field of its requests and of the node's output. */
+export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
 export type PushMode = 'replace' | 'append' | 'prepend';
 export type TooManyImages = 'truncate' | 'error';
 export type ApiVersion = 'v2' | 'v1';

@@ -5,20 +5,19 @@ import { refuse } from './refuse';
 
 import { IMAGES_360_REMOVED_ON, MAX_ID_TEXT_LENGTH, MAX_NUMERIC_ID_DIGITS, MAX_OFFER_ID_LENGTH } from './constants';
 import { formatWarnings, parseSingleUrl, parseUrlList, sameFileKey } from './urls';
-import type {
-	ApiVersion,
-	IdentifyBy,
-	IndexedUrl,
-	ItemError,
-	ItemWarning,
-	PushMode,
-	TooManyImages,
+import {
+	ID_FIELD,
+	type ApiVersion,
+	type IdentifyBy,
+	type IndexedUrl,
+	type ItemError,
+	type ItemWarning,
+	type PushMode,
+	type TooManyImages,
 } from './types';
 
 const INT64_MAX = BigInt('9223372036854775807');
 
-/** Ozon's name for each kind of identifier: the field of its requests and of the node's output. */
-export const ID_FIELD: Record<IdentifyBy, string> = { offerId: 'offer_id', productId: 'product_id', sku: 'sku' };
 
 /**
  * Why a JSON number cannot be taken as an identifier: only a safe integer converts to text exactly.

@@ -6,9 +6,8 @@ import { z } from 'zod';
 
 import { MAX_URL_LENGTH } from '../domain/constants';
 import { refuse } from '../domain/refuse';
-import type { IdentifyBy, ProductInfo } from '../domain/types';
+import { ID_FIELD, type IdentifyBy, type ProductInfo } from '../domain/types';
 import type { ImageSet } from '../domain/plan';
-import { ID_FIELD } from '../domain/validate';
 import { V1_PICTURES_IMPORT, redactThenShorten } from './errors';
 import type { OzonTransport, PostOptions } from './index';
 

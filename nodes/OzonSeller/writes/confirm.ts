@@ -10,7 +10,7 @@ import type { PushRequest } from '../domain/validate';
 import type { OzonTransport } from '../transport';
 import { pictureIssueText, pictureIssueUrl, type PictureIssue, type ProductPictures } from '../transport/ozonApi';
 import { OzonRequestError } from '../transport/errors';
-import { readPictures } from '../actions/common/readBack';
+import { readPictures } from '../actions/common/readPictures';
 import type { FlightBook } from './book';
 import type { FlightHost, WriteEvents } from './host';
 import type { ProductWrite } from './types';

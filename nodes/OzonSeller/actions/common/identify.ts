@@ -2,12 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MAX_INFO_LIST_BATCH } from '../../domain/constants';
 import { chunk, groupBy } from '../../domain/collections';
-import type { IdentifyBy, ProductInfo } from '../../domain/types';
-import { ID_FIELD, validateIdentifier } from '../../domain/validate';
+import { ID_FIELD, type IdentifyBy, type ProductInfo } from '../../domain/types';
+import { validateIdentifier } from '../../domain/validate';
 import type { OzonTransport } from '../../transport';
 import { listProducts } from '../../transport/ozonApi';
 import { REQUEST_CONCURRENCY, mapConcurrent } from './concurrency';
-import { identifyProductFields } from '../common.descriptions';
+import { identifyProductFields } from './descriptions';
 import { ParameterError, choiceReader, type ItemParameters } from './parameters';
 import type { ItemLedger, Ledger } from './ledger';
 

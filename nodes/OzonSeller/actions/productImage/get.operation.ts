@@ -4,11 +4,11 @@ import type { NodeProcess } from '../../runtime/nodeProcess';
 import { OzonTransport } from '../../transport';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { pictureIssueText, pictureIssueUrl, type ProductPictures } from '../../transport/ozonApi';
-import { identifyProductFields, requestOptionFields } from '../common.descriptions';
+import { identifyProductFields, requestOptionFields } from '../common/descriptions';
 import { readIdentifier, resolveProducts, type Identified } from '../common/identify';
 import { ITEMS_PER_TURN } from '../common/concurrency';
 import { ItemParameters, readTransportOptions } from '../common/parameters';
-import { readPictures } from '../common/readBack';
+import { readPictures } from '../common/readPictures';
 import { ItemLedger } from '../common/ledger';
 import { outputOption } from '../common/output';
 

@@ -16,13 +16,13 @@ import { OzonTransport } from '../../transport';
 import { OzonRequestError } from '../../transport/errors';
 import { keyExpiryWarning } from '../../transport/keyExpiry';
 import { getImportInfo, importIssueError, listProducts, pictureIssueText, pictureIssueUrl, type ProductPictures, type TaskItemResult } from '../../transport/ozonApi';
-import { requestOptionFields } from '../common.descriptions';
+import { requestOptionFields } from '../common/descriptions';
 import { ITEMS_PER_TURN, REQUEST_CONCURRENCY, mapConcurrent } from '../common/concurrency';
 import { asJsonId } from '../common/identify';
 import { ItemLedger } from '../common/ledger';
 import { outputOption } from '../common/output';
 import { ItemParameters, readTransportOptions } from '../common/parameters';
-import { readPictures } from '../common/readBack';
+import { readPictures } from '../common/readPictures';
 
 const properties: INodeProperties[] = [
 	{

@@ -3,7 +3,7 @@ import { updateDisplayOptions, type IDataObject, type IExecuteFunctions, type IN
 import { MAX_IMPORT_BATCH } from '../../domain/constants';
 import type { ApiVersion, IdentifyBy, PushMode, TooManyImages } from '../../domain/types';
 import type { RawPushInput } from '../../domain/validate';
-import { identifyProductFields, requestOptionFields } from '../common.descriptions';
+import { identifyProductFields, requestOptionFields } from '../common/descriptions';
 import { readIdentifyBy } from '../common/identify';
 import { ItemParameters, ItemReads, ParameterError, booleanReader, choiceReader, holdsExpression, readTransportOptions } from '../common/parameters';
 import { ItemLedger } from '../common/ledger';

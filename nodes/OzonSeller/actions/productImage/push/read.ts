@@ -1,6 +1,6 @@
 
-import type { ItemError, ItemWarning } from '../../../domain/types';
-import { ID_FIELD, validatePushInput, type RawPushInput } from '../../../domain/validate';
+import { ID_FIELD, type ItemError, type ItemWarning } from '../../../domain/types';
+import { validatePushInput, type RawPushInput } from '../../../domain/validate';
 import { ITEMS_PER_TURN } from '../../common/concurrency';
 import { identifierData } from '../../common/identify';
 import type { ItemLedger } from '../../common/ledger';

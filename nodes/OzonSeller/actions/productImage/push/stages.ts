@@ -4,9 +4,8 @@ import { resolveProducts } from '../../common/identify';
 import type { ItemLedger } from '../../common/ledger';
 import type { ExecutionWrites } from '../../../writes/execution';
 import { checkUrls } from './checkUrls';
-import { answerDryRuns } from './dryRun';
+import { answerDryRuns, planDryRuns } from './dryRun';
 import type { ValidEntry } from './entries';
-import { planDryRuns } from './plan';
 
 /**
  * The stages after reading, for entries read whole first (Dry Run, Check URLs First, grouped storage
