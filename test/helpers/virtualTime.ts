@@ -11,11 +11,11 @@
  *   two turns change nothing of the clock's: no timer set, no `touch`), then jumps to the next timer.
  *   Nothing outside the clock counts, so a schedule always runs the same way for one seed.
  * - **On its own** (`start`: tests that run the node through n8n's engine against nock or the
- *   sandbox, whose answers are real asynchronous I/O that never touches the clock): time moves on
- *   once the event loop is quiet: no HTTP request in flight, no immediate or short real timer
- *   (under SHORT_TIMER_MS) of anyone but the clock pending, and no new timer, immediate, tick,
- *   socket or request created for QUIET_TURNS turns of the event loop (async_hooks and
- *   diagnostics_channel tell). Timers due now fire at once: a `sleep(0)`, the node's yield to the
+ *   sandbox, whose answers are real asynchronous I/O): time moves on once the event loop is quiet:
+ *   no HTTP request or answer on the wire (one the sandbox holds on this clock, its latency, is
+ *   not), no immediate or short real timer (under SHORT_TIMER_MS) of anyone but the clock pending,
+ *   and no new timer, immediate, tick, socket or request created for QUIET_TURNS turns of the event
+ *   loop (async_hooks and diagnostics_channel tell). Timers due now fire at once: a `sleep(0)`, the node's yield to the
  *   event loop, takes no virtual time, and is counted (`yields`). Work that takes real time (reading
  *   thousands of items) takes none of this clock's. A real polling loop (`setTimeout(10)` until a
  *   condition) keeps time from passing: wait on the clock or on an event instead. A longer real
@@ -52,8 +52,14 @@ let ownInit = false;
 let clocksRunning = 0;
 /** Foreign immediates and short timers set and not yet run or cleared (async ids). */
 const pendingSoon = new Set<number>();
-/** HTTP requests sent and not yet closed: their answer is on its way. */
+/** HTTP requests sent and not yet closed. */
 const requestsInFlight = new Set<EventEmitter>();
+/**
+ * Answers being made by a server of this process (the sandbox), from the request's arrival to the
+ * answer's last byte handed to the socket: what they wait for is this process's own (a timer of the
+ * clock, for the sandbox's latency), not I/O. A request in flight beyond them is on the wire.
+ */
+const answersBeingMade = new Set<EventEmitter>();
 
 const activityHook = createHook({
 	init(id, type, _trigger, resource) {
@@ -80,18 +86,35 @@ function onRequestStart(message: unknown): void {
 	});
 }
 
+function onAnswerStart(message: unknown): void {
+	const { response } = message as { response?: EventEmitter };
+	if (!response || answersBeingMade.has(response)) return;
+	answersBeingMade.add(response);
+	const made = () => {
+		if (answersBeingMade.delete(response)) foreignActivity++;
+	};
+	response.once('finish', made);
+	response.once('close', made);
+}
+
+/** Whether a request or its answer is on the wire: sent, not closed, and not with a server of this process. */
+const onTheWire = () => requestsInFlight.size > answersBeingMade.size;
+
 function watchForeignActivity(): void {
 	if (clocksRunning++ > 0) return;
 	pendingSoon.clear();
 	requestsInFlight.clear();
+	answersBeingMade.clear();
 	activityHook.enable();
 	subscribe('http.client.request.start', onRequestStart);
+	subscribe('http.server.request.start', onAnswerStart);
 }
 
 function unwatchForeignActivity(): void {
 	if (--clocksRunning > 0) return;
 	activityHook.disable();
 	unsubscribe('http.client.request.start', onRequestStart);
+	unsubscribe('http.server.request.start', onAnswerStart);
 }
 
 /** Runs `schedule` (which sets one timer or immediate) as the clock's own, unseen by the activity hook. */
@@ -278,14 +301,14 @@ export class VirtualTime implements Clock {
 	}
 
 	/**
-	 * Until no request is in flight, no foreign immediate or short timer is pending, and nothing but
+	 * Until no request or answer is on the wire, no foreign immediate or short timer is pending, and nothing but
 	 * this clock has done anything for QUIET_TURNS turns of the event loop.
 	 */
 	private async quiet(): Promise<void> {
 		let still = 0;
 		while (still < QUIET_TURNS && !this.stopping) {
 			const before = foreignActivity + this.changes;
-			const waiting = requestsInFlight.size > 0 || pendingSoon.size > 0;
+			const waiting = onTheWire() || pendingSoon.size > 0;
 			await (waiting ? realTurn() : nextImmediate());
 			still = !waiting && foreignActivity + this.changes === before ? still + 1 : 0;
 		}
