@@ -15,12 +15,14 @@
  *   no HTTP request or answer on the wire (one the sandbox holds on this clock, its latency, is
  *   not), no immediate or short real timer (under SHORT_TIMER_MS) of anyone but the clock pending,
  *   and no new timer, immediate, tick, socket or request created for QUIET_TURNS turns of the event
- *   loop (async_hooks and diagnostics_channel tell). Timers due now fire at once: a `sleep(0)`, the node's yield to the
- *   event loop, takes no virtual time, and is counted (`yields`). Work that takes real time (reading
- *   thousands of items) takes none of this clock's. A real polling loop (`setTimeout(10)` until a
- *   condition) keeps time from passing: wait on the clock or on an event instead. A longer real
- *   timer (nock's `.delay()`, a test's real sleep) does not hold time back: it fires whenever it
- *   does, at no particular virtual time.
+ *   loop (async_hooks and diagnostics_channel tell). Timers due now fire at once: a `sleep(0)`, the
+ *   node's yield to the event loop between turns of reading items, takes no virtual time (or
+ *   `yieldMs`, where reading should take time), and is counted (`yields`). Other work that takes
+ *   real time takes none of this clock's. A real polling loop (`setTimeout(10)` until a condition)
+ *   keeps time from passing: wait on the clock or on an event instead. A longer real timer (nock's
+ *   `.delay()`, a test's real sleep) does not hold time back: it fires whenever it does, at no
+ *   particular virtual time. A virtual `sleep` in a test returns only once every request sent
+ *   before has landed, as time cannot pass while one is on the wire.
  */
 import { createHook } from 'node:async_hooks';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
@@ -138,6 +140,14 @@ export interface VirtualTimeOptions {
 	start?: number;
 	/** Seeds `random` (retry jitter). */
 	seed?: number;
+	/**
+	 * How long a yield (`sleep(0)`) takes: the node yields between turns of reading items (250 at a
+	 * time), so this is how long reading a turn takes, as on a machine. 0 (the default): reading
+	 * takes no time, and no timer fires while the node reads; where a test is about what happens
+	 * while it reads (a hand-in leaving before the last item is read, a Stop as Ozon answers), give
+	 * reading time.
+	 */
+	yieldMs?: number;
 }
 
 export class VirtualTime implements Clock {
@@ -166,9 +176,12 @@ export class VirtualTime implements Clock {
 
 	readonly random: () => number;
 
+	private readonly yieldMs: number;
+
 	constructor(options: VirtualTimeOptions = {}) {
 		this.current = options.start ?? Date.now();
 		this.random = seededRandom(options.seed ?? 1);
+		this.yieldMs = options.yieldMs ?? 0;
 	}
 
 	now(): number {
@@ -180,7 +193,7 @@ export class VirtualTime implements Clock {
 		this.sleeps.push(wait);
 		if (wait === 0) this.yields++;
 		return new Promise<void>((resolve) => {
-			this.at(this.current + wait, resolve);
+			this.at(this.current + (wait === 0 ? this.yieldMs : wait), resolve);
 		});
 	}
 
@@ -332,10 +345,10 @@ export class VirtualTime implements Clock {
  * Every case of this file in virtual time, `Date.now()` included: a fresh clock per case, handed to
  * the node's process (call it at the top level of the file). Returns the current case's clock.
  */
-export function useVirtualTime(): () => VirtualTime {
+export function useVirtualTime(options: Pick<VirtualTimeOptions, 'yieldMs'> = {}): () => VirtualTime {
 	let clock: VirtualTime | undefined;
 	beforeEach(() => {
-		clock = new VirtualTime().start({ dateNow: true });
+		clock = new VirtualTime(options).start({ dateNow: true });
 		tuneProcess({ clock });
 	});
 	afterEach(async () => {
@@ -352,8 +365,8 @@ export function useVirtualTime(): () => VirtualTime {
  * This case from here on in virtual time, in a file whose other cases run in real time: `Date.now()`
  * stays the wall clock (hand the clock to the sandbox, `startSandbox(…, clock)`).
  */
-export function virtualTimeForThisCase(): VirtualTime {
-	const clock = new VirtualTime().start();
+export function virtualTimeForThisCase(options: Pick<VirtualTimeOptions, 'yieldMs'> = {}): VirtualTime {
+	const clock = new VirtualTime(options).start();
 	tuneProcess({ clock });
 	afterEachCase.push(clock);
 	return clock;
