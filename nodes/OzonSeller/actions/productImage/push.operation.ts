@@ -266,7 +266,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	// Read whole first (Dry Run, Check URLs First): after a Stop, no URL is probed and nothing looked up.
 	if (!inTurns && !writes.cancelled) {
-		const checked = await checkUrls(this, ledger, valid);
+		const checked = await checkUrls(this, ledger, valid, process.transport.settings.probeTimeoutMs);
 		if (checked.length === 0) return ledger.toExecutionData();
 		const transport = await writes.connect();
 
