@@ -264,6 +264,13 @@ export class VirtualTime implements Clock {
 		}
 	}
 
+	/** By hand: runs for `ms` of virtual time (every timer due by then fires), and is then `ms` later. */
+	async runFor(ms: number): Promise<void> {
+		const until = this.current + ms;
+		await this.run(until);
+		this.current = Math.max(this.current, until);
+	}
+
 	/**
 	 * On its own: lets time pass by itself whenever the event loop is quiet, until `stop`. With
 	 * `dateNow`, `Date.now()` reads this clock meanwhile, so the mocks, the sandbox and any date the
