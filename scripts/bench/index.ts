@@ -4,8 +4,9 @@
  * 3 images each, and 1,000 products with batchSize 1 (one product per request, as a per-product
  * design does); then upload notifications as a webhook workflow gets them, one execution each: a
  * lone one, and a burst of 40 for 40 products within 2 s. Prints the figures and writes them to
- * bench-results.json. `--only bulk` or `--only notifications` runs one group; `--100k` adds one
- * execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
+ * bench-results.json; then the write-path simulation's 1,000 schedules against their 60 s budget
+ * (`--simulation-runs N`). `--only bulk`, `--only notifications` or `--only simulation` runs one
+ * group; `--100k` adds one execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
  * scenarios of those sizes (quicker re-runs of the ones in question). `--soak` (alone, or with `--only
  * soak`) runs thousands of notifications over minutes in one process and samples its memory.
  */
@@ -19,6 +20,8 @@ import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
 import { optionNumber, optionText } from '../lib/args';
 import { ROOT } from '../lib/n8nHost';
+import { generateSchedule } from '../../test/simulation/schedule';
+import { simulateAndCheck } from '../../test/simulation/simulate';
 
 const SANDBOX = { latencyMs: 50, rateLimit: 50, processingMs: 5000 };
 /** The node's default request rate (Requests per Second), which the runs use. */
@@ -333,6 +336,30 @@ async function runSoak() {
 	}
 }
 
+/**
+ * The write-path simulation's speed (test/simulation/): `npm test` runs 1,000 seeded schedules, and
+ * their budget is 60 s (issue #22). The test judges the invariants, not the time: this is where the
+ * time is measured, on the machine the bench runs on.
+ */
+async function runSimulation() {
+	const runs = optionNumber('simulation-runs', 1000);
+	const budgetSeconds = (60 * runs) / 1000;
+	process.stderr.write(`running the write-path simulation: ${runs} schedules…\n`);
+	const cpuBefore = process.cpuUsage();
+	const started = performance.now();
+	let failed = 0;
+	for (let seed = 1; seed <= runs; seed++) {
+		const { violations } = await simulateAndCheck(generateSchedule(seed));
+		if (violations.length > 0) failed++;
+	}
+	const seconds = (performance.now() - started) / 1000;
+	const cpu = process.cpuUsage(cpuBefore);
+	const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+	const withinBudget = seconds <= budgetSeconds;
+	console.log(`write-path simulation: ${runs} schedules (seeds 1–${runs}) in ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU; budget ${budgetSeconds} s: ${withinBudget ? 'within' : 'OVER'}; ${failed} failed`);
+	return { runs, seconds, cpuSeconds, budgetSeconds, withinBudget, failed };
+}
+
 async function main(): Promise<void> {
 	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 	const only = optionText('only');
@@ -342,11 +369,12 @@ async function main(): Promise<void> {
 		console.log('figures written to bench-results-soak.json');
 		return;
 	}
-	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk, notifications or soak');
+	if (only !== undefined && only !== 'bulk' && only !== 'notifications' && only !== 'simulation') throw new Error('--only takes bulk, notifications, simulation or soak');
 	const sizes = optionText('products')?.split(',').map(Number);
-	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes);
-	const notifications = only === 'bulk' ? undefined : await runNotifications();
-	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications };
+	const bulk = only === undefined || only === 'bulk' ? await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes) : undefined;
+	const notifications = only === undefined || only === 'notifications' ? await runNotifications() : undefined;
+	const simulation = only === undefined || only === 'simulation' ? await runSimulation() : undefined;
+	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications, simulation };
 	fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(output, null, 2)}\n`);
 	console.log('figures written to bench-results.json');
 }
