@@ -8,8 +8,12 @@ import pushSheetRows from './fixtures/workflows/push-sheet-rows.json';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
+import { useVirtualTime } from './helpers/virtualTime';
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 test('push-sheet-rows.json: rows become one import, each row one paired result', async () => {
 	mockInfoList([product(1), product(2)]);

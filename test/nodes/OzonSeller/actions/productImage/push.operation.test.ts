@@ -15,6 +15,7 @@ import {
 	type MockProduct,
 } from '../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../helpers/timing';
+import { useVirtualTime } from '../../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
 
@@ -43,6 +44,9 @@ const img = (offer: string, n: number) => `https://img.example/${offer}/${n}.jpg
 const row = (p: MockProduct, count = 2) => ({ offer: p.offer_id, urls: Array.from({ length: count }, (_, i) => img(p.offer_id, i + 1)).join(', ') });
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 
 describe('push: batching', () => {
