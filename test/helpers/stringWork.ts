@@ -106,7 +106,19 @@ function callerOutside(): string {
 	return (frames.find((frame) => !frame.includes('stringWork')) ?? '').trim();
 }
 
+/** A character read: called millions of times, so counted without an arguments array. */
+function instrumentRead(key: string): () => void {
+	const original = (String.prototype as unknown as Record<string, (this: string, index?: number) => unknown>)[key];
+	const counted = function (this: string, index?: number): unknown {
+		if (counting && depth === 0) steps++;
+		return original.call(this, index);
+	};
+	Object.defineProperty(String.prototype, key, { value: counted, writable: true, configurable: true, enumerable: false });
+	return () => Object.defineProperty(String.prototype, key, { value: original, writable: true, configurable: true, enumerable: false });
+}
+
 function instrument(target: object, key: string | symbol, cost: Cost): () => void {
+	if (cost === one) return instrumentRead(key as string);
 	const original = (target as Record<string | symbol, AnyFunction>)[key];
 	if (typeof original !== 'function') return () => {};
 	const onRegExp = target === RegExp.prototype;
