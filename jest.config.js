@@ -1,5 +1,11 @@
+const os = require('node:os');
+
 /** @type {import('jest').Config} */
 module.exports = {
+	// Jest's default on 2 cores is one worker. The suites wait on virtual time, not the wall clock,
+	// so what is left is CPU (n8n's engine over thousands of items, the 1,000 simulated schedules):
+	// both cores halve it (docs/development.md, "Test suites").
+	maxWorkers: Math.max(2, os.cpus().length - 1),
 	preset: 'ts-jest',
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],

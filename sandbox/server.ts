@@ -103,7 +103,7 @@ export class OzonSandbox {
 			else if (dice < faults.rateReset + faults.rate5xx + faults.rate429) fault = '429';
 			else if (dice < faults.rateReset + faults.rate5xx + faults.rate429 + faults.rateTruncated) fault = 'truncated';
 
-			if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+			if (faults.latencyMs > 0) await this.store.sleep(faults.latencyMs);
 			if (fault === 'reset') {
 				this.store.log.push({ at: now, clientId, path, status: 0, fault });
 				observe(0, {}, '', fault);

@@ -254,6 +254,9 @@ export class SandboxStore {
 	 */
 	now: () => number = () => Date.now();
 
+	/** Waits `ms` of the sandbox's time (its answers' latency): the wall clock's, or the virtual clock's of `now`. */
+	sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 	/**
 	 * A product's own processing time in a task (ms), if the caller decides it (Ozon processes the
 	 * products of one task separately); undefined: the task's time.

@@ -13,6 +13,7 @@ import { LoggerProxy, type IDataObject, type INode } from 'n8n-workflow';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, type TestCredentials } from './helpers/n8nEngine';
 import { API_KEY, credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
+import { useVirtualTime } from './helpers/virtualTime';
 
 const logLines: string[] = [];
 const capture = (level: string) => (message: string, meta?: object) => logLines.push(`${level} ${message} ${inspect(meta, { depth: 10 })}`);
@@ -42,6 +43,9 @@ async function runAndSearch(parameters: IDataObject, nodeOptions: Partial<INode>
 }
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 
 const failing: Array<[string, () => void, IDataObject?, Partial<INode>?]> = [

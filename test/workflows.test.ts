@@ -12,8 +12,12 @@ import { S3_TEST_EVENT, minioEvent, r2Event, s3Event, snsNotification, webhookIt
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow, type WorkflowJson } from './helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from './helpers/ozonMock';
 import { useFastTiming } from './helpers/timing';
+import { useVirtualTime } from './helpers/virtualTime';
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 test('push-sheet-rows.json: rows become one import, each row one paired result', async () => {
 	mockInfoList([product(1), product(2)]);

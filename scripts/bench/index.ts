@@ -4,8 +4,9 @@
  * 3 images each, and 1,000 products with batchSize 1 (one product per request, as a per-product
  * design does); then upload notifications as a webhook workflow gets them, one execution each: a
  * lone one, and a burst of 40 for 40 products within 2 s. Prints the figures and writes them to
- * bench-results.json. `--only bulk` or `--only notifications` runs one group; `--100k` adds one
- * execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
+ * bench-results.json; then the write-path simulation's 1,000 schedules against their 60 s budget
+ * (`--simulation-runs N`). `--only bulk`, `--only notifications` or `--only simulation` runs one
+ * group; `--100k` adds one execution of 100,000 products to the bulk group; `--products 10000,100000` keeps only the bulk
  * scenarios of those sizes (quicker re-runs of the ones in question). `--soak` (alone, or with `--only
  * soak`) runs thousands of notifications over minutes in one process and samples its memory.
  */
@@ -13,12 +14,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH } from '../../nodes/OzonSeller/domain/constants';
+import { hostBlockReason } from '../../nodes/OzonSeller/domain/addresses';
+import { MAX_INFO_LIST_BATCH, MAX_PICTURES_INFO_BATCH, MAX_URL_ENTRIES } from '../../nodes/OzonSeller/domain/constants';
 import { planImageSet } from '../../nodes/OzonSeller/domain/plan';
+import { parseUrlList, splitUrlText } from '../../nodes/OzonSeller/domain/urls';
 import { toV2Item } from '../../nodes/OzonSeller/transport/ozonApi';
 import { validatePushInput } from '../../nodes/OzonSeller/domain/validate';
 import { optionNumber, optionText } from '../lib/args';
 import { ROOT } from '../lib/n8nHost';
+import { generateSchedule } from '../../test/simulation/schedule';
+import { simulateAndCheck } from '../../test/simulation/simulate';
 
 const SANDBOX = { latencyMs: 50, rateLimit: 50, processingMs: 5000 };
 /** The node's default request rate (Requests per Second), which the runs use. */
@@ -238,6 +243,40 @@ function planCpuSeconds(count: number): number {
 	return best;
 }
 
+/** CPU time of `work`, best of 3, in ms. */
+function bestCpuMs(work: () => void): number {
+	let best = Infinity;
+	for (let round = 0; round < 3; round++) {
+		const before = process.cpuUsage();
+		work();
+		const used = process.cpuUsage(before);
+		best = Math.min(best, (used.user + used.system) / 1000);
+	}
+	return best;
+}
+
+/**
+ * CPU time of reading hostile cells (the unit tests count this work, test/helpers/stringWork.ts;
+ * here it is timed): 2 MB of separators split into URLs, a 2 MB cell of 1,000 URLs with
+ * 2,000-character internationalised hosts, and long repetitive host names screened.
+ */
+function hostileInputCpuMs() {
+	const twoMb = 2_000_000;
+	const cells: Record<string, string> = {
+		commas: ','.repeat(twoMb),
+		'comma runs before almost-schemes': 'h,,,,,,,,,'.repeat(twoMb / 10),
+		'commas and spaces': ', '.repeat(twoMb / 2),
+		'many short entries': 'h,'.repeat(twoMb / 2),
+	};
+	const split = Object.fromEntries(Object.entries(cells).map(([name, cell]) => [name, bestCpuMs(() => splitUrlText(cell))]));
+	const idnHost = (n: number) => Array.from({ length: 2000 }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7 + n) % 20_000))).join('');
+	const idnCell = Array.from({ length: MAX_URL_ENTRIES }, (_, n) => `http://${idnHost(n)}.com/${n}.jpg`).join(' ');
+	const idn = bestCpuMs(() => parseUrlList('images', idnCell));
+	const names = [`${'1-'.repeat(1000)}x.nip.io`, `${'1.'.repeat(1000)}x.example.com`, `${'--'.repeat(1000)}1.sslip.io`, `${'7f000001-'.repeat(200)}x.nip.io`];
+	const hosts = bestCpuMs(() => names.forEach((name) => hostBlockReason(name)));
+	return { splitMs: split, idnCellMs: idn, longHostNamesMs: hosts };
+}
+
 /** What limits a bulk run's wall time and request count, in figures. */
 function limits(polls: number, imports: number, requests: number): string {
 	const perTask = imports > 0 ? (polls / imports).toFixed(2) : '0';
@@ -278,6 +317,7 @@ async function runBulk(withLarge: boolean, sizes: number[] | undefined) {
 	}
 	const perProduct = results.find((result) => result.batchSize === 1);
 	const plan = { items1000CpuSeconds: planCpuSeconds(1000), items10000CpuSeconds: planCpuSeconds(10000) };
+	const hostileInput = hostileInputCpuMs();
 	const rows = results.map((result) => ({
 		scenario: result.name,
 		'calls/product': result.apiCallsPerProduct.toFixed(3),
@@ -304,7 +344,11 @@ async function runBulk(withLarge: boolean, sizes: number[] | undefined) {
 	console.log(`floor = fewest requests (lookups + imports + one poll per task + read-backs) / ${SANDBOX.rateLimit} requests per s + ${SANDBOX.processingMs / 1000} s task processing`);
 	console.log('live heap: after a forced GC, before the run → with the run\'s result still held (n8n\'s run data: input and output items) → once the result is let go (what stays in the process)');
 	console.log(`validate + plan CPU: 1,000 items ${(plan.items1000CpuSeconds * 1000).toFixed(0)} ms, 10,000 items ${(plan.items10000CpuSeconds * 1000).toFixed(0)} ms`);
-	return { scenarios: results, plan };
+	console.log(
+		`hostile cells, CPU: 2 MB split into URLs ${Object.entries(hostileInput.splitMs).map(([name, ms]) => `${name} ${ms.toFixed(0)} ms`).join(', ')}; ` +
+			`a 2 MB cell of 1,000 URLs with 2,000-character IDN hosts ${hostileInput.idnCellMs.toFixed(0)} ms; 4 long repetitive host names screened ${hostileInput.longHostNamesMs.toFixed(1)} ms`,
+	);
+	return { scenarios: results, plan, hostileInput };
 }
 
 /** The soak: notifications for minutes in one process; its live heap and held lanes must stay flat. */
@@ -333,6 +377,30 @@ async function runSoak() {
 	}
 }
 
+/**
+ * The write-path simulation's speed (test/simulation/): `npm test` runs 1,000 seeded schedules, and
+ * their budget is 60 s (issue #22). The test judges the invariants, not the time: this is where the
+ * time is measured, on the machine the bench runs on.
+ */
+async function runSimulation() {
+	const runs = optionNumber('simulation-runs', 1000);
+	const budgetSeconds = (60 * runs) / 1000;
+	process.stderr.write(`running the write-path simulation: ${runs} schedules…\n`);
+	const cpuBefore = process.cpuUsage();
+	const started = performance.now();
+	let failed = 0;
+	for (let seed = 1; seed <= runs; seed++) {
+		const { violations } = await simulateAndCheck(generateSchedule(seed));
+		if (violations.length > 0) failed++;
+	}
+	const seconds = (performance.now() - started) / 1000;
+	const cpu = process.cpuUsage(cpuBefore);
+	const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+	const withinBudget = seconds <= budgetSeconds;
+	console.log(`write-path simulation: ${runs} schedules (seeds 1–${runs}) in ${seconds.toFixed(1)} s wall, ${cpuSeconds.toFixed(1)} s CPU; budget ${budgetSeconds} s: ${withinBudget ? 'within' : 'OVER'}; ${failed} failed`);
+	return { runs, seconds, cpuSeconds, budgetSeconds, withinBudget, failed };
+}
+
 async function main(): Promise<void> {
 	fs.mkdirSync(path.join(ROOT, '.tmp'), { recursive: true });
 	const only = optionText('only');
@@ -342,11 +410,12 @@ async function main(): Promise<void> {
 		console.log('figures written to bench-results-soak.json');
 		return;
 	}
-	if (only !== undefined && only !== 'bulk' && only !== 'notifications') throw new Error('--only takes bulk, notifications or soak');
+	if (only !== undefined && only !== 'bulk' && only !== 'notifications' && only !== 'simulation') throw new Error('--only takes bulk, notifications, simulation or soak');
 	const sizes = optionText('products')?.split(',').map(Number);
-	const bulk = only === 'notifications' ? undefined : await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes);
-	const notifications = only === 'bulk' ? undefined : await runNotifications();
-	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications };
+	const bulk = only === undefined || only === 'bulk' ? await runBulk(process.argv.includes('--100k') || sizes?.includes(100000) === true, sizes) : undefined;
+	const notifications = only === undefined || only === 'notifications' ? await runNotifications() : undefined;
+	const simulation = only === undefined || only === 'simulation' ? await runSimulation() : undefined;
+	const output = { date: new Date().toISOString(), node: process.version, sandbox: SANDBOX, ...bulk, notifications, simulation };
 	fs.writeFileSync(path.join(ROOT, 'bench-results.json'), `${JSON.stringify(output, null, 2)}\n`);
 	console.log('figures written to bench-results.json');
 }

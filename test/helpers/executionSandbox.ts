@@ -25,11 +25,14 @@ export const rows = (count: number, from = 1, name = 'new') => Array.from({ leng
 export let sandbox: OzonSandbox;
 export const credentials = (apiKey = API_KEY) => ({ clientId: '123456', apiKey, baseUrl: sandbox.url });
 
-/** `clock`: the sandbox keeps Ozon's time on it (a test's virtual time) rather than the wall clock. */
+/** `clock`: the sandbox keeps Ozon's time (and waits its latency) on it, a test's virtual time, rather than the wall clock. */
 export async function startSandbox(products: number, processingMs = 200, clock?: Clock): Promise<void> {
 	// Ozon's real pace, scaled down; its rate cap out of the way (the node keeps its own 40 a second).
 	sandbox = new OzonSandbox({ processingMs, rateLimitPerSecond: 1000 }, seedProducts(products));
-	if (clock) sandbox.store.now = () => clock.now();
+	if (clock) {
+		sandbox.store.now = () => clock.now();
+		sandbox.store.sleep = (ms) => clock.sleep(ms);
+	}
 	await sandbox.start();
 }
 

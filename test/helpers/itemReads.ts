@@ -5,6 +5,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import type { Clock } from '../../nodes/OzonSeller/runtime/clock';
+
 import { tuneProcess } from './nodeProcess';
 import { yieldsTold } from './virtualTime';
 
@@ -30,11 +32,11 @@ export function itemsCountingReads(count: number, field: string, build: (n: numb
 }
 
 /**
- * Runs `work` with the node's process on the real clock, counting its yields to the event loop
- * (`sleep(0)`, a real timer): the most items first read between two yields (or before the first,
- * or after the last), and how many yields there were.
+ * Runs `work` with the node's process on the real clock (or `base`, a test's virtual time),
+ * counting its yields to the event loop (`sleep(0)`): the most items first read between two yields
+ * (or before the first, or after the last), and how many yields there were.
  */
-export async function mostReadBetweenYields<T>(read: Set<number>, work: () => Promise<T>): Promise<{ value: T; mostBetweenYields: number; yields: number }> {
+export async function mostReadBetweenYields<T>(read: Set<number>, work: () => Promise<T>, base?: Clock): Promise<{ value: T; mostBetweenYields: number; yields: number }> {
 	let before = read.size;
 	let most = 0;
 	let yields = 0;
@@ -46,7 +48,7 @@ export async function mostReadBetweenYields<T>(read: Set<number>, work: () => Pr
 		clock: yieldsTold(() => {
 			gap();
 			yields++;
-		}),
+		}, base),
 	});
 	const value = await work();
 	gap();

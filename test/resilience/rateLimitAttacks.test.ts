@@ -8,6 +8,7 @@ import { nodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../helpers/n8nEngine';
 import { BASE_URL, CLIENT_ID, credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../helpers/ozonMock';
 import { useFastTiming } from '../helpers/timing';
+import { useVirtualTime } from '../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string; url?: string }>; warnings: Array<{ field: string; message: string; urls?: string[] }> };
 
@@ -23,20 +24,28 @@ async function run(parameters: IDataObject, items: IDataObject[]) {
 	return { error: result.error, json: (result.output(OZON_NODE_NAME) ?? []).map((item) => item.json as unknown as Output) };
 }
 
-/** Answers every call to `endpoint` the same way; returns when each call arrived. */
-function always(endpoint: string, status: number, body: unknown, headers: Record<string, string> | string[] = {}): number[] {
+useFastTiming();
+
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` and nock's answers
+ * included: the seconds between refused requests, the refusal windows and the waits before a Stop
+ * pass in no real time, and the times compared are the node's own.
+ */
+const clock = useVirtualTime();
+
+/** Answers every call to `endpoint` the same way; returns when each call arrived, and tells `onCall`. */
+function always(endpoint: string, status: number, body: unknown, headers: Record<string, string> | string[] = {}, onCall: () => void = () => {}): number[] {
 	const sentAt: number[] = [];
 	ozon()
 		.post(endpoint)
 		.times(50)
 		.reply(() => {
-			sentAt.push(Date.now());
+			sentAt.push(clock().now());
+			onCall();
 			return [status, body, headers as Record<string, string>];
 		});
 	return sentAt;
 }
-
-useFastTiming();
 
 describe('429 waits Ozon could never mean', () => {
 	it.each([
@@ -94,9 +103,9 @@ describe('refusal windows and time limits', () => {
 		mockInfoList([product(1)]);
 		const imports = mockImportV2();
 		const polls = always('/v1/product/import/info', 429, PER_SECOND, { 'Retry-After': '4' });
-		const started = Date.now();
+		const started = clock().now();
 		const { json } = await run({ ...PUSH, options: { resultTimeout: 1 } }, [row(1)]);
-		expect(Date.now() - started).toBeLessThan(3000);
+		expect(clock().now() - started).toBeLessThan(3000);
 		expect(imports).toHaveLength(1);
 		expect(polls).toHaveLength(1);
 		expect(json[0]).toMatchObject({ success: false, data: { status: 'pending', task_id: 9000, retry_after_seconds: 4 } });
@@ -110,7 +119,7 @@ describe('refusal windows and time limits', () => {
 		ozon()
 			.post('/v3/product/info/list')
 			.reply(() => {
-				nodeProcess().transport.windows.close(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: Date.now() + 1800 });
+				nodeProcess().transport.windows.close(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: clock().now() + 1800 });
 				return [200, { items: [product(1), product(2)] }];
 			});
 		const imports: number[] = [];
@@ -118,7 +127,7 @@ describe('refusal windows and time limits', () => {
 			.post('/v2/product/pictures/import')
 			.times(10)
 			.reply(() => {
-				imports.push(Date.now());
+				imports.push(clock().now());
 				return imports.length === 1 ? [429, QUOTA, { 'Item-Retry-After': '10' }] : [200, { task_id: 9000 }];
 			});
 		const { json } = await run({ ...PUSH, options: { requestsPerSecond: 1, maxRateLimitWait: 30, batchSize: 1 } }, [row(1), row(2)]);
@@ -134,16 +143,19 @@ describe('refusal windows and time limits', () => {
 describe('cancellation', () => {
 	it('an execution cancelled while it waits out a refusal window ends at once, and sends nothing more', async () => {
 		mockInfoList([product(1)]);
-		const sentAt = always('/v2/product/pictures/import', 429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits' }, { 'Item-Retry-After': '1' });
+		let refused = () => {};
+		const firstRefusal = new Promise<void>((resolve) => (refused = resolve));
+		const sentAt = always('/v2/product/pictures/import', 429, { code: 'RESOURCE_EXHAUSTED', message: 'You have reached operation items limits' }, { 'Item-Retry-After': '1' }, () => refused());
 		const execution = startWorkflow(ozonWorkflow([row(1)], PUSH as INode['parameters']), credentials);
 		// Refused for a minute, within Max Rate Limit Wait (120 s): the node waits. The user stops it.
-		while (sentAt.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+		await firstRefusal;
 		// Let the answer arrive, so the node is waiting rather than reading it.
-		await new Promise((resolve) => setTimeout(resolve, 300));
-		const cancelledAt = Date.now();
+		await clock().sleep(300);
+		const cancelledAt = clock().now();
 		execution.cancel();
 		const { run: result } = await execution.result;
-		expect(Date.now() - cancelledAt).toBeLessThan(2000);
+		// At once: not at the end of the minute.
+		expect(clock().now() - cancelledAt).toBeLessThan(2000);
 		// (n8n's server marks the execution canceled; the engine alone reports the node's error.)
 		expect(result.data.resultData.error?.message).toBe('The execution was cancelled');
 		expect(sentAt).toHaveLength(1);
@@ -180,7 +192,7 @@ describe("the key's expiry date in forms that are not a date", () => {
 	});
 
 	it('a date with spaces around it is still read', async () => {
-		keyRoles.expiresAt = ` ${new Date(Date.now() + 3 * DAY_S * 1000).toISOString()} `;
+		keyRoles.expiresAt = ` ${new Date(clock().now() + 3 * DAY_S * 1000).toISOString()} `;
 		mockInfoList([product(1)]);
 		mockPicturesInfo(() => ({}));
 		const { json } = await run(GET, [row(1)]);

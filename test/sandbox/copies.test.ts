@@ -10,6 +10,7 @@ import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts } from '../../sandbox/store';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
 import { useFastTiming } from '../helpers/timing';
+import { useVirtualTime } from '../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -42,6 +43,9 @@ beforeEach(async () => {
 });
 afterEach(async () => sandbox?.stop());
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, Ozon's processing, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 describe("pushes where Ozon serves its own copies (sandbox --cdn)", () => {
 	it('an append of one photo adds exactly one photo, confirmed by its copies, with one import and no re-apply', async () => {

@@ -11,6 +11,7 @@ import { OzonSandbox } from '../../sandbox/server';
 import { seedProducts, type SandboxConfig } from '../../sandbox/store';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../helpers/n8nEngine';
 import { useFastTiming } from '../helpers/timing';
+import { useVirtualTime } from '../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -36,6 +37,9 @@ async function start(config: Partial<SandboxConfig>) {
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 afterEach(async () => sandbox?.stop());
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, Ozon's processing, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 describe('the node against the sandbox switches', () => {
 	it('quota per minute: past it, the items fail at once with a minute to wait, and a second run sends nothing to the import', async () => {

@@ -7,7 +7,7 @@ import { runExecution, type ExecutionResult, type ExecutionSpec } from './fakeEx
 import { OzonModel, type FaultRule, type OzonBehaviour } from './ozonModel';
 import type { Schedule } from './schedule';
 import { simulate } from './simulate';
-import { VirtualClock } from './virtualClock';
+import { simulationClock } from './simulate';
 import { CALM, execution, expectInvariants, json } from './scenarioKit';
 
 const url = (name: string) => `https://img.example/attack/${name}.jpg`;
@@ -44,7 +44,7 @@ async function steadyWebhooks(options: { products: number; firstResultTimeout?: 
 		execution(id, id * 1_000, [{ offerId: `SKU-${String(id + 1).padStart(3, '0')}`, mode: 'append', images: [url(`steady-${id}`)] }], id === 0 && options.firstResultTimeout ? { resultTimeout: options.firstResultTimeout } : {}),
 	);
 	const schedule = scenario(executions, { taskOrder: options.taskOrder ?? 'fifo' }, products);
-	const clock = new VirtualClock(schedule.seed);
+	const clock = simulationClock(schedule.seed);
 	const model = new OzonModel(clock, schedule.behaviour, schedule.seed, OzonModel.seedProducts(products), (_offerId, taskId) => (taskId === 1_000_001 && options.firstProcessingMs ? options.firstProcessingMs : 2_000));
 	model.checkContract = false;
 	const process = new NodeProcess({ clock: { now: () => clock.now(), sleep: (ms) => clock.sleep(ms), random: () => 0.5 } });

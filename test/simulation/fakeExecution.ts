@@ -12,7 +12,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INode, INodeE
 import { routeIn } from '../../nodes/OzonSeller/actions/router';
 import type { NodeProcess } from '../../nodes/OzonSeller/runtime/nodeProcess';
 import { API_KEY, BASE_URL, CLIENT_ID, type OzonModel } from './ozonModel';
-import type { VirtualClock } from './virtualClock';
+import type { VirtualTime } from '../helpers/virtualTime';
 
 export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 
@@ -119,7 +119,7 @@ export async function runExecution(
 	spec: ExecutionSpec,
 	process: NodeProcess,
 	model: OzonModel,
-	clock: VirtualClock,
+	clock: VirtualTime,
 	runStart: number,
 	onRequest: (at: number) => void,
 ): Promise<ExecutionResult> {

@@ -18,7 +18,7 @@
 import { answerViolations, requestViolations } from '../contract/ozonContract';
 import { OzonError, OzonMethods } from '../../sandbox/ozonMethods';
 import { SandboxStore, defaultConfig, fnv1a, seededRandom, type SandboxProduct } from '../../sandbox/store';
-import type { VirtualClock } from './virtualClock';
+import type { VirtualTime } from '../helpers/virtualTime';
 
 export const CLIENT_ID = '123456';
 export const API_KEY = 'sim-api-key-0001';
@@ -165,7 +165,7 @@ export class OzonModel {
 	paceOf?: (process: number) => number | undefined;
 
 	constructor(
-		readonly clock: VirtualClock,
+		readonly clock: VirtualTime,
 		readonly behaviour: OzonBehaviour,
 		seed: number,
 		products: SandboxProduct[],

@@ -11,7 +11,7 @@ import { runExecution, type ExecutionResult } from './fakeExecution';
 import { judge, type Exemption, type Violation } from './invariants';
 import { OzonModel, type FaultRule } from './ozonModel';
 import type { Schedule } from './schedule';
-import { VirtualClock } from './virtualClock';
+import { VIRTUAL_EPOCH, VirtualTime } from '../helpers/virtualTime';
 
 /** Past this much virtual time a run counts as never settling (the longest Result Timeout is minutes here). */
 export const MAX_VIRTUAL_MS = 6 * 3600_000;
@@ -56,14 +56,22 @@ function slowestSeen(process: NodeProcess): number | undefined {
 	return slowest;
 }
 
+/**
+ * The shared virtual time of one schedule, driven by hand (`run`): from a fixed start, so no run
+ * depends on the day it runs, with jitter seeded by the schedule's seed.
+ */
+export function simulationClock(seed: number): VirtualTime {
+	return new VirtualTime({ start: VIRTUAL_EPOCH, seed: seed ^ 0x5f3759df });
+}
+
 /** A process's view of the shared virtual time, with jitter of its own. */
-function processClock(clock: VirtualClock, seed: number): Clock {
+function processClock(clock: VirtualTime, seed: number): Clock {
 	const random = seededRandom(seed);
 	return { now: () => clock.now(), sleep: (ms) => clock.sleep(ms), random };
 }
 
 export async function simulate(schedule: Schedule, hooks: SimulationHooks = {}): Promise<RunRecord> {
-	const clock = new VirtualClock(schedule.seed);
+	const clock = simulationClock(schedule.seed);
 	const model = new OzonModel(clock, schedule.behaviour, schedule.seed, OzonModel.seedProducts(schedule.products), hooks.processingMsOf);
 	model.rules = hooks.rules ?? [];
 	model.checkContract = hooks.checkContract ?? true;

@@ -4,7 +4,8 @@
  * (invariants.ts). A failure prints the seed and the schedule, replayable with
  * `npm run simulate -- --seed S`. The summary line counts the pushes let pass as each documented
  * limit (another process's write the push's process cannot see: invariants.ts): overtaken, later than
- * the slowest time seen, never read back, copies.
+ * the slowest time seen, never read back, copies. It also prints how long the schedules took, which
+ * it does not judge (the bench does).
  */
 import { countByLimit, describeExempted, type Exemption } from './invariants';
 import { describeFailure, simulateAndCheck } from './simulate';
@@ -39,6 +40,6 @@ it(`keeps every invariant over ${RUNS} seeded schedules`, async () => {
 			`${summary.length ? `\n${summary.join('\n')}` : ''}\n`,
 	);
 	if (failures.length > 0) throw new Error(failures.join('\n\n'));
-	// The budget: 1,000 schedules within 60 s.
-	expect(seconds).toBeLessThanOrEqual((60 * RUNS) / 1000);
+	// How long the schedules take is the machine's figure as much as the simulation's: printed above,
+	// and measured against its budget (1,000 schedules within 60 s) by `npm run bench -- --only simulation`.
 }, 600_000);

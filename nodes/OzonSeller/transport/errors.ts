@@ -179,9 +179,9 @@ export function statusMessage(kind: OzonFailureKind, status: number, endpoint: s
 /**
  * A rate-limit failure that says which limit, how long to wait in words, and until when. `notSent`:
  * the request was held back because Ozon had refused the method a moment before; `refusals`: how
- * many per-second 429s this request met before its time ran out.
+ * many per-second 429s this request met before its time ran out; `now`: the process's clock.
  */
-export function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now = Date.now(), refusals = 0): string {
+export function rateLimitedMessage(window: { kind: RateLimitKind; until: number; ozonMessage?: string }, notSent: boolean, now: number, refusals = 0): string {
 	const parts = [`Rate limited by Ozon (${RATE_LIMIT_TEXT[window.kind]}), retry after ${describeWait((window.until - now) / 1000)}, at ${describeRetryAt(window.until, now)}`];
 	if (notSent) parts.push('Not sent: Ozon refused this method for this Client-Id a moment ago and asked to wait');
 	if (refusals > 0) {

@@ -56,9 +56,10 @@ function listedNumbers(headers: Record<string, unknown> | undefined, name: strin
 /**
  * Seconds Ozon asks us to wait: the longest of `Item-Retry-After` (minutes: for the daily limit,
  * until 03:00 Moscow time), `Retry-After` (seconds or an HTTP date) and "Retry after N seconds" in
- * the message. Undefined when none of them says.
+ * the message, from `now` (the process's clock: an HTTP date is read against it). Undefined when
+ * none of them says.
  */
-export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number | undefined {
+export function retryAfterSeconds(headers: Record<string, unknown> | undefined, message: string | undefined, now: number): number | undefined {
 	const candidates: number[] = [];
 	// Sent twice (by Ozon and a proxy, say): the longest counts, as for the other hints.
 	for (const itemMinutes of listedNumbers(headers, 'item-retry-after')) candidates.push(itemMinutes * 60);
@@ -86,7 +87,7 @@ export const MAX_PER_SECOND_WAIT_SECONDS = 5;
  * The refusal window for a 429, in seconds: the longest wait Ozon names (or the default for its
  * limit), never under a second and never over a day (a per-second refusal: a few seconds).
  */
-export function refusalSeconds(kind: RateLimitKind, headers: Record<string, unknown> | undefined, message: string | undefined, now = Date.now()): number {
+export function refusalSeconds(kind: RateLimitKind, headers: Record<string, unknown> | undefined, message: string | undefined, now: number): number {
 	const named = retryAfterSeconds(headers, message, now) ?? DEFAULT_WAIT_SECONDS[kind];
 	return Math.min(kind === 'perSecond' ? MAX_PER_SECOND_WAIT_SECONDS : MAX_WAIT_SECONDS, Math.max(MIN_WAIT_SECONDS, named));
 }
@@ -126,7 +127,7 @@ export function describeWait(seconds: number): string {
 const MOSCOW_OFFSET_MS = 3 * 3600_000;
 
 /** When a wait ends, as an ISO time and in Moscow time: "2026-11-28T00:00:00Z (03:00 Moscow time on 2026-11-28)". */
-export function describeRetryAt(at: number, now = Date.now()): string {
+export function describeRetryAt(at: number, now: number): string {
 	const iso = new Date(Math.ceil(at / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 	const moscow = new Date(at + MOSCOW_OFFSET_MS).toISOString();
 	const sameDay = moscow.slice(0, 10) === new Date(now + MOSCOW_OFFSET_MS).toISOString().slice(0, 10);

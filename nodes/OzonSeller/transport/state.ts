@@ -4,6 +4,7 @@
  * its clock and settings come in through the constructor.
  */
 import { systemClock, type Clock } from '../runtime/clock';
+import { PROBE_TIMEOUT_MS } from './imageProbe';
 import { DEFAULT_AIMD, RateLimiter, type AimdSettings } from './rateLimiter';
 import { RetryWindows } from './retryAfter';
 
@@ -18,6 +19,8 @@ export const DEFAULT_BACKOFF: Readonly<BackoffSettings> = { baseMs: 500, maxMs: 
 export interface TransportSettings {
 	backoff: BackoffSettings;
 	aimd: AimdSettings;
+	/** How long Check URLs First waits for an image host's answer (ms). */
+	probeTimeoutMs: number;
 }
 
 /** When a key's expiry was read, and what it said (undefined: Ozon did not say or could not be asked). */
@@ -40,7 +43,7 @@ export class TransportState {
 		readonly clock: Clock = systemClock,
 		settings: Partial<TransportSettings> = {},
 	) {
-		this.settings = { backoff: { ...DEFAULT_BACKOFF, ...settings.backoff }, aimd: { ...DEFAULT_AIMD, ...settings.aimd } };
+		this.settings = { backoff: { ...DEFAULT_BACKOFF, ...settings.backoff }, aimd: { ...DEFAULT_AIMD, ...settings.aimd }, probeTimeoutMs: settings.probeTimeoutMs ?? PROBE_TIMEOUT_MS };
 	}
 
 	/** One limiter per Client-Id for the whole process: Ozon counts all of an account's requests together. */

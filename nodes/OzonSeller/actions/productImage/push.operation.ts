@@ -362,6 +362,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			(index) => readStorageParameters(params, index),
 			(products) => new ExecutionWrites(this, products, settings, transportOptions, false, process),
 			async () => await process.clock.sleep(0),
+			process.transport.settings.probeTimeoutMs,
 		);
 	}
 
@@ -377,7 +378,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	// Read whole first (Dry Run, Check URLs First).
-	if (!inTurns) await pushReadEntries(this, ledger, writes, valid);
+	if (!inTurns) await pushReadEntries(this, ledger, writes, valid, process.transport.settings.probeTimeoutMs);
 	await writes.finish();
 
 	if (writes.keyWarning) ledger.warnEvery(writes.keyWarning);

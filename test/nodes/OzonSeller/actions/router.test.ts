@@ -8,8 +8,12 @@ import { NodeOperationError, type IDataObject, type INode, type INodeExecutionDa
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 const PUSH = {
 	resource: 'productImage',

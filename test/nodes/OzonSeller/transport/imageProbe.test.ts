@@ -2,11 +2,14 @@
 import nock from 'nock';
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 
+import { NodeProcess } from '../../../../nodes/OzonSeller/runtime/nodeProcess';
 import { egressFilterOf, probeImage, type EgressFilter } from '../../../../nodes/OzonSeller/transport/imageProbe';
 import { resolveNames } from '../../../helpers/dns';
 import { KEEP_FAILED_ITEMS, OZON_NODE_NAME, ozonWorkflow, runWorkflow, startWorkflow } from '../../../helpers/n8nEngine';
 import { credentials, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, product } from '../../../helpers/ozonMock';
+import { tuneProcess } from '../../../helpers/nodeProcess';
 import { useFastTiming } from '../../../helpers/timing';
+import { virtualTimeForThisCase } from '../../../helpers/virtualTime';
 
 type Result = { success: boolean; data: IDataObject; errors: Array<{ field: string; index?: number; url?: string; reason: string }> };
 
@@ -83,8 +86,10 @@ describe('checkUrls', () => {
 			for (const [from, to] of [['x', 'r1'], ['r1', 'r2'], ['r2', 'r3'], ['r3', 'r4']]) nock(HOST).head(`/${from}.jpg`).reply(302, '', { Location: `/${to}.jpg` });
 		}, 'More than 3 redirects'],
 		['a redirect to cloud metadata', () => nock(HOST).head('/x.jpg').reply(302, '', { Location: 'http://169.254.169.254/latest/meta-data/' }), 'Refused: redirects to 169.254.169.254 is a link-local address (cloud metadata lives there)'],
-		['a timeout', () => nock(HOST).head('/x.jpg').delayConnection(11_000).reply(200, '', jpeg), 'Not reachable: no answer within 10 s'],
+		// A real wait: the host's silence is real I/O. The process waits 1 s for an answer here, not 10 s (the default, below).
+		['a timeout', () => nock(HOST).head('/x.jpg').delayConnection(1500).reply(200, '', jpeg), 'Not reachable: no answer within 1 s'],
 	])('%s fails the item on the URL\'s index, and nothing is sent', async (_name, arrange, reason) => {
+		tuneProcess({ transport: { probeTimeoutMs: 1000 } });
 		nock(HOST).head('/ok.jpg').reply(200, '', jpeg);
 		arrange();
 		const { result, imports } = await pushChecked([`${HOST}/ok.jpg`, `${HOST}/x.jpg`]);
@@ -129,6 +134,10 @@ describe('checkUrls', () => {
 		nock(HOST).head('/x.jpg').reply(301, '', { Location: 'http://[::1' });
 		const { items } = await pushCheckedItems([[`${HOST}/x.jpg`]], { checkUrls: true }, { onError: 'continueRegularOutput' });
 		expect(items[0]).toMatchObject({ success: false, errors: [{ reason: 'Answers HTTP 301 with a redirect to an invalid address' }] });
+	});
+
+	it('waits 10 s for an image host by default', () => {
+		expect(new NodeProcess().transport.settings.probeTimeoutMs).toBe(10_000);
 	});
 
 	it('off by default: no request goes to the image host', async () => {
@@ -233,6 +242,7 @@ describe('checkUrls on an n8n without the egress filter (1.x)', () => {
  */
 describe('checkUrls in a cancelled execution', () => {
 	it('no URL is checked after the execution is cancelled, and nothing is sent to Ozon', async () => {
+		const clock = virtualTimeForThisCase();
 		const urls = Array.from({ length: 40 }, (_, n) => `${HOST}/c${n}.jpg`);
 		const infoCalls = mockInfoList([product(1)]);
 		const imports = mockImportV2();
@@ -264,8 +274,9 @@ describe('checkUrls in a cancelled execution', () => {
 		);
 		cancel = started.cancel;
 		await started.result;
-		// The node goes on in the background after the engine reports the cancellation: give it time to.
-		await new Promise((resolve) => setTimeout(resolve, 1500));
+		// The node goes on in the background after the engine reports the cancellation: give it time
+		// to. A second of virtual time passes only once no check is on the wire any more.
+		await clock.sleep(1000);
 		expect(cancelled).toBe(true);
 		// Only the checks already in flight when it was cancelled (8 run at once), none started after.
 		expect(checked).toBeLessThanOrEqual(8);

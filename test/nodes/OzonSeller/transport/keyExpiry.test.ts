@@ -7,6 +7,7 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow, type TestCredentials } from '../../../helpers/n8nEngine';
 import { credentials, keyRoles, mockImportInfo, mockImportV2, mockInfoList, mockPicturesInfo, ozon, product } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; warnings: Array<{ field: string; message: string }> };
 
@@ -33,10 +34,13 @@ const expiryWarnings = (json: Output[]) => json.map((item) => item.warnings.filt
 
 useFastTiming();
 
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: an hour passes in no real time. */
+const clock = useVirtualTime();
+
 describe('API key expiry', () => {
 	it('a key expiring within 14 days: every item of a push and of a get carries a warning with the date and how to renew', async () => {
 		ozonAnswers();
-		const expiresAt = new Date(Date.now() + 5 * DAY_MS + 3600_000);
+		const expiresAt = new Date(clock().now() + 5 * DAY_MS + 3600_000);
 		keyRoles.expiresAt = expiresAt.toISOString();
 		const pushed = await run(PUSH, rows);
 		expect(pushed.map((item) => item.success)).toEqual([true, true]);
@@ -55,13 +59,13 @@ describe('API key expiry', () => {
 
 	it('a key valid for longer than 14 days: no warning', async () => {
 		ozonAnswers();
-		keyRoles.expiresAt = new Date(Date.now() + 15 * DAY_MS).toISOString();
+		keyRoles.expiresAt = new Date(clock().now() + 15 * DAY_MS).toISOString();
 		expect(expiryWarnings(await run(PUSH, rows))).toEqual([[], []]);
 	});
 
 	it('is read at most once an hour per key, for the whole process', async () => {
 		ozonAnswers();
-		keyRoles.expiresAt = new Date(Date.now() + 2 * DAY_MS).toISOString();
+		keyRoles.expiresAt = new Date(clock().now() + 2 * DAY_MS).toISOString();
 		await run(PUSH, rows);
 		const second = await run(GET, rows);
 		expect(keyRoles.calls).toBe(1);
@@ -75,7 +79,7 @@ describe('API key expiry', () => {
 		const other = ozon(otherKey);
 		other.post('/v1/roles').reply(() => {
 			otherCalls++;
-			return [200, { expires_at: new Date(Date.now() + 60 * DAY_MS).toISOString(), roles: [] }];
+			return [200, { expires_at: new Date(clock().now() + 60 * DAY_MS).toISOString(), roles: [] }];
 		});
 		other.post('/v3/product/info/list').reply(200, { items: [product(1)] });
 		other.post('/v2/product/pictures/info').reply(200, { items: [{ product_id: 1001, primary_photo: [], photo: [], color_photo: [], errors: [] }] });
@@ -84,13 +88,8 @@ describe('API key expiry', () => {
 		expect(expiryWarnings(withOtherKey)).toEqual([[]]);
 
 		// An hour later the first key is read again.
-		const realNow = Date.now.bind(Date);
-		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 3601_000);
-		try {
-			await run(GET, rows);
-		} finally {
-			jest.restoreAllMocks();
-		}
+		await clock().sleep(3601_000);
+		await run(GET, rows);
 		expect(keyRoles.calls).toBe(2);
 	});
 

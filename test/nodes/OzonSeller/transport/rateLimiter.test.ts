@@ -1,4 +1,3 @@
-import { systemClock } from '../../../../nodes/OzonSeller/runtime/clock';
 import { DEFAULT_AIMD, RateLimiter, type AimdSettings } from '../../../../nodes/OzonSeller/transport/rateLimiter';
 import { TransportState } from '../../../../nodes/OzonSeller/transport/state';
 import { VirtualTime } from '../../../helpers/virtualTime';
@@ -39,16 +38,18 @@ describe('RateLimiter', () => {
 	});
 });
 
-/** Fake time: the limiter reads Date.now and waits with n8n's sleep (setTimeout). */
-describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
-	beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
-	afterEach(() => jest.useRealTimers());
+/** Virtual time driven by hand (test/helpers/virtualTime.ts): the limiter's clock, and the senders' and Ozon's below. */
+describe('RateLimiter adapts to per-second 429s (AIMD), in virtual time', () => {
+	let clock: VirtualTime;
+	beforeEach(() => {
+		clock = new VirtualTime({ start: 1_000_000 });
+	});
 
 	it('spaces starts evenly instead of letting the whole second go at once', async () => {
-		const limiter = new RateLimiter(10);
+		const limiter = new RateLimiter(10, clock);
 		const starts: number[] = [];
 		const all = Promise.all(Array.from({ length: 10 }, async () => starts.push(await limiter.acquire())));
-		await jest.advanceTimersByTimeAsync(2000);
+		await clock.runFor(2000);
 		await all;
 		const gaps = starts.slice(1).map((at, i) => at - starts[i]);
 		// 10 per 1.1 s window: one every 110 ms.
@@ -57,10 +58,10 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 	});
 
 	it('halves its rate on a per-second 429, once per overload: 429s of requests sent before the halving lower it no further', async () => {
-		const limiter = new RateLimiter(40);
+		const limiter = new RateLimiter(40, clock);
 		const early = await limiter.acquire();
 		const second = limiter.acquire();
-		await jest.advanceTimersByTimeAsync(50);
+		await clock.runFor(50);
 		const alsoEarly = await second;
 		limiter.slowDown(early);
 		expect(limiter.rate).toBe(20);
@@ -69,26 +70,26 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 		expect(limiter.rate).toBe(20);
 		// A request sent after the halving and refused again: the rate halves again.
 		const later = limiter.acquire();
-		await jest.advanceTimersByTimeAsync(100);
+		await clock.runFor(100);
 		limiter.slowDown(await later);
 		// 20, plus 0.1 s of regained rate, halved.
 		expect(limiter.rate).toBeCloseTo((20 + 0.1 * DEFAULT_AIMD.increasePerSecond) * DEFAULT_AIMD.decreaseFactor, 5);
 	});
 
 	it('regains the rate additively while Ozon does not refuse, never above Requests per Second, never below one', async () => {
-		const limiter = new RateLimiter(40);
-		limiter.slowDown(Date.now());
+		const limiter = new RateLimiter(40, clock);
+		limiter.slowDown(clock.now());
 		expect(limiter.rate).toBe(20);
-		await jest.advanceTimersByTimeAsync(1000);
+		await clock.runFor(1000);
 		expect(limiter.rate).toBe(20 + DEFAULT_AIMD.increasePerSecond);
-		await jest.advanceTimersByTimeAsync(5000);
+		await clock.runFor(5000);
 		expect(limiter.rate).toBe(20 + 6 * DEFAULT_AIMD.increasePerSecond);
-		await jest.advanceTimersByTimeAsync(60_000);
+		await clock.runFor(60_000);
 		expect(limiter.rate).toBe(40);
 		// A lower setting from a later execution applies at once.
 		limiter.limit = 15;
 		expect(limiter.rate).toBe(15);
-		for (let i = 0; i < 20; i++) limiter.slowDown(Date.now());
+		for (let i = 0; i < 20; i++) limiter.slowDown(clock.now());
 		expect(limiter.rate).toBeGreaterThanOrEqual(DEFAULT_AIMD.minRate);
 		expect(limiter.rate).toBeLessThan(DEFAULT_AIMD.minRate + 1);
 	});
@@ -103,8 +104,8 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 		const ozonLimit = 50;
 		const accepted: number[] = [];
 		const refused: number[] = [];
-		const limiters = Array.from({ length: processes }, () => new RateLimiter(requestsPerSecond, systemClock, aimd));
-		const end = Date.now() + seconds * 1000;
+		const limiters = Array.from({ length: processes }, () => new RateLimiter(requestsPerSecond, clock, aimd));
+		const end = clock.now() + seconds * 1000;
 		const ozon = (now: number) => {
 			while (accepted.length > 0 && now - accepted[0] >= 1000) accepted.shift();
 			return accepted.length < ozonLimit;
@@ -112,15 +113,15 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 		const acceptedAll: number[] = [];
 		const rates: number[][] = limiters.map(() => []);
 		const sender = async (limiter: RateLimiter, index: number, windowUntil: { at: number }) => {
-			while (Date.now() < end) {
+			while (clock.now() < end) {
 				const started = await limiter.acquire();
-				if (Date.now() < windowUntil.at) {
-					await new Promise((resolve) => setTimeout(resolve, windowUntil.at - Date.now()));
+				if (clock.now() < windowUntil.at) {
+					await clock.sleep(windowUntil.at - clock.now());
 					continue;
 				}
 				// 30 ms there and back.
-				await new Promise((resolve) => setTimeout(resolve, 15));
-				const now = Date.now();
+				await clock.sleep(15);
+				const now = clock.now();
 				if (ozon(now)) {
 					accepted.push(now);
 					acceptedAll.push(now);
@@ -129,7 +130,7 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 					limiter.slowDown(started);
 					windowUntil.at = Math.max(windowUntil.at, now + 15 + 1000);
 				}
-				await new Promise((resolve) => setTimeout(resolve, 15));
+				await clock.sleep(15);
 				rates[index].push(limiter.rate);
 			}
 		};
@@ -138,8 +139,8 @@ describe('RateLimiter adapts to per-second 429s (AIMD), in fake time', () => {
 			const windowUntil = { at: 0 };
 			return Array.from({ length: 8 }, () => sender(limiter, index, windowUntil));
 		});
-		const started = Date.now();
-		await jest.advanceTimersByTimeAsync(seconds * 1000 + 5000);
+		const started = clock.now();
+		await clock.runFor(seconds * 1000 + 5000);
 		await Promise.all(running);
 		const total = acceptedAll.length + refused.length;
 		return {

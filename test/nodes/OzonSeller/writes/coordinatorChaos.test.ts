@@ -11,19 +11,33 @@ import { OzonSandbox } from '../../../../sandbox/server';
 import { seedProducts } from '../../../../sandbox/store';
 import { OZON_NODE_NAME, ozonWorkflow, startWorkflow, type RunResult } from '../../../helpers/n8nEngine';
 import { useFastTiming } from '../../../helpers/timing';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 import { tuneProcess } from '../../../helpers/nodeProcess';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }> };
 
 const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}', mode: '={{ $json.mode }}' };
 const url = (name: string) => `https://img.example.com/SKU-001/${name}.jpg`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let sandbox: OzonSandbox;
 
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
 useFastTiming();
 
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's
+ * turns, Ozon's processing, polls and read-back waits pass in no real time, and one schedule of
+ * starts always meets the same interleaving. Where the real run met a different one each time (n8n
+ * taking its own time to start each execution), the executions here start on several schedules:
+ * evenly 5 to 40 ms apart, and irregularly (0–60 ms, three seeded patterns).
+ */
+const clock = useVirtualTime();
+const sleep = (ms: number) => clock().sleep(ms);
+const irregular = (seed: number) => Array.from({ length: 7 }, (_, n) => (seed * (n + 4) * 7919) % 61);
+const SCHEDULES: Array<[string, number[]]> = [
+	...[5, 10, 20, 40].map((gap): [string, number[]] => [`${gap} ms apart`, Array.from({ length: 7 }, () => gap)]),
+	...[102, 103, 105].map((seed): [string, number[]] => [`irregularly (pattern ${seed}: ${irregular(seed).join(', ')} ms)`, irregular(seed)]),
+];
 
 beforeEach(async () => {
 	tuneProcess({ writes: { polling: { firstDelayMs: 150 } } });
@@ -31,7 +45,6 @@ beforeEach(async () => {
 	await sandbox.start();
 });
 afterEach(async () => {
-
 	await sandbox.stop();
 });
 
@@ -46,11 +59,11 @@ const SETTINGS: Array<{ mode: string; options: IDataObject }> = [
 	{ mode: 'append', options: { batchSize: 7, waitForResult: false, maxRetries: 5 } },
 ];
 
-it('8 overlapping executions of one product with mixed settings and 5xx faults: every image reported pushed is on the product', async () => {
+it.each(SCHEDULES)('8 overlapping executions of one product with mixed settings and 5xx faults, started %s: every image reported pushed is on the product', async (_name, gaps) => {
 	const before = [...(sandbox.store.byOffer('SKU-001')?.primary_image ?? []), ...(sandbox.store.byOffer('SKU-001')?.images ?? [])];
 	const runs: Array<Promise<RunResult>> = [];
 	for (const [n, { mode, options }] of SETTINGS.entries()) {
-		if (n > 0) await sleep(40);
+		if (n > 0) await sleep(gaps[n - 1]);
 		runs.push(
 			startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: url(`u${n}`), mode }], { ...PUSH, options } as INode['parameters']), {
 				clientId: '123456',

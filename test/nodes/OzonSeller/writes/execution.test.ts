@@ -11,6 +11,7 @@ import { sandboxObservers, type SandboxExchange } from '../../../../sandbox/serv
 import { PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../helpers/executionSandbox';
 import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../helpers/n8nEngine';
 import { tuneProcess } from '../../../helpers/nodeProcess';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 /** Check URLs First set by an expression (false for every item): the node cannot know that before reading them, so it reads every item before sending anything, as before. */
 const READ_ALL_FIRST = { options: { checkUrls: '={{ false }}' } };
@@ -25,7 +26,7 @@ function watchLastItem(count: number): { items: () => IDataObject[]; readAt: () 
 	let readAt = Infinity;
 	const items = () => {
 		const built = rows(count);
-		whenRead(built[count - 1], () => (readAt = Math.min(readAt, Date.now())));
+		whenRead(built[count - 1], () => (readAt = Math.min(readAt, clock().now())));
 		return built;
 	};
 	return { items, readAt: () => readAt };
@@ -33,8 +34,20 @@ function watchLastItem(count: number): { items: () => IDataObject[]; readAt: () 
 
 useHandInSandbox();
 
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), the node's and the sandbox's alike:
+ * Ozon's processing, the polls and the limiter's turns pass in no real time. Reading takes time as
+ * on a machine (10 ms a turn of 250 items, 25,000 items a second): what these cases are about
+ * happens while the node is still reading.
+ */
+const clock = useVirtualTime({ yieldMs: 10 });
+const start = (products: number, processingMs?: number) => startSandbox(products, processingMs, clock());
+
+/** Lets requests the node had sent still land: virtual time passes only once none is on the wire. */
+const requestsLanded = () => clock().sleep(1000);
+
 it('5,000 items: the first import reaches Ozon before n8n has handed the node the last item to read; all 5,000 pushed, paired, in order', async () => {
-	await startSandbox(5000);
+	await start(5000);
 	const { items, readAt } = watchLastItem(5000);
 	const result = await runWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'last item read late', items), credentials());
 
@@ -57,11 +70,11 @@ it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: 
 	items[2002].offer = '';
 
 	const comparable = (output: Output[]) => output.map(({ data, ...rest }) => ({ ...rest, data: { ...data, task_id: data.task_id === undefined ? undefined : 'some task' } }));
-	await startSandbox(2600);
+	await start(2600);
 	const inTurns = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 	const handedIn = requests('/v2/product/pictures/import').length;
 	await sandbox.stop();
-	await startSandbox(2600);
+	await start(2600);
 	const readFirst = outputOf(await runWorkflow(ozonWorkflow(items, { ...PUSH, ...READ_ALL_FIRST } as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 
 	expect(inTurns).toHaveLength(2600);
@@ -74,7 +87,7 @@ it('2,600 items, invalid and unknown ones on both sides of the hand-in borders: 
 }, 60_000);
 
 it('read within the hand-in wait (handInAfterMs) (some 5,000 items at the default 0.2 s): all items leave as one flight, as before, every lookup before the first import', async () => {
-	await startSandbox(3000);
+	await start(3000);
 	tuneProcess({ writes: { handInAfterMs: 60_000 } });
 
 	const output = outputOf(await runWorkflow(ozonWorkflow(rows(3000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
@@ -87,7 +100,7 @@ it('read within the hand-in wait (handInAfterMs) (some 5,000 items at the defaul
 
 it('1,050 items (a hand-in\'s worth and a little more): the last 50 go with the rest, not in a small flight of their own that waits for company', async () => {
 	// Ozon takes 1.5 s: a flight of the last 50 alone would leave once the first lands, or after 2 s.
-	await startSandbox(1050, 1500);
+	await start(1050, 1500);
 
 	const output = outputOf(await runWorkflow(ozonWorkflow(rows(1050), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 
@@ -98,7 +111,7 @@ it('1,050 items (a hand-in\'s worth and a little more): the last 50 go with the 
 }, 60_000);
 
 it('one product pushed in several hand-ins (Append at items 5, 1,500 and 2,500): applied in item order, none lost', async () => {
-	await startSandbox(2600);
+	await start(2600);
 	const items = rows(2600);
 	const sku = offer(6);
 	for (const [n, name] of [[5, 'a'], [1500, 'b'], [2500, 'c']] as const) Object.assign(items[n], { offer: sku, urls: url(sku, name), mode: 'append' });
@@ -112,7 +125,7 @@ it('one product pushed in several hand-ins (Append at items 5, 1,500 and 2,500):
 }, 60_000);
 
 it('a rejected key under Stop Workflow: the run stops with its error after one lookup; no later hand-in sends anything', async () => {
-	await startSandbox(5000);
+	await start(5000);
 	const seen: SandboxExchange[] = [];
 	const observe = (exchange: SandboxExchange) => seen.push(exchange);
 	sandboxObservers.add(observe);
@@ -126,7 +139,7 @@ it('a rejected key under Stop Workflow: the run stops with its error after one l
 }, 60_000);
 
 it('cancelled (Stop button) while it is still reading: it reads no further, hands nothing more in, and ends cancelled', async () => {
-	await startSandbox(20_000);
+	await start(20_000);
 	const readLate = watchLastItem(20_000);
 	const run = startWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'stopped while reading', readLate.items), credentials());
 	// The user presses Stop as Ozon answers the first lookup.
@@ -141,7 +154,7 @@ it('cancelled (Stop button) while it is still reading: it reads no further, hand
 		sandboxObservers.delete(stopAtFirstLookup);
 	}
 	// Requests the node had sent before the Stop still reach the sandbox (it runs in this process).
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await requestsLanded();
 
 	// (n8n's server marks the execution canceled; the engine alone reports the node's error.)
 	expect(result.run.data.resultData.error?.message).toBe('The execution was cancelled');
@@ -152,7 +165,7 @@ it('cancelled (Stop button) while it is still reading: it reads no further, hand
 }, 60_000);
 
 it('cancelled while an execution that reads every item first (Check URLs First by expression) is reading: it reads no further and asks Ozon nothing', async () => {
-	await startSandbox(20_000);
+	await start(20_000);
 	const readLate = watchLastItem(20_000);
 	// The user presses Stop while the node is reading: as it reads item 2,000 (whatever this machine's speed).
 	const items = () => {
@@ -165,7 +178,7 @@ it('cancelled while an execution that reads every item first (Check URLs First b
 		credentials(),
 	);
 	const result = await run.result;
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await requestsLanded();
 
 	// n8n's own cancellation error, as the node stopped without an error of its own.
 	expect(result.run.data.resultData.error?.message).toMatch(/^The execution was cancelled/);

@@ -10,7 +10,7 @@ import { sandboxObservers, type SandboxExchange } from '../../../../sandbox/serv
 import { API_KEY, PUSH, credentials, offer, outputOf, requests, rows, sandbox, startSandbox, url, useHandInSandbox, whenRead, type Output } from '../../../helpers/executionSandbox';
 import { KEEP_FAILED_ITEMS, ozonWorkflow, runWorkflow, startWorkflow, withCodeInput, type RunResult } from '../../../helpers/n8nEngine';
 import { tuneProcess } from '../../../helpers/nodeProcess';
-import { virtualTimeForThisCase } from '../../../helpers/virtualTime';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 function observe(observer: (exchange: SandboxExchange) => void): () => void {
 	sandboxObservers.add(observer);
@@ -19,12 +19,24 @@ function observe(observer: (exchange: SandboxExchange) => void): () => void {
 
 useHandInSandbox();
 
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), the node's and the sandbox's alike:
+ * Ozon's processing, the polls, the limiter's turns and the gaps between the executions started
+ * here are exact and pass in no real time. Reading takes time as on a machine (10 ms a turn of 250
+ * items): the Stops here come while the node still reads.
+ */
+const clock = useVirtualTime({ yieldMs: 10 });
+const start = (products: number, processingMs?: number) => startSandbox(products, processingMs, clock());
+
+/** Lets requests the node had sent still land: virtual time passes only once none is on the wire. */
+const requestsLanded = () => clock().sleep(1000);
+
 it('two executions of one workflow at once, the large one stopped while it reads: the small one gets every result; the large one sends nothing read after the Stop', async () => {
-	await startSandbox(20_300);
+	await start(20_300);
 	let lastOfLargeRead = Infinity;
 	const large = () => {
 		const built = rows(20_000);
-		whenRead(built[built.length - 1], () => (lastOfLargeRead = Math.min(lastOfLargeRead, Date.now())));
+		whenRead(built[built.length - 1], () => (lastOfLargeRead = Math.min(lastOfLargeRead, clock().now())));
 		return built;
 	};
 	const big = startWorkflow(withCodeInput(ozonWorkflow([], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), 'large, stopped', large), credentials());
@@ -39,7 +51,7 @@ it('two executions of one workflow at once, the large one stopped while it reads
 	} finally {
 		stop();
 	}
-	await new Promise((resolve) => setTimeout(resolve, 300));
+	await requestsLanded();
 
 	expect(bigResult.run.data.resultData.error?.message).toBe('The execution was cancelled');
 	expect(lastOfLargeRead).toBe(Infinity);
@@ -53,7 +65,7 @@ it('two executions of one workflow at once, the large one stopped while it reads
 }, 120_000);
 
 it('a key revoked at Ozon while an execution of 5,000 items is still handing in (continue on fail): one output per item, each pushed or failed with the key\'s reason', async () => {
-	await startSandbox(5000);
+	await start(5000);
 	let revoked = false;
 	const seen: number[] = [];
 	const revoke = observe((exchange) => {
@@ -81,15 +93,15 @@ it('a key revoked at Ozon while an execution of 5,000 items is still handing in 
 }, 120_000);
 
 it('the execution whose task learns Ozon\'s time is stopped after its first poll: an overlapping execution\'s tasks do not wait past what they would alone', async () => {
-	// Virtual time, the node's and the sandbox's: the durations compared are the node's own waits and Ozon's processing.
-	const clock = virtualTimeForThisCase();
-	await startSandbox(2100, 1500, clock);
+	// The durations compared are the node's own waits and Ozon's processing, in virtual time.
+	const time = clock();
+	await start(2100, 1500);
 	// Alone: how long 2,000 items take.
-	const aloneStarted = clock.now();
+	const aloneStarted = time.now();
 	outputOf(await runWorkflow(ozonWorkflow(rows(2000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
-	const aloneMs = clock.now() - aloneStarted;
+	const aloneVirtualMs = time.now() - aloneStarted;
 	await sandbox.stop();
-	await startSandbox(2100, 1500, clock);
+	await start(2100, 1500);
 
 	const learner = startWorkflow(ozonWorkflow(rows(1, 2001), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials());
 	const stopAtFirstPoll = observe((exchange) => {
@@ -104,18 +116,18 @@ it('the execution whose task learns Ozon\'s time is stopped after its first poll
 			}
 		});
 	});
-	const startedAt = clock.now();
+	const startedAt = time.now();
 	let output: Output[];
 	try {
 		output = outputOf(await runWorkflow(ozonWorkflow(rows(2000), PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 	} finally {
 		stopAtFirstPoll();
 	}
-	const tookMs = clock.now() - startedAt;
+	const overlappingVirtualMs = time.now() - startedAt;
 	expect((await learner.result).run.data.resultData.error?.message).toBe('The execution was cancelled');
 	expect(output.every((item) => item.success)).toBe(true);
 	// The learner's polls lapse one step after its first: waiting on it instead would last until its Result Timeout.
-	expect(tookMs).toBeLessThan(aloneMs + 1500);
+	expect(overlappingVirtualMs).toBeLessThan(aloneVirtualMs + 1500);
 }, 120_000);
 
 it('2,400 items over only 150 products, modes mixed, invalid and unknown ones sprinkled: every item\'s status, errors, warnings and previous photos, and every product\'s photos, as when all items were read first', async () => {
@@ -143,17 +155,20 @@ it('2,400 items over only 150 products, modes mixed, invalid and unknown ones sp
 		});
 	const photos = () => [...sandbox.store.products.values()].map((product) => [product.offer_id, product.primary_image, product.images]);
 
+	// Each product's pushes follow one another through its lane, every one waiting for Ozon's
+	// processing and a read-back, which pass in no real time.
 	tuneProcess({ writes: { polling: { firstDelayMs: 60, stepMs: 40 } } });
-	await startSandbox(150, 50);
+	await start(150, 50);
 	const inTurns = outputOf(await runWorkflow(ozonWorkflow(items, PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 	const inTurnsPhotos = photos();
 	await sandbox.stop();
-	await startSandbox(150, 50);
+	await start(150, 50);
 	const readFirst = outputOf(await runWorkflow(ozonWorkflow(items, { ...PUSH, ...READ_ALL_FIRST } as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
 
 	expect(inTurns).toHaveLength(2400);
 	expect(inTurnsPhotos).toEqual(photos());
-	const differing = comparable(inTurns).flatMap((item, n) => (JSON.stringify(item) === JSON.stringify(comparable(readFirst)[n]) ? [] : [{ n, inTurns: item, readFirst: comparable(readFirst)[n] }]));
+	const expected = comparable(readFirst);
+	const differing = comparable(inTurns).flatMap((item, n) => (JSON.stringify(item) === JSON.stringify(expected[n]) ? [] : [{ n, inTurns: item, readFirst: expected[n] }]));
 	expect(differing.slice(0, 3)).toEqual([]);
 }, 300_000);
 
@@ -161,7 +176,7 @@ it.each([
 	['as the first task is polled', '/v1/product/import/info', 1],
 	['at its third import request, two accepted before it', '/v2/product/pictures/import', 3],
 ])('a key revoked at Ozon %s (continue on fail): items never sent say "failed", only written ones "pending"', async (_when, path, nth) => {
-	await startSandbox(5000, 1000);
+	await start(5000, 1000);
 	let seen = 0;
 	const revoke = observe((exchange) => {
 		if (exchange.path === path && ++seen === nth) sandbox.store.config.accounts['123456'] = 'a-new-key';
@@ -184,10 +199,10 @@ it.each([
 }, 120_000);
 
 it('executions with a 1 s Result Timeout keep coming while Ozon takes 1.5 s: an overlapping execution with a longer one is answered once Ozon has processed its task, not at its own Result Timeout', async () => {
-	// Virtual time, the node's and the sandbox's: Ozon's 1.5 s, the polls and the 250 ms between executions are exact.
-	const clock = virtualTimeForThisCase();
+	// Ozon's 1.5 s, the polls and the 250 ms between executions are exact, in virtual time.
+	const time = clock();
 	tuneProcess({ writes: { polling: { firstDelayMs: 300, stepMs: 200 } } });
-	await startSandbox(3000, 1500, clock);
+	await start(3000, 1500);
 	const quick = { ...PUSH, options: { resultTimeout: 1 } };
 	const patient = { ...PUSH, options: { resultTimeout: 20 } };
 	const quickRuns: Array<Promise<RunResult>> = [];
@@ -195,11 +210,11 @@ it('executions with a 1 s Result Timeout keep coming while Ozon takes 1.5 s: an 
 	const keepComing = (async () => {
 		for (let run = 0; !stopped && run < 60; run++) {
 			quickRuns.push(runWorkflow(ozonWorkflow(rows(120, 1 + run * 120), quick as INode['parameters'], KEEP_FAILED_ITEMS), credentials()));
-			await clock.sleep(250);
+			await time.sleep(250);
 		}
 	})();
-	await clock.sleep(500);
-	const startedAt = clock.now();
+	await time.sleep(500);
+	const startedAt = time.now();
 	let output: Output[];
 	let quickStarted: number;
 	try {
@@ -210,11 +225,11 @@ it('executions with a 1 s Result Timeout keep coming while Ozon takes 1.5 s: an 
 		await keepComing;
 		await Promise.all(quickRuns);
 	}
-	const tookMs = clock.now() - startedAt;
+	const answeredVirtualMs = time.now() - startedAt;
 	expect(output.every((item) => item.success && item.data.status === 'imported')).toBe(true);
 	// Alone some 3.4 s (Ozon's 1.5 s, a poll, the read-back one processing time later); 4.1 s among
 	// the quick ones. Were their last polls to hold this one's first, it would wait until they stop (15 s):
 	// answered while they still come.
 	expect(quickStarted).toBeLessThan(60);
-	expect(tookMs).toBeLessThan(9000);
+	expect(answeredVirtualMs).toBeLessThan(9000);
 }, 120_000);

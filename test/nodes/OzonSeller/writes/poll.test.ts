@@ -7,15 +7,36 @@ import nock from 'nock';
 import type { IDataObject, INode } from 'n8n-workflow';
 
 import { tuneProcess } from '../../../helpers/nodeProcess';
-import { OzonSandbox } from '../../../../sandbox/server';
+import { OzonSandbox, type SandboxOptions } from '../../../../sandbox/server';
 import { seedProducts } from '../../../../sandbox/store';
 import { OZON_NODE_NAME, ozonWorkflow, runWorkflow } from '../../../helpers/n8nEngine';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 const PUSH = { resource: 'productImage', operation: 'push', identifyBy: 'offerId', offerId: '={{ $json.offer }}', images: '={{ $json.urls }}' };
 
 let sandbox: OzonSandbox;
 
 beforeAll(() => nock.enableNetConnect('127.0.0.1'));
+
+/**
+ * Every case in virtual time (test/helpers/virtualTime.ts), the node's and the sandbox's alike (the
+ * sandbox keeps Ozon's time on `Date.now()`, which reads the case's clock): Ozon's processing, the
+ * polls and the limiter's pace are exact, so the polls counted are the node's own choice, not the
+ * machine's speed. Reading takes time as on a machine (10 ms a turn of 250 items), so flights are
+ * handed in while later items are read.
+ */
+const clock = useVirtualTime({ yieldMs: 10 });
+
+/**
+ * A sandbox whose answers take 10 ms of its (virtual) time, as a request does. (With none, the
+ * learning task's polls wait behind a flight's imports in the limiter's queue for longer than its
+ * lapse, and a second flight's first task starts learning too: 46 polls in the side-by-side case.)
+ */
+async function startSandbox(config: SandboxOptions, products: number): Promise<void> {
+	sandbox = new OzonSandbox({ ...config, faults: { latencyMs: 10 } }, seedProducts(products));
+	sandbox.store.sleep = (ms) => clock().sleep(ms);
+	await sandbox.start();
+}
 afterEach(async () => {
 	await sandbox?.stop();
 });
@@ -33,8 +54,7 @@ async function push(count: number, options: IDataObject = {}) {
 const polls = () => sandbox.store.log.filter((entry) => entry.path === '/v1/product/import/info').length;
 
 it('20 tasks of a 2,000-product run: each polled about once, all confirmed', async () => {
-	sandbox = new OzonSandbox({ processingMs: 600, rateLimitPerSecond: 50 }, seedProducts(2000));
-	await sandbox.start();
+	await startSandbox({ processingMs: 600, rateLimitPerSecond: 50 }, 2000);
 	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 } } });
 
 	const output = await push(2000);
@@ -45,8 +65,7 @@ it('20 tasks of a 2,000-product run: each polled about once, all confirmed', asy
 });
 
 it('a second run uses the processing time the first one saw: its task is polled once', async () => {
-	sandbox = new OzonSandbox({ processingMs: 500 }, seedProducts(10));
-	await sandbox.start();
+	await startSandbox({ processingMs: 500 }, 10);
 	tuneProcess({ writes: { polling: { firstDelayMs: 100, stepMs: 100, minDelayMs: 50 } } });
 
 	await push(1);
@@ -58,8 +77,7 @@ it('a second run uses the processing time the first one saw: its task is polled 
 });
 
 it("overlaps: tasks are polled while later imports are still being sent, finished products read back while later tasks are polled; the read-back's wait is paid once, at the tail", async () => {
-	sandbox = new OzonSandbox({ processingMs: 300, rateLimitPerSecond: 50 }, seedProducts(3000));
-	await sandbox.start();
+	await startSandbox({ processingMs: 300, rateLimitPerSecond: 50 }, 3000);
 	tuneProcess({ writes: { polling: { firstDelayMs: 300, stepMs: 100, minDelayMs: 50 } } });
 
 	// 8 requests a second: the 30 imports take about 4 s to send, each task is done 0.3 s after it.
@@ -85,8 +103,7 @@ it("overlaps: tasks are polled while later imports are still being sent, finishe
 }, 30_000);
 
 it('flights side by side (a 3,000-item run handed in while read): one task learns Ozon\'s time for all, the others wait for it and are polled about once', async () => {
-	sandbox = new OzonSandbox({ processingMs: 1500, rateLimitPerSecond: 1000 }, seedProducts(3000));
-	await sandbox.start();
+	await startSandbox({ processingMs: 1500, rateLimitPerSecond: 1000 }, 3000);
 	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 } } });
 	// Handed in from the first thousand items on (by default only after 0.2 s of reading).
 	tuneProcess({ writes: { polling: { firstDelayMs: 200, stepMs: 100, minDelayMs: 50 }, handInAfterMs: 0 } });

@@ -18,6 +18,7 @@ import {
 	product,
 } from '../../../helpers/ozonMock';
 import { useFastTiming } from '../../../helpers/timing';
+import { useVirtualTime } from '../../../helpers/virtualTime';
 
 type Output = { success: boolean; data: IDataObject; errors: Array<{ field: string; reason: string }>; warnings: Array<{ field: string; message: string }> };
 
@@ -43,6 +44,9 @@ async function push(items: IDataObject[], parameters: IDataObject = {}) {
 }
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+const clock = useVirtualTime();
 
 describe('one product twice in a run', () => {
 	it('a dry-run row is never built on: the import carries only the real push', async () => {
@@ -95,7 +99,7 @@ describe('one product twice in a run', () => {
 		mockImportInfo(imports, (_offer, poll) => (imports.length === 1 ? { status: poll < 2 ? 'pending' : 'failed', errors: [{ code: 'E1', message: 'broken' }] } : { status: 'imported' }));
 		mockPicturesInfo(() => ({}));
 		const first = startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: A, mode: 'append' }], PUSH as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
-		await new Promise((resolve) => setTimeout(resolve, 5));
+		await clock().sleep(5);
 		const second = startWorkflow(ozonWorkflow([{ offer: 'SKU-001', urls: B, mode: 'append' }], PUSH as INode['parameters']), credentials);
 
 		const [one, two] = await Promise.all([first.result, second.result]).then((runs) => runs.map((run) => (run.output(OZON_NODE_NAME) ?? [])[0].json as unknown as Output));

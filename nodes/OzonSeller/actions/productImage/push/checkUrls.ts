@@ -17,14 +17,15 @@ function urlsToCheck({ request }: ValidEntry): Array<{ url: string; field: strin
 
 /**
  * Stage 2, check URLs (items with Check URLs First): probes every URL once, shared across items,
- * and settles the items with a bad URL. Returns the entries still in play.
+ * and settles the items with a bad URL (a host silent for `timeoutMs` is not reachable). Returns the
+ * entries still in play.
  */
-export async function checkUrls(ctx: IExecuteFunctions, ledger: ItemLedger, entries: ValidEntry[]): Promise<ValidEntry[]> {
+export async function checkUrls(ctx: IExecuteFunctions, ledger: ItemLedger, entries: ValidEntry[], timeoutMs: number): Promise<ValidEntry[]> {
 	const checked = entries.filter((entry) => entry.checkUrls);
 	if (checked.length === 0) return entries;
 	const unique = [...new Set(checked.flatMap((entry) => urlsToCheck(entry).map(({ url }) => url)))];
 	const results = new Map<string, ProbeResult>();
-	await mapConcurrent(unique, REQUEST_CONCURRENCY, async (url) => results.set(url, await probeImage(ctx, url)));
+	await mapConcurrent(unique, REQUEST_CONCURRENCY, async (url) => results.set(url, await probeImage(ctx, url, timeoutMs)));
 	for (const entry of checked) {
 		const errors: ItemError[] = [];
 		for (const { url, field, index } of urlsToCheck(entry)) {

@@ -11,10 +11,11 @@ import type { ValidEntry } from './entries';
  * The stages after reading, for entries read whole first (Dry Run, Check URLs First, grouped storage
  * objects): URLs checked, dry runs looked up and planned on the product as it is now, the rest handed
  * to the write path. After a Stop, no URL is probed and nothing looked up. `writes.finish()` follows.
+ * `probeTimeoutMs`: how long Check URLs First waits for an image host (the process's setting).
  */
-export async function pushReadEntries(ctx: IExecuteFunctions, ledger: ItemLedger, writes: ExecutionWrites, valid: ValidEntry[]): Promise<void> {
+export async function pushReadEntries(ctx: IExecuteFunctions, ledger: ItemLedger, writes: ExecutionWrites, valid: ValidEntry[], probeTimeoutMs: number): Promise<void> {
 	if (writes.cancelled) return;
-	const checked = await checkUrls(ctx, ledger, valid);
+	const checked = await checkUrls(ctx, ledger, valid, probeTimeoutMs);
 	if (checked.length === 0) return;
 	const transport = await writes.connect();
 

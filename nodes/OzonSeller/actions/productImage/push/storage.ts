@@ -175,7 +175,7 @@ function namesProduct(result: INodeExecutionData, group: ProductGroup): boolean 
 /**
  * Runs Push Images over storage objects. `readItem` reads item `index`'s parameters; `writesFor`
  * gives the execution's writes for the products' ledger; `yieldTurn` lets the event loop run
- * between turns of reading.
+ * between turns of reading; `probeTimeoutMs` is how long Check URLs First waits for an image host.
  */
 export async function pushStorageObjects(
 	ctx: IExecuteFunctions,
@@ -183,6 +183,7 @@ export async function pushStorageObjects(
 	readItem: (index: number) => StorageItemInput,
 	writesFor: (ledger: ItemLedger) => ExecutionWrites,
 	yieldTurn: () => Promise<void>,
+	probeTimeoutMs: number,
 ): Promise<INodeExecutionData[]> {
 	const items = new ItemLedger(ctx, itemCount);
 	const settings = new ItemSettings();
@@ -208,7 +209,7 @@ export async function pushStorageObjects(
 	const products = new ItemLedger(ctx, groups.length);
 	const entries = groups.flatMap((group, index) => (earlier[index].some(Boolean) ? [] : (productEntry(products, index, group, inputs[group.items[0]]) ?? [])));
 	const writes = writesFor(products);
-	await pushReadEntries(ctx, products, writes, entries);
+	await pushReadEntries(ctx, products, writes, entries, probeTimeoutMs);
 	await writes.finish();
 	if (writes.keyWarning) products.warnEvery(writes.keyWarning);
 

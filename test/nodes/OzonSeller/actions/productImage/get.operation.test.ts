@@ -6,11 +6,15 @@ import { ITEMS_PER_TURN } from '../../../../../nodes/OzonSeller/actions/common/c
 import { OzonSeller } from '../../../../../nodes/OzonSeller/OzonSeller.node';
 import { itemsCountingReads, mostReadBetweenYields } from '../../../../helpers/itemReads';
 import { credentials, mockInfoList, mockPicturesInfo, ozon, product } from '../../../../helpers/ozonMock';
+import { useVirtualTime } from '../../../../helpers/virtualTime';
 
 /** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
 const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
 
 type Output = { success: boolean; data: IDataObject; errors: IDataObject[]; warnings: IDataObject[] };
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns pass in no real time. */
+const clock = useVirtualTime();
 
 async function get(items: IDataObject[], parameters: IDataObject) {
 	const result = await runWorkflow(ozonWorkflow(items, { resource: 'productImage', operation: 'get', ...parameters } as INode['parameters'], KEEP_FAILED_ITEMS), credentials);
@@ -218,6 +222,7 @@ describe('get: Options by expression on 10,000 items', () => {
 				),
 				credentials,
 			),
+			clock(),
 		);
 		expect(result.output(OZON_NODE_NAME)).toHaveLength(10_000);
 		// Read in one go, the items held the event loop for 2.2 s here (the longest stall is the bench's figure).

@@ -16,6 +16,7 @@ import {
 	type MockProduct,
 } from '../../../../helpers/ozonMock';
 import { useFastTiming } from '../../../../helpers/timing';
+import { useVirtualTime } from '../../../../helpers/virtualTime';
 
 /** A 20-digit article from a spreadsheet column, as a JSON number arrives: 12345678901234567000. */
 const SPREADSHEET_NUMBER = JSON.parse('12345678901234567890') as number;
@@ -47,6 +48,9 @@ const img = (offer: string, n: number) => `https://img.example/${offer}/${n}.jpg
 const row = (p: MockProduct, count = 2) => ({ offer: p.offer_id, urls: Array.from({ length: count }, (_, i) => img(p.offer_id, i + 1)).join(', ') });
 
 useFastTiming();
+
+/** Every case in virtual time (test/helpers/virtualTime.ts), `Date.now()` included: the limiter's turns, polls and read-back waits pass in no real time. */
+useVirtualTime();
 
 
 describe('push: batching', () => {
