@@ -114,12 +114,15 @@ describe('refusal windows and time limits', () => {
 
 	it('a request that waited out a window checks again before it is sent: no request inside a window Ozon gave meanwhile', async () => {
 		// An earlier refusal, still in force when the imports are due. Both batches queue for the
-		// limiter (one request a second): the first waits the window out and queues again behind the
-		// second, which is sent once the window is over and refused for 10 minutes.
+		// limiter (one request a second): the first is kept from the window and planned again after it,
+		// behind the second, which is sent once the window is over and refused for 10 minutes. (A push kept from
+		// a window is looked up again before it is planned anew: later lookups answer the same.)
+		let lookups = 0;
 		ozon()
 			.post('/v3/product/info/list')
+			.times(5)
 			.reply(() => {
-				nodeProcess().transport.windows.close(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: clock().now() + 1800 });
+				if (++lookups === 1) nodeProcess().transport.windows.close(`${BASE_URL} ${CLIENT_ID}`, '/v2/product/pictures/import', { kind: 'quota', until: clock().now() + 1800 });
 				return [200, { items: [product(1), product(2)] }];
 			});
 		const imports: number[] = [];
