@@ -74,7 +74,10 @@ async function runOpenItems(ctx: IExecuteFunctions, run: Operation, items: INode
 	// Paired to the narrowed items: item i of this try is input item open[i] (one result, or one per product it names).
 	fresh.forEach((result, position) => {
 		const index = open[inputIndexOf(result, position)];
-		results.set(index, [...(results.get(index) ?? []), { ...result, pairedItem: { item: index } }]);
+		const repaired = { ...result, pairedItem: { item: index } };
+		const own = results.get(index);
+		if (own) own.push(repaired);
+		else results.set(index, [repaired]);
 	});
 	return items.flatMap((_, index) => results.get(index) ?? []);
 }

@@ -51,7 +51,9 @@ export function rememberSettled(ctx: IExecuteFunctions, items: INodeExecutionDat
 	const byItem = new Map<number, INodeExecutionData[]>();
 	results.forEach((result, position) => {
 		const index = inputIndexOf(result, position);
-		byItem.set(index, [...(byItem.get(index) ?? []), result]);
+		const own = byItem.get(index);
+		if (own) own.push(result);
+		else byItem.set(index, [result]);
 	});
 	const settled = new Map<number, INodeExecutionData[]>();
 	for (const [index, own] of byItem) {

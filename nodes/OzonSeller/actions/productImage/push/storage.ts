@@ -6,6 +6,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { groupBy } from '../../../domain/collections';
 import { groupByProduct, type ItemPhotos, type ProductGroup } from '../../../domain/storage/group';
 import { readStorageItem, type KeysOutsidePattern, type NamedDeletion, type NamedPhoto } from '../../../domain/storage/item';
 import { keysText } from '../../../domain/storage/keys';
@@ -205,17 +206,26 @@ export async function pushStorageObjects(
 	const groups = groupByProduct(dropDeleted(items, readings));
 	// Retry On Fail: a product an earlier try settled for good is not sent again; its items keep that result.
 	const inputItems = ctx.getInputData();
-	const earlier = groups.map((group) => group.items.map((item) => settledResultsOf(ctx, inputItems[item]).find((result) => namesProduct(result, group))));
+	const earlier = groups.map((group) => {
+		const kept = new Map<number, INodeExecutionData>();
+		for (const item of group.items) {
+			const result = settledResultsOf(ctx, inputItems[item]).find((candidate) => namesProduct(candidate, group));
+			if (result) kept.set(item, result);
+		}
+		return kept;
+	});
 	const products = new ItemLedger(ctx, groups.length);
-	const entries = groups.flatMap((group, index) => (earlier[index].some(Boolean) ? [] : (productEntry(products, index, group, inputs[group.items[0]]) ?? [])));
+	const entries = groups.flatMap((group, index) => (earlier[index].size > 0 ? [] : (productEntry(products, index, group, inputs[group.items[0]]) ?? [])));
 	const writes = writesFor(products);
 	await pushReadEntries(ctx, products, writes, entries, probeTimeoutMs);
 	await writes.finish();
 	if (writes.keyWarning) products.warnEvery(writes.keyWarning);
 
 	// An item naming products leaves with their results; the others with their own.
-	const productsOf = new Map<number, number[]>();
-	groups.forEach((group, product) => group.items.forEach((item) => productsOf.set(item, [...(productsOf.get(item) ?? []), product])));
+	const productsOf = groupBy(
+		groups.flatMap((group, product) => group.items.map((item) => ({ item, product }))),
+		(named) => named.item,
+	);
 	for (let index = 0; index < itemCount; index++) {
 		if (productsOf.has(index)) items.succeed(index, 'grouped');
 		else if (writes.keyWarning) items.warn(index, writes.keyWarning);
@@ -225,9 +235,10 @@ export async function pushStorageObjects(
 		const mine = productsOf.get(index);
 		if (!mine) return [result];
 		const itemWarnings = items.outcomes[index].warnings;
-		return mine.map((product) => {
-			const kept = earlier[product].find(Boolean);
-			if (kept) return { ...(earlier[product][groups[product].items.indexOf(index)] ?? kept), pairedItem: { item: index } };
+		return mine.map(({ product }) => {
+			const kept = earlier[product];
+			// Its own earlier result for the product, or (an item that joined the product on this try) another item's.
+			if (kept.size > 0) return { ...(kept.get(index) ?? (kept.values().next().value as INodeExecutionData)), pairedItem: { item: index } };
 			return resultForItem(productResults[product], index, [...itemWarnings, ...ownWarnings(groups[product], index, inputs)]);
 		});
 	});
